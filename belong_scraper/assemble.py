@@ -1,0 +1,270 @@
+"""Finish the records once the crawl is over: what one page alone cannot tell.
+
+Every legacy spelling of a record, year-less dates from the listing neighbours, summaries
+from teasers, tags from tag pages, cluster membership, unique slugs and paths, review
+flags and content hashes. Pure: collected items in, final records and run facts out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from belong_scraper.cleaning import normalise_space
+from belong_scraper.dates import infer_year, upload_months
+from belong_scraper.items import (
+    Article,
+    Cluster,
+    Listing,
+    Page,
+    PageReport,
+    Partner,
+    Record,
+    to_export_dict,
+)
+from belong_scraper.normalise import make_slug, summary_from_teaser
+from belong_scraper.profile import SiteProfile
+
+SHORT_BODY_CHARS = 200
+LISTING_PRIORITY = {"listing": 0, "home": 1, "tag": 2, "cluster": 3}
+
+
+@dataclass
+class RunFacts:
+    """Facts of the crawl for the manifest (and later the report)."""
+
+    pages: int = 0
+    php_errors_by_level: Counter[str] = field(default_factory=Counter)
+    php_errors_by_page: dict[str, int] = field(default_factory=dict)
+    broken_links: list[dict[str, Any]] = field(default_factory=list)
+    redirects: list[dict[str, Any]] = field(default_factory=list)
+    failed_pages: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(record: Record) -> str:
+    data = to_export_dict(record)
+    data.pop("content_sha256", None)
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def _aliases(reports: list[PageReport]) -> dict[str, set[str]]:
+    """Canonical URL → every spelling seen for it, redirect sources folded in."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    redirects: dict[str, str] = {}
+    for report in reports:
+        aliases[report.canonical].add(report.url)
+        for target, spellings in report.spellings.items():
+            aliases[target].update(spellings)
+        if report.redirect_to and report.redirect_to != report.canonical:
+            redirects[report.canonical] = report.redirect_to
+    for source in list(redirects):
+        target, hops = redirects[source], 0
+        while target in redirects and hops < 10:  # chains fold into their final target
+            target, hops = redirects[target], hops + 1
+        aliases[target] |= aliases[source] | {source}
+    return aliases
+
+
+def _merge(records: list[Record]) -> dict[str, Record]:
+    merged: dict[str, Record] = {}
+    for record in sorted(records, key=lambda r: (r.id, getattr(r, "source_url", ""))):
+        kept = merged.setdefault(record.id, record)
+        if kept is not record and hasattr(kept, "legacy_urls"):
+            kept.legacy_urls = sorted(set(kept.legacy_urls) | set(record.legacy_urls))
+    return merged
+
+
+def _listing_order(listings: list[Listing]) -> list[str]:
+    order: list[str] = []
+    for listing in sorted((x for x in listings if x.kind == "listing"), key=lambda x: x.page):
+        order += [t.article_id for t in listing.teasers if t.article_id not in order]
+    return order
+
+
+def _infer_dates(articles: dict[str, Article], order: list[str], profile: SiteProfile) -> None:
+    position = {article_id: i for i, article_id in enumerate(order)}
+    known = {a.id: date.fromisoformat(a.published) for a in articles.values() if a.published}
+    for article in articles.values():
+        if article.published:
+            continue
+        newer = older = None
+        if article.id in position:
+            i = position[article.id]
+            newer = next((known[x] for x in reversed(order[:i]) if x in known), None)
+            older = next((known[x] for x in order[i + 1 :] if x in known), None)
+        files = [i["url"] for i in article.images] + [a["url"] for a in article.attachments]
+        files += article.evidence.get("thumbs", [])
+        uploads = upload_months(files)
+        prose = article.evidence.get("prose_date")
+        if prose is not None:
+            result = infer_year(prose, profile.project_years, uploads, older, newer)
+            if result.value:
+                article.published = result.value.isoformat()
+                article.published_raw = prose.raw
+                article.date_source = "prose"
+                article.date_inferred = True
+                if result.ambiguous:
+                    article.review_flags.append("date-ambiguous")
+                continue
+        if uploads:
+            year, month = Counter(uploads).most_common(1)[0][0]
+            article.published = date(year, month, 1).isoformat()
+            article.date_source, article.date_inferred = "upload-path", True
+        elif newer and older and newer == older:
+            article.published = newer.isoformat()
+            article.date_source, article.date_inferred = "listing", True
+        else:
+            article.date_source = "none"
+
+
+def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> None:
+    best: dict[str, tuple[int, str]] = {}
+    tag_members: dict[str, set[str]] = defaultdict(set)
+    tag_names: dict[str, str] = {}
+    for listing in listings:
+        rank = LISTING_PRIORITY.get(listing.kind, 9)
+        for teaser in listing.teasers:
+            article = articles.get(teaser.article_id)
+            if article is None:
+                continue
+            if teaser.thumb:
+                article.evidence.setdefault("thumbs", []).append(teaser.thumb)
+            if teaser.excerpt and (
+                teaser.article_id not in best or rank < best[teaser.article_id][0]
+            ):
+                best[teaser.article_id] = (rank, teaser.excerpt)
+            if listing.kind == "tag" and listing.tag:
+                tag_members[listing.tag].add(teaser.article_id)
+                if listing.tag_name:
+                    tag_names.setdefault(listing.tag, listing.tag_name)
+    for article in articles.values():
+        for name in article.tags:
+            tag_names.setdefault(make_slug(name), name)
+    for article in articles.values():
+        teaser = best.get(article.id, (9, ""))[1]
+        if teaser or article.body_text:
+            article.summary = summary_from_teaser(teaser, article.body_text)
+        if not article.tags:
+            slugs = sorted(tag for tag, members in tag_members.items() if article.id in members)
+            article.tags = [tag_names.get(s, s.replace("-", " ").title()) for s in slugs]
+
+
+def _slugs(articles: dict[str, Article]) -> None:
+    taken: set[str] = set()
+    for article in sorted(articles.values(), key=lambda a: a.legacy_id):
+        slug = make_slug(article.title or article.id)
+        if slug in taken:
+            slug = f"{slug}-{article.legacy_id}"
+        taken.add(slug)
+        article.slug = slug
+        if article.published:
+            year, month = article.published[:4], article.published[5:7]
+            article.path = f"/news/{year}/{month}/{slug}/"
+        else:
+            article.path = f"/news/{slug}/"
+
+
+def _review_flags(articles: dict[str, Article], default_language: str) -> None:
+    by_title_date: dict[tuple[str, str | None], list[Article]] = defaultdict(list)
+    for article in articles.values():
+        flags = set(article.review_flags)
+        if article.date_inferred:
+            flags.add("date-inferred")
+        if article.published is None:
+            flags.add("no-date")
+        if not article.body_text:
+            flags.add("empty-body")
+        elif len(article.body_text) < SHORT_BODY_CHARS:
+            flags.add("short-body")
+        if any(not image.get("alt") for image in article.images):
+            flags.add("missing-alt-text")
+        if article.language != default_language:
+            flags.add("language-not-" + default_language)
+        article.review_flags = sorted(flags)
+        by_title_date[(article.title.casefold(), article.published)].append(article)
+    for group in by_title_date.values():
+        if len(group) > 1:
+            for article in group:
+                article.review_flags = sorted({*article.review_flags, "title-date-collision"})
+
+
+def assemble(
+    records: list[Record], listings: list[Listing], reports: list[PageReport], profile: SiteProfile
+) -> tuple[list[Record], RunFacts]:
+    """Final, sorted records and the facts of the run."""
+    merged = _merge(records)
+    aliases = _aliases(reports)
+    for record in merged.values():
+        if hasattr(record, "legacy_urls"):
+            spellings = aliases.get(record.source_url, set()) | {record.source_url}
+            record.legacy_urls = sorted(set(record.legacy_urls) | spellings)
+    articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
+    clusters = [r for r in merged.values() if isinstance(r, Cluster)]
+    _teaser_facts(articles, listings)
+    _infer_dates(articles, _listing_order(listings), profile)
+    for cluster in clusters:
+        cluster.related_articles = [a for a in dict.fromkeys(cluster.related_articles)]
+        for article_id in cluster.related_articles:
+            if article_id in articles:
+                articles[article_id].clusters.append(cluster.id)
+    for article in articles.values():
+        article.clusters = sorted(set(article.clusters))
+        article.summary = normalise_space(article.summary)
+    _slugs(articles)
+    _review_flags(articles, profile.default_language)
+    for record in merged.values():
+        if isinstance(record, Partner | Page | Cluster):
+            record.review_flags = sorted(set(record.review_flags))
+        record.content_sha256 = content_hash(record)
+    return sorted(merged.values(), key=lambda r: r.id), run_facts(reports)
+
+
+def run_facts(reports: list[PageReport]) -> RunFacts:
+    facts = RunFacts()
+    linked_from: dict[str, set[str]] = defaultdict(set)
+    for report in reports:
+        for link in report.links:
+            linked_from[link].add(report.canonical)
+    for report in sorted(reports, key=lambda r: (r.canonical, r.url)):
+        if report.kind == "redirect":
+            facts.redirects.append(
+                {"from": report.url, "status": report.status, "to": report.redirect_to}
+            )
+            continue
+        if report.status in (404, 410):
+            facts.broken_links.append(
+                {
+                    "url": report.canonical,
+                    "status": report.status,
+                    "linked_from": sorted(linked_from.get(report.canonical, set())),
+                }
+            )
+            continue
+        if report.error and report.error.startswith("skipped"):
+            facts.skipped.append({"url": report.url, "reason": report.error})
+            continue
+        if report.error or report.status >= 500 or report.status == 0:
+            facts.failed_pages.append(
+                {"url": report.url, "status": report.status, "error": report.error}
+            )
+            continue
+        facts.pages += 1
+        total = sum(report.php_errors.values())
+        facts.php_errors_by_level.update(report.php_errors)
+        if total:
+            facts.php_errors_by_page[report.canonical] = total
+        if report.truncated:
+            facts.warnings.append(f"{report.canonical}: page truncated by a PHP fatal error")
+        for name in report.fallback_fields:
+            facts.warnings.append(f"{report.canonical}: {name} filled by the generic extractor")
+    return facts

@@ -1,0 +1,209 @@
+"""Pure cleaning functions: bytes to clean text, PHP errors out, boilerplate out.
+
+Each regex is compiled once here with a comment on what it removes; every function is
+free of I/O so the golden and property tests can drive it directly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ftfy
+from lxml import html as lxml_html
+
+PHP_LEVELS = (
+    r"Fatal error|Parse error|Warning|Notice|Deprecated|Strict Standards|"
+    r"Catchable fatal error|Recoverable fatal error|"
+    r"User (?:Warning|Notice|Deprecated|Error)|Core (?:Warning|Error)|Compile (?:Warning|Error)"
+)
+# PHP's html_errors form: <br />\n<b>Warning</b>:  msg in <b>/path</b> on line <b>23</b><br />
+# The message may span lines (a fatal error's stack trace), so it is bounded, not greedy.
+PHP_HTML_ERROR = re.compile(
+    r"(?:<br\s*/?>\s*)?<b>\s*(?:PHP\s+)?(?P<level>" + PHP_LEVELS + r")\s*</b>\s*:"
+    r"(?P<message>.{0,4000}?)\s+in\s+<b>[^<]{0,500}</b>\s+on\s+line\s+<b>\s*\d+\s*</b>"
+    r"[ \t]*(?:<br\s*/?>)?",
+    re.IGNORECASE | re.DOTALL,
+)
+# The plain form: Warning: msg in /mnt/nvme/www/news.php on line 23 (also "PHP Warning:"
+# from CLI logs, Windows paths, and a fatal error's "thrown in ... on line N" tail).
+PHP_PLAIN_ERROR = re.compile(
+    r"(?:PHP\s+)?(?P<level>" + PHP_LEVELS + r")\s*:(?P<message>.{0,4000}?)\s+in\s+"
+    r"(?:/|[A-Za-z]:\\)[^\s<>\"']{0,500}?(?::\d+)?\s+on\s+line\s+\d+",
+    re.DOTALL,
+)
+# What PHP error text looks like once tags are gone: used to assert none is left.
+PHP_ERROR_TRACE = re.compile(
+    r"\b(?:" + PHP_LEVELS + r")\s*:.{0,400}?\bon line\s+\d+|Stack trace:|#0 \{main\}",
+    re.IGNORECASE | re.DOTALL,
+)
+# A server file path such as /mnt/nvme/www/ or /var/www/html/inc/x.php.
+SERVER_PATH = re.compile(r"(?:/mnt|/var/www|/home|/srv|/usr)/[\w./-]+|[A-Z]:\\[\w\\.]+")
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.I)
+# Any run of whitespace, including no-break spaces from &nbsp; runs.
+WHITESPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Characters that are never text: zero-width and control characters.
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+FIX_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization="NFC",
+    explain=False,
+)
+
+
+@dataclass
+class PhpErrors:
+    """PHP error messages removed from one document, counted by level."""
+
+    by_level: Counter[str] = field(default_factory=Counter)
+    fatal: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_level.values())
+
+    def add(self, other: PhpErrors) -> None:
+        self.by_level.update(other.by_level)
+        self.fatal = self.fatal or other.fatal
+
+
+def _level_key(level: str) -> str:
+    return re.sub(r"\s+", "_", level.strip().lower())
+
+
+def strip_php_errors(text: str) -> tuple[str, PhpErrors]:
+    """Remove PHP error messages in both forms, wherever they stand, and count them."""
+    found = PhpErrors()
+
+    def drop(match: re.Match[str]) -> str:
+        level = _level_key(match.group("level"))
+        found.by_level[level] += 1
+        if "fatal" in level or "parse" in level:
+            found.fatal = True
+        return ""
+
+    text = PHP_HTML_ERROR.sub(drop, text)
+    text = PHP_PLAIN_ERROR.sub(drop, text)
+    return text, found
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers read latin-1 and ascii labels as windows-1252 (WHATWG Encoding): so do we.
+    return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode a page the way a browser would, then fall back when the label lies.
+
+    Order: BOM, HTTP header charset, <meta> charset, then UTF-8 if the bytes are valid
+    UTF-8, else windows-1252 (what undeclared legacy pages nearly always are).
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if body.startswith(bom):
+            return body[len(bom) :].decode(name, "replace"), name
+    declared = None
+    if content_type:
+        match = HEADER_CHARSET.search(content_type)
+        declared = _codec(match.group(1)) if match else None
+    if declared is None:
+        match = META_CHARSET.search(body[:4096])
+        declared = _codec(match.group(1)) if match else None
+    candidates = [c for c in (declared, "utf-8", "cp1252") if c]
+    for name in dict.fromkeys(candidates):
+        try:
+            return body.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    return body.decode("cp1252", "replace"), "cp1252"
+
+
+def repair_text(text: str) -> str:
+    """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``) and normalise to NFC."""
+    if not text:
+        return text
+    return unicodedata.normalize("NFC", ftfy.fix_text(text, FIX_ENCODING_ONLY))
+
+
+def normalise_space(text: str) -> str:
+    """Collapse whitespace (no-break spaces included), drop invisible characters, NFC."""
+    text = INVISIBLE.sub("", text)
+    return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
+
+
+def clean_inline_text(text: str | None) -> str:
+    """A plain-text field: repaired, PHP-error free, whitespace collapsed."""
+    if not text:
+        return ""
+    text, _ = strip_php_errors(text)
+    return normalise_space(repair_text(text))
+
+
+def strip_cut_marker(text: str, markers: Iterable[re.Pattern[str]]) -> str:
+    """Remove a teaser's cut marker (``[...]``, ``[…]``, ``...``) from its end."""
+    for marker in markers:
+        text = marker.sub("", text)
+    return text.rstrip(" ,;:-–—")
+
+
+def prepare_document(body: bytes, content_type: str | None = None) -> tuple[str, str, PhpErrors]:
+    """Raw bytes to clean HTML text: decoded, mojibake repaired, PHP errors removed."""
+    text, encoding = decode_html(body, content_type)
+    text, errors = strip_php_errors(text)
+    return repair_text(text), encoding, errors
+
+
+def parse_html(text: str) -> lxml_html.HtmlElement:
+    """Parse (possibly truncated, malformed) HTML leniently into an element tree."""
+    if not text.strip():
+        text = "<html><body></body></html>"
+    # lxml refuses str input with an XML encoding declaration; strip it if present.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    return lxml_html.document_fromstring(text)
+
+
+def drop_boilerplate(
+    root: lxml_html.HtmlElement, selectors: Iterable[str], phrases: Iterable[re.Pattern[str]]
+) -> int:
+    """Remove chrome (by selector) and boilerplate blocks (by whole-text phrase)."""
+    removed = 0
+    for selector in selectors:
+        for element in root.cssselect(selector):
+            if element.getparent() is not None:
+                element.drop_tree()
+                removed += 1
+    phrases = tuple(phrases)
+    for element in list(root.iter("p", "div", "a", "span", "li", "h4", "h5", "button")):
+        if element.getparent() is None:
+            continue
+        text = normalise_space(element.text_content())
+        if text and len(text) < 200 and any(p.search(text) for p in phrases):
+            element.drop_tree()
+            removed += 1
+    return removed

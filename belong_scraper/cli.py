@@ -1,0 +1,227 @@
+"""The belong-scraper command: migrate a site, or serve the fixture snapshot.
+
+User errors (unreachable origin, unwritable folder, bad option) end with one line on
+stderr and a non-zero exit status, never a traceback. Exit statuses:
+0 complete; 1 finished but incomplete (pages failed, records rejected); 2 usage or
+configuration error; 3 origin unreachable; 4 output not writable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
+DEMO_PORT = 8642
+
+
+class CliError(Exception):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def bundled_site() -> Path:
+    """The fixture snapshot: in a clone (editable install) or the current folder."""
+    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
+        site = base / "fixtures" / "site"
+        if (site / "routes.json").exists():
+            return site
+    raise CliError("the bundled fixture snapshot (fixtures/site) was not found", EXIT_USAGE)
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"-s expects NAME=VALUE, got {pair!r}", EXIT_USAGE)
+        overrides[name.strip()] = value
+    return overrides
+
+
+def check_writable(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CliError(
+            f"output folder {out_dir} is not writable: {reason}", EXIT_NOT_WRITABLE
+        ) from exc
+
+
+def check_reachable(url: str, user_agent: str, timeout: float = 20.0) -> None:
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent}, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read(1)
+    except urllib.error.HTTPError:
+        return  # the origin answers; a 4xx/5xx start page is reported by the crawl itself
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise CliError(f"cannot reach {url}: {reason}", EXIT_UNREACHABLE) from exc
+
+
+def run_migration(
+    start_url: str,
+    out_dir: Path,
+    db_url: str | None,
+    overrides: dict[str, Any],
+    verbose: bool,
+) -> tuple[int, str]:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "belong_scraper.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from belong_scraper.spiders.site import SiteSpider
+    from belong_scraper.state import StateStore, default_db_url
+    from belong_scraper.state.store import StateError
+
+    settings = get_project_settings()
+    settings.set("EXPORT_DIR", str(out_dir), priority="cmdline")
+    db_url = db_url or default_db_url(out_dir)
+    try:
+        StateStore(db_url).close()
+    except StateError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    settings.set("STATE_DB_URL", db_url, priority="cmdline")
+    settings.set(
+        "RUN_ID", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    )
+    settings.set("PROGRESS_ENABLED", True, priority="cmdline")
+    settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    check_reachable(start_url, settings.get("USER_AGENT"))
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, start_url=start_url)
+    process.start()
+    stats = crawler.stats.get_stats()
+    status = stats.get("export/status")
+    if status is None:
+        reason = stats.get("finish_reason", "unknown")
+        return EXIT_INCOMPLETE, f"the crawl ended without an export (finish reason: {reason})"
+    summary = (
+        f"{stats.get('export/records', 0)} records from {stats.get('export/pages', 0)} pages "
+        f"written to {out_dir} (state: {db_url})"
+    )
+    if status != "complete":
+        return EXIT_INCOMPLETE, (
+            f"incomplete: {stats.get('export/failed_pages', 0)} pages failed, "
+            f"{stats.get('export/rejected', 0)} records rejected; see {out_dir}/manifest.json"
+        )
+    return EXIT_OK, summary
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    overrides = parse_overrides(args.set or [])
+    if args.profile:
+        overrides["SITE_PROFILE"] = args.profile
+    out_dir = Path(args.out)
+    check_writable(out_dir)
+    if args.demo:
+        from belong_scraper.fixture_server import FixtureServer
+
+        site = bundled_site()
+        try:
+            server = FixtureServer(site, port=args.port or DEMO_PORT)
+        except OSError:
+            server = FixtureServer(site, port=0)
+        with server:
+            print(f"serving the bundled snapshot {site} at {server.origin}", file=sys.stderr)
+            # Our own loopback server: no need to pace the crawl as for the live site.
+            overrides = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", **overrides}
+            status, message = run_migration(
+                server.origin + "/", out_dir, args.db, overrides, args.verbose
+            )
+    else:
+        if not args.start_url:
+            raise CliError("migrate needs --start-url URL (or --demo)", EXIT_USAGE)
+        if not args.start_url.startswith(("http://", "https://")):
+            raise CliError(
+                f"--start-url must be an http(s) URL, got {args.start_url!r}", EXIT_USAGE
+            )
+        status, message = run_migration(args.start_url, out_dir, args.db, overrides, args.verbose)
+    print(message if status == EXIT_OK else f"belong-scraper: {message}", file=sys.stderr)
+    return status
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from belong_scraper.fixture_server import FixtureServer
+
+    site = Path(args.site) if args.site else bundled_site()
+    if not (site / "routes.json").exists():
+        raise CliError(f"{site} is not a fixture site folder (no routes.json)", EXIT_USAGE)
+    try:
+        server = FixtureServer(site, port=args.port, host=args.host)
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror}", EXIT_USAGE
+        ) from exc
+    with server:
+        print(f"serving {site} at {server.origin}/ (Ctrl-C to stop)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return EXIT_OK
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="belong-scraper",
+        description="Migrate the legacy EU-Belong site into CMS-ready JSON and CSV.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    migrate = sub.add_parser("migrate", help="crawl a site and write the export folder")
+    migrate.add_argument(
+        "--start-url", help="where the crawl starts, e.g. https://eu-belong.aer.eu/"
+    )
+    migrate.add_argument("--out", default="exports", help="output folder (default: exports)")
+    migrate.add_argument("--db", help="state database SQLAlchemy URL (default: <out>.state.sqlite)")
+    migrate.add_argument("--profile", help="site profile: bundled name or TOML path")
+    migrate.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                         help="override a Scrapy setting (repeatable)")  # fmt: skip
+    migrate.add_argument(
+        "--demo",
+        action="store_true",
+        help="migrate the bundled fixture snapshot, served on loopback",
+    )
+    migrate.add_argument("--port", type=int, default=0, help="port for --demo (default 8642)")
+    migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
+    migrate.set_defaults(func=cmd_migrate)
+    serve = sub.add_parser("serve-fixtures", help="serve a fixture site on loopback")
+    serve.add_argument("--site", help="site folder (default: the bundled fixtures/site)")
+    serve.add_argument("--port", type=int, default=8642)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"belong-scraper: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("belong-scraper: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Write the export folder: what Scrapy's FEEDS cannot do.
+
+FEEDS writes items as they arrive (order depends on the network), cannot sort, cannot
+compute fields that need every record, and does not replace files atomically. The
+contract needs all three, so records are written here, once the crawl is over: each file
+to a temporary name in the same folder, fsync'd, then renamed over the old one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
+from belong_scraper.schemas import SCHEMAS, validation_errors
+
+CONTRACT_VERSION = "1.1"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace path with data in one step: readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def columns_of(kind: str) -> list[str]:
+    return list(SCHEMAS[kind]["properties"])
+
+
+def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Records by type as export dicts; the ones that break their schema set aside."""
+    by_type: dict[str, list[dict]] = {kind: [] for kind in RECORD_TYPES}
+    rejected: list[dict] = []
+    for record in records:
+        kind = record_type(record)
+        data = to_export_dict(record)
+        errors = validation_errors(kind, data)
+        if errors:
+            rejected.append({"id": record.id, "type": kind, "errors": errors, "record": data})
+        else:
+            by_type[kind].append(data)
+    return by_type, rejected
+
+
+def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
+    """JSON and CSV per record type plus the schemas; returns the files' manifest entries."""
+    files: dict[str, dict[str, Any]] = {}
+
+    def put(name: str, data: bytes, records: int | None) -> None:
+        atomic_write(out_dir / name, data)
+        entry: dict[str, Any] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if records is not None:
+            entry["records"] = records
+        files[name] = entry
+
+    for kind in RECORD_TYPES:
+        rows = sorted(by_type.get(kind, []), key=lambda r: r["id"])
+        stem = EXPORT_FILES[kind]
+        put(f"{stem}.json", json_bytes(rows), len(rows))
+        put(f"{stem}.csv", csv_bytes(rows, columns_of(kind)), len(rows))
+        put(f"schema/{kind}.schema.json", json_bytes(SCHEMAS[kind]), None)
+    return dict(sorted(files.items()))
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    atomic_write(out_dir / "manifest.json", json_bytes(manifest))

@@ -1,0 +1,220 @@
+"""Serve a fixture site folder (see fixtures/README.md) on loopback, like the legacy PHP site.
+
+Real status codes, headers, redirects, a 500-once page and the endless calendar; every
+request is logged so tests can assert what the crawler asked for.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+# A fixed Last-Modified for static files: the snapshot does not change between runs.
+STATIC_LAST_MODIFIED = formatdate(1700000000, usegmt=True)
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/rss+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".css": "text/css",
+    ".js": "application/javascript",
+}
+
+
+@dataclass
+class Route:
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    file: str | None = None
+    status: int = 200
+    location: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    fail_first: int = 0
+    fail_status: int = 500
+    delay: float = 0.0
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class FixtureSite:
+    """The routing logic, independent of the HTTP server so it can be tested directly."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        spec = json.loads((self.root / "routes.json").read_text(encoding="utf-8"))
+        self.routes = [Route(**r) for r in spec["routes"]]
+        self.calendar = spec.get("calendar")
+        self.not_found = spec.get("not_found")
+        self._fail_counts: dict[int, int] = {}
+        self._lock = threading.Lock()
+        self.significant: dict[str, set[str]] = {}
+        for route in self.routes:
+            keys = {k.lower() for k in route.query}
+            self.significant.setdefault(route.path, set()).update(keys)
+
+    def reply(self, target: str) -> Reply:
+        parts = urlsplit(target)
+        params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        if self.calendar and parts.path == self.calendar["path"]:
+            return self._calendar(params.get(self.calendar["param"], ""))
+        route = self._match(parts.path, params)
+        if route is None:
+            return self._not_found(parts.path)
+        index = self.routes.index(route)
+        with self._lock:
+            seen = self._fail_counts.get(index, 0)
+            self._fail_counts[index] = seen + 1
+        if route.delay:
+            time.sleep(route.delay)
+        if seen < route.fail_first:
+            body = b"<html><body><h1>Service Unavailable</h1></body></html>"
+            headers = {"Content-Type": "text/html; charset=utf-8", "Retry-After": "0"}
+            return Reply(route.fail_status, headers, body)
+        body = (self.root / route.file).read_bytes() if route.file else b""
+        headers = self._default_headers(parts.path, route.file, body)
+        if route.location:
+            headers["Location"] = route.location
+        headers.update(route.headers)
+        return Reply(route.status, headers, body)
+
+    def _match(self, path: str, params: dict[str, str]) -> Route | None:
+        significant = self.significant.get(path)
+        if significant is None:
+            return None
+        for route in self.routes:
+            if route.path != path:
+                continue
+            wanted = {k.lower(): v for k, v in route.query.items()}
+            if all(
+                (params.get(k) or None) is None
+                if k not in wanted
+                else (params.get(k) or "").lower() == wanted[k].lower()
+                for k in significant
+            ):
+                return route
+        return None
+
+    def _default_headers(self, path: str, file: str | None, body: bytes) -> dict[str, str]:
+        suffix = Path(file).suffix.lower() if file else ".html"
+        headers = {"Content-Type": CONTENT_TYPES.get(suffix, "application/octet-stream")}
+        if path.endswith(".php") or path == "/":
+            headers["X-Powered-By"] = "PHP/8.1.2"
+            headers["Cache-Control"] = "no-store, no-cache, must-revalidate"
+        if path.startswith(("/uploads/", "/img/")):
+            headers["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            headers["Last-Modified"] = STATIC_LAST_MODIFIED
+        return headers
+
+    def _not_found(self, path: str) -> Reply:
+        body = (self.root / self.not_found).read_bytes() if self.not_found else b"Not Found"
+        return Reply(404, {"Content-Type": "text/html; charset=utf-8"}, body)
+
+    def _calendar(self, month: str) -> Reply:
+        match = MONTH_RE.match(month)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            return self._not_found(self.calendar["path"])
+        year, mon = int(match.group(1)), int(match.group(2))
+        prev_y, prev_m = (year, mon - 1) if mon > 1 else (year - 1, 12)
+        next_y, next_m = (year, mon + 1) if mon < 12 else (year + 1, 1)
+        events = json.loads((self.root / self.calendar["events"]).read_text(encoding="utf-8"))
+        template = (self.root / self.calendar["template"]).read_text(encoding="utf-8")
+        values = {
+            "{{MONTH_LABEL}}": f"{calendar.month_name[mon]} {year}",
+            "{{MONTH}}": month,
+            "{{PREV}}": f"{prev_y:04d}-{prev_m:02d}",
+            "{{NEXT}}": f"{next_y:04d}-{next_m:02d}",
+            "{{EVENTS}}": events.get(month, events.get("empty", "")),
+        }
+        for key, value in values.items():
+            template = template.replace(key, value)
+        headers = {"Content-Type": "text/html; charset=utf-8", "X-Powered-By": "PHP/8.1.2"}
+        return Reply(200, headers, template.encode("utf-8"))
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    target: str
+    status: int
+    headers: dict[str, str]
+
+
+class FixtureServer:
+    """A threaded HTTP server on 127.0.0.1 serving one site folder; use as a context manager."""
+
+    def __init__(self, root: Path, port: int = 0, host: str = "127.0.0.1"):
+        self.site = FixtureSite(root)
+        self.log: list[LoggedRequest] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "Apache/2.4.57 (Debian)"
+            sys_version = ""
+
+            def do_GET(self) -> None:
+                self._answer(send_body=True)
+
+            def do_HEAD(self) -> None:
+                self._answer(send_body=False)
+
+            def _answer(self, send_body: bool) -> None:
+                reply = server.site.reply(self.path)
+                server.log.append(
+                    LoggedRequest(self.command, self.path, reply.status, dict(self.headers))
+                )
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # the request log above replaces stderr noise
+
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def origin(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FixtureServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> FixtureServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

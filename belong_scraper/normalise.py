@@ -1,0 +1,111 @@
+"""Pure normalising functions: countries, roles, authors, language, summaries, slugs."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pycountry
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from slugify import slugify
+
+from belong_scraper.cleaning import normalise_space
+
+# Codes the EU writes that ISO 3166-1 spells otherwise (EL is Greece, UK is GB).
+EU_COUNTRY_CODES = {"EL": "GR", "UK": "GB"}
+# Sentence ends: ., !, ? or … followed by a space and a capital or a digit.
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-ÖØ-ÞΑ-Ω0-9])")
+
+
+def country_code(value: str) -> str | None:
+    """ISO 3166-1 alpha-2 (upper case) for a code in any case, an EU code or a name."""
+    value = normalise_space(value)
+    if not value:
+        return None
+    code = EU_COUNTRY_CODES.get(value.upper(), value.upper())
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code):
+        return code
+    try:
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError:
+        return None
+
+
+def country_name(code: str) -> str:
+    """The short English name (``Netherlands``, not ``Netherlands, Kingdom of the``)."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return ""
+    name = getattr(country, "common_name", None) or country.name
+    return name.split(",")[0] if "," in name else name
+
+
+def partner_role(raw: str, vocabulary: dict[str, str]) -> str | None:
+    """The contract's role for a role label; None when the label is not in the vocabulary."""
+    label = normalise_space(raw).casefold().strip(" .:")
+    if label in vocabulary:
+        return vocabulary[label]
+    # Longest known label contained in the text: "Lead partner (coordinator)".
+    for known in sorted(vocabulary, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(known)}\b", label):
+            return vocabulary[known]
+    return None
+
+
+def clean_author(raw: str | None, prefix: re.Pattern[str]) -> str | None:
+    if not raw:
+        return None
+    author = normalise_space(prefix.sub("", normalise_space(raw)))
+    return author.strip(" ,.;:|-") or None
+
+
+@cache
+def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(languages))
+    return identifier
+
+
+def detect_language(text: str, languages: tuple[str, ...], default: str) -> str:
+    """ISO 639-1 code of the text's language; the default for text too short to tell."""
+    text = normalise_space(text)
+    if len(re.findall(r"[^\W\d_]+", text)) < 8:
+        return default
+    language, probability = _identifier(languages).classify(text[:5000])
+    return language if probability >= 0.5 else default
+
+
+def first_sentences(text: str, min_chars: int = 160, max_chars: int = 400) -> str:
+    """Whole sentences from the start of the text, at least min_chars when there are enough."""
+    text = normalise_space(text)
+    if len(text) <= min_chars:
+        return text
+    summary = ""
+    for sentence in SENTENCE_END.split(text):
+        candidate = f"{summary} {sentence}".strip()
+        if summary and len(candidate) > max_chars:
+            break
+        summary = candidate
+        if len(summary) >= min_chars:
+            break
+    if len(summary) > max_chars:
+        # One very long sentence: end at a word, never with a cut marker.
+        summary = summary[:max_chars].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return summary
+
+
+def summary_from_teaser(teaser: str, body_text: str) -> str:
+    """The teaser as a summary: completed to its sentence end when it is cut from the body."""
+    teaser = normalise_space(teaser)
+    body = normalise_space(body_text)
+    if teaser and body.startswith(teaser):
+        end = SENTENCE_END.search(body, len(teaser))
+        complete = body[: end.start()] if end else body
+        if len(complete) <= max(len(teaser) * 2, 400):
+            return complete
+        return first_sentences(body)
+    return teaser or first_sentences(body)
+
+
+def make_slug(text: str, max_length: int = 80) -> str:
+    return slugify(text, max_length=max_length, word_boundary=True, save_order=True) or "untitled"

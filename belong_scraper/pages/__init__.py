@@ -1,0 +1,36 @@
+"""Page objects: plain classes, a parsed Document in, items out, no I/O."""
+
+from belong_scraper.pages.article import ArticlePage
+from belong_scraper.pages.base import Document
+from belong_scraper.pages.cluster import ClusterPage
+from belong_scraper.pages.listing import TeaserPage
+from belong_scraper.pages.partners import PartnerPage
+from belong_scraper.pages.static import HomePage, StaticPage
+
+__all__ = [
+    "ArticlePage",
+    "ClusterPage",
+    "Document",
+    "HomePage",
+    "PartnerPage",
+    "StaticPage",
+    "TeaserPage",
+    "extract",
+]
+
+
+def extract(doc: Document) -> list[object]:
+    """Every item a page yields, by its page type."""
+    if doc.kind == "article":
+        return [ArticlePage(doc).to_item()]
+    if doc.kind in ("listing", "tag"):
+        return [TeaserPage(doc).to_item()]
+    if doc.kind == "partners":
+        return list(PartnerPage(doc).to_items())
+    if doc.kind == "cluster":
+        return [ClusterPage(doc).to_item(), TeaserPage(doc).to_item()]
+    if doc.kind == "static":
+        return [StaticPage(doc).to_item()]
+    if doc.kind == "home":
+        return [HomePage(doc).to_item(), TeaserPage(doc).to_item()]
+    return []

@@ -1,0 +1,128 @@
+"""ArticlePage: one news article (both templates) to an Article item."""
+
+from __future__ import annotations
+
+import re
+
+from belong_scraper.cleaning import clean_inline_text, normalise_space
+from belong_scraper.dates import find_date
+from belong_scraper.items import Article
+from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.fallback import generic_extract
+
+
+class ArticlePage:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.profile = doc.profile
+        self.fallbacks: list[str] = []
+
+    def to_item(self) -> Article:
+        legacy_id = int(self.doc.keys["id"])
+        title = self.title()
+        body_el = self.doc.first("article", "body")
+        if body_el is not None:
+            body_raw = inner_html(body_el)
+        else:
+            body_raw = generic_extract(self.doc).body_html
+            self.fallbacks.append("body")
+        date_raw, date_source = self.date()
+        flags = [f"generic-extractor:{name}" for name in self.fallbacks]
+        if self.doc.php_errors.fatal:
+            flags.append("truncated-by-fatal-error")
+        return Article(
+            id=f"article-{legacy_id}",
+            legacy_id=legacy_id,
+            source_url=self.doc.canonical,
+            title=title,
+            published_raw=date_raw,
+            date_source=date_source,
+            author=self.author(),
+            body_html=body_raw,
+            images=self.lead_images(),
+            attachments=self.attachments(),
+            tags=self.tags(),
+            php_errors_removed=self.doc.php_errors.total,
+            review_flags=flags,
+            evidence={
+                "html_lang": (self.doc.root.get("lang") or "").split("-")[0].lower() or None,
+                "description": self.meta_description(),
+            },
+        )
+
+    def title(self) -> str:
+        title = text_of(self.doc.first("article", "title"))
+        if not title:
+            title = self.doc.html_title() or generic_extract(self.doc).title
+            self.fallbacks.append("title")
+        return title
+
+    def date(self) -> tuple[str | None, str]:
+        """The date text as found and where it was found; parsing is the pipeline's job."""
+        label = self.profile.pattern("dates", "label")
+        element = self.doc.first("article", "date")
+        if element is not None:
+            text = label.sub("", text_of(element))
+            found = find_date(text, self.profile.languages)
+            if found:
+                return found.raw, "date-block"
+        for selector in self.profile.selectors("article", "meta_date"):
+            for meta in self.doc.root.cssselect(selector):
+                found = find_date(meta.get("content") or "", self.profile.languages)
+                if found:
+                    return found.raw, "meta"
+        return None, "none"
+
+    def author(self) -> str | None:
+        after = self.profile.pattern("article", "author_after")
+        prefix = self.profile.pattern("article", "author_prefix")
+        for selector in self.profile.selectors("article", "author"):
+            for element in self.doc.content.cssselect(selector):
+                text = text_of(element)
+                match = after.search(text)
+                if match:
+                    return normalise_space(match.group("author")) or None
+                if "author" in (element.get("class") or "") and text:
+                    return prefix.sub("", text).strip() or None
+        return None
+
+    def tags(self) -> list[str]:
+        names = [text_of(a) for a in self.doc.all("article", "tags")]
+        return list(dict.fromkeys(n for n in names if n))
+
+    def lead_images(self) -> list[dict[str, str | None]]:
+        images = []
+        for box in self.doc.all("article", "lead_image"):
+            credit_el = self.doc.first("image", "credit", scope=box)
+            caption_el = self.doc.first("image", "caption", scope=box)
+            credit = text_of(credit_el)
+            credit = re.sub(r"^\[\s*|\s*\]$", "", credit) or None
+            for img in box.iter("img"):
+                url = self.doc.abs(img.get("src"))
+                if url:
+                    images.append(
+                        {
+                            "url": url,
+                            "alt": clean_inline_text(img.get("alt")),
+                            "caption": text_of(caption_el) or None,
+                            "credit": credit,
+                        }
+                    )
+        return images
+
+    def attachments(self) -> list[dict[str, str]]:
+        size_note = self.profile.pattern("attachments", "size_note")
+        found = []
+        for link in self.doc.all("article", "attachments"):
+            url = self.doc.abs(link.get("href"))
+            if url:
+                title = size_note.sub("", text_of(link)) or url.rsplit("/", 1)[-1]
+                found.append({"url": url, "title": title})
+        return found
+
+    def meta_description(self) -> str | None:
+        for meta in self.doc.root.xpath('//meta[@name="description"]'):
+            text = clean_inline_text(meta.get("content"))
+            if text:
+                return text
+        return None

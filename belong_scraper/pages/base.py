@@ -1,0 +1,118 @@
+"""The parsed, cleaned document every page object reads, and small selector helpers."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from belong_scraper.cleaning import (
+    PhpErrors,
+    clean_inline_text,
+    drop_boilerplate,
+    parse_html,
+    prepare_document,
+)
+from belong_scraper.profile import SiteProfile
+from belong_scraper.urls import Origin, absolute, canonical_url, page_type
+
+HtmlElement = lxml_html.HtmlElement
+
+
+@dataclass
+class Document:
+    """One fetched page after decoding, mojibake repair and PHP-error removal.
+
+    ``root`` still has its chrome (menus are where the links are); ``content`` is a copy
+    with the chrome and boilerplate removed, which is what fields are read from.
+    """
+
+    url: str
+    canonical: str
+    kind: str
+    keys: dict[str, str]
+    text: str
+    encoding: str
+    php_errors: PhpErrors
+    root: HtmlElement
+    profile: SiteProfile
+    origin: Origin
+    content: HtmlElement = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.content = copy.deepcopy(self.root)
+        chrome = self.profile.section("chrome")
+        drop_boilerplate(self.content, chrome.get("remove", []), self.profile.boilerplate_phrases)
+
+    @classmethod
+    def from_bytes(
+        cls,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        profile: SiteProfile,
+        origin: Origin,
+    ) -> Document:
+        text, encoding, errors = prepare_document(body, content_type)
+        canonical = canonical_url(url, origin, profile) or url
+        kind, keys = page_type(canonical, profile)
+        return cls(
+            url=url,
+            canonical=canonical,
+            kind=kind,
+            keys=keys,
+            text=text,
+            encoding=encoding,
+            php_errors=errors,
+            root=parse_html(text),
+            profile=profile,
+            origin=origin,
+        )
+
+    def first(
+        self, section: str, name: str, scope: HtmlElement | None = None
+    ) -> HtmlElement | None:
+        """The first element matched by the profile's selectors for section.name."""
+        scope = self.content if scope is None else scope
+        for selector in self.profile.selectors(section, name):
+            found = scope.cssselect(selector)
+            if found:
+                return found[0]
+        return None
+
+    def all(self, section: str, name: str, scope: HtmlElement | None = None) -> list[HtmlElement]:
+        """Every element matched by the first of the profile's selectors that matches."""
+        scope = self.content if scope is None else scope
+        for selector in self.profile.selectors(section, name):
+            found = scope.cssselect(selector)
+            if found:
+                return found
+        return []
+
+    def abs(self, href: str | None) -> str | None:
+        """An absolute URL; same-site URLs in their canonical spelling."""
+        if not href:
+            return None
+        url = absolute(href, self.url)
+        if url is None:
+            return None
+        return canonical_url(url, self.origin, self.profile) or url
+
+    def html_title(self) -> str:
+        titles = self.root.xpath("//title")
+        if not titles:
+            return ""
+        return self.profile.title_prefix.sub("", clean_inline_text(titles[0].text_content()))
+
+
+def text_of(element: HtmlElement | None) -> str:
+    return clean_inline_text(element.text_content()) if element is not None else ""
+
+
+def inner_html(element: HtmlElement) -> str:
+    """The element's children serialised as HTML (the element's own tag left out)."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(lxml_html.tostring(child, encoding="unicode"))
+    return "".join(parts)

@@ -1,0 +1,30 @@
+"""ClusterPage: a knowledge transfer cluster, its intro and its related news."""
+
+from __future__ import annotations
+
+from belong_scraper.items import Cluster
+from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.listing import TeaserPage
+
+
+class ClusterPage:
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def to_item(self) -> Cluster:
+        legacy_id = int(self.doc.keys["id"])
+        intro = self.doc.first("cluster", "intro")
+        flags = []
+        title = text_of(self.doc.first("cluster", "title"))
+        if not title:
+            title = self.doc.html_title()
+            flags.append("generic-extractor:title")
+        return Cluster(
+            id=f"cluster-{legacy_id}",
+            legacy_id=legacy_id,
+            title=title,
+            intro_html=inner_html(intro) if intro is not None else "",
+            related_articles=[t.article_id for t in TeaserPage(self.doc).teasers()],
+            source_url=self.doc.canonical,
+            review_flags=flags,
+        )

@@ -1,0 +1,59 @@
+"""TeaserPage: the teasers of a listing, tag, home or cluster page, in page order."""
+
+from __future__ import annotations
+
+from belong_scraper.cleaning import strip_cut_marker
+from belong_scraper.items import Listing, Teaser
+from belong_scraper.pages.base import Document, text_of
+from belong_scraper.urls import page_type
+
+
+class TeaserPage:
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def teasers(self) -> list[Teaser]:
+        found: list[Teaser] = []
+        seen: set[str] = set()
+        for item in self.doc.all("teaser", "item", scope=self.doc.root):
+            link = self.doc.first("teaser", "link", scope=item)
+            url = self.doc.abs(link.get("href") if link is not None else None)
+            if not url:
+                continue
+            kind, keys = page_type(url, self.doc.profile)
+            if kind != "article":
+                continue
+            article_id = f"article-{int(keys['id'])}"
+            if article_id in seen:
+                continue
+            seen.add(article_id)
+            excerpt = strip_cut_marker(
+                text_of(self.doc.first("teaser", "excerpt", scope=item)),
+                self.doc.profile.cut_markers,
+            )
+            thumb = self.doc.first("teaser", "thumb", scope=item)
+            found.append(
+                Teaser(
+                    article_id=article_id,
+                    title=text_of(link),
+                    excerpt=excerpt,
+                    thumb=self.doc.abs(thumb.get("src")) if thumb is not None else None,
+                )
+            )
+        return found
+
+    def to_item(self) -> Listing:
+        keys = self.doc.keys
+        tag_name = None
+        if self.doc.kind == "tag":
+            heading = self.doc.content.xpath("//h1|//h2")
+            text = text_of(heading[0]) if heading else ""
+            tag_name = text.split(":", 1)[1].strip() if ":" in text else None
+        return Listing(
+            url=self.doc.canonical,
+            kind=self.doc.kind,
+            page=int(keys.get("page", 1)),
+            tag=keys.get("tag"),
+            tag_name=tag_name,
+            teasers=self.teasers(),
+        )

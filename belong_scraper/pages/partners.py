@@ -1,0 +1,52 @@
+"""PartnerPage: the partners of one country page to Partner items."""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify
+
+from belong_scraper.items import Partner
+from belong_scraper.normalise import country_code
+from belong_scraper.pages.base import Document, inner_html, text_of
+
+
+class PartnerPage:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.profile = doc.profile
+
+    def to_items(self) -> list[Partner]:
+        code = country_code(self.doc.keys["country"]) or self.doc.keys["country"].upper()
+        label = self.profile.pattern("partners", "region_label")
+        partners = []
+        for box in self.doc.all("partners", "item"):
+            name = text_of(self.doc.first("partners", "name", scope=box))
+            if not name:
+                continue
+            region = label.sub("", text_of(self.doc.first("partners", "region", scope=box)))
+            website = self.doc.first("partners", "website", scope=box)
+            logo = self.doc.first("partners", "logo", scope=box)
+            desc = self.doc.first("partners", "description", scope=box)
+            slug = slugify(name, max_length=60, word_boundary=True) or "partner"
+            partners.append(
+                Partner(
+                    id=f"partner-{code.lower()}-{slug}"[:64].rstrip("-"),
+                    name=name,
+                    country_code=code,
+                    region=region or None,
+                    role_raw=text_of(self.doc.first("partners", "role", scope=box)),
+                    website=self.doc.abs(website.get("href")) if website is not None else None,
+                    logo_url=self.doc.abs(logo.get("src")) if logo is not None else None,
+                    description_html=inner_html(desc) if desc is not None else "",
+                    source_url=self.doc.canonical,
+                    evidence={"heading": self._heading()},
+                )
+            )
+        return partners
+
+    def _heading(self) -> str:
+        heading = self.doc.content.xpath("//h1")
+        return (
+            re.sub(r"^\s*partners\s+in\s+", "", text_of(heading[0]), flags=re.I) if heading else ""
+        )

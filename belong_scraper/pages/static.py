@@ -1,0 +1,65 @@
+"""StaticPage and HomePage: the static pages (about, contact, ...) and the home intro."""
+
+from __future__ import annotations
+
+import copy
+
+from belong_scraper.items import Page
+from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.fallback import generic_extract
+
+
+class StaticPage:
+    section = "static"
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def key(self) -> str:
+        return self.doc.keys.get("key", "home")
+
+    def to_item(self) -> Page:
+        flags: list[str] = []
+        title_el = self.doc.first(self.section, "title")
+        title = text_of(title_el) or self.doc.html_title()
+        body = self.body(title_el)
+        if not body.strip():
+            body = generic_extract(self.doc).body_html
+            flags.append("generic-extractor:body")
+        key = self.key()
+        return Page(
+            id=f"page-{key}",
+            key=key,
+            title=title,
+            body_html=body,
+            source_url=self.doc.canonical,
+            review_flags=flags,
+        )
+
+    def body(self, title_el) -> str:
+        element = self.doc.first(self.section, "body")
+        if element is None:
+            return ""
+        element = copy.deepcopy(element)
+        for heading in element.xpath(".//h1"):
+            if text_of(heading) == text_of(title_el):
+                heading.drop_tree()
+                break
+        return inner_html(element)
+
+
+class HomePage(StaticPage):
+    """The home page's own text: intro and approach blocks, not teasers or selectors."""
+
+    section = "home"
+
+    def body(self, title_el) -> str:
+        parts = []
+        for selector in self.doc.profile.selectors("home", "body"):
+            for element in self.doc.content.cssselect(selector):
+                element = copy.deepcopy(element)
+                for heading in element.xpath(".//h1"):
+                    if title_el is not None and text_of(heading) == text_of(title_el):
+                        heading.drop_tree()
+                parts.append(inner_html(element))
+        return "\n".join(parts)

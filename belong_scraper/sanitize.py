@@ -1,0 +1,333 @@
+"""Body HTML to safe, clean HTML plus Markdown and text; embeds and credits pulled out.
+
+nh3 (the Rust ammonia sanitizer) enforces the allowlist: it is the part that must never
+be wrong, so it is a well-tested library rather than our own code. The lxml passes around
+it only restructure (Word cruft, layout tables, credits, embeds, empty blocks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import nh3
+from lxml import etree
+from lxml import html as lxml_html
+from markdownify import markdownify
+
+from belong_scraper.cleaning import normalise_space, repair_text, strip_php_errors
+from belong_scraper.profile import SiteProfile
+from belong_scraper.urls import Origin, absolute, canonical_url
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "table", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "caption", "a", "img", "figure", "figcaption",
+    "strong", "em", "b", "i", "u", "s", "sub", "sup", "br", "hr", "code", "pre", "abbr",
+    "cite", "q", "small", "dl", "dt", "dd",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "figure",
+          "pre", "hr", "dl", "div", "li", "tr", "td", "th", "figcaption", "caption"}  # fmt: skip
+# Blocks that are empty once no-break spaces and <br> are ignored are dropped.
+EMPTY_DROP = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "strong", "em", "b",
+              "i", "u", "span", "a", "figure", "figcaption", "ul", "ol"}  # fmt: skip
+# A note in brackets: "[Foto cedida por ...]", "[Photo: ...]".
+BRACKETED = re.compile(r"^\s*[\[(](?P<inner>.+)[\])]\s*$", re.DOTALL)
+WS = re.compile(r"[ \t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+@dataclass
+class CleanBody:
+    html: str = ""
+    markdown: str = ""
+    text: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    embeds: list[dict[str, str]] = field(default_factory=list)
+    documents: list[dict[str, str]] = field(default_factory=list)
+    stray_credits: list[str] = field(default_factory=list)
+
+
+def credit_text(text: str, profile: SiteProfile) -> str | None:
+    """The credit in a block of text, or None when the text is not an image credit."""
+    text = normalise_space(text)
+    if not text or len(text) > 300:
+        return None
+    inner = BRACKETED.match(text)
+    words = [w.casefold() for w in profile.section("image").get("credit_words", [])]
+    lowered = text.casefold()
+    if inner or any(lowered.startswith(w) for w in words):
+        if any(w in lowered for w in words):
+            return normalise_space(inner.group("inner")) if inner else text
+    return None
+
+
+def embed_provider(src: str, profile: SiteProfile) -> str | None:
+    host = (urlsplit(src).hostname or "").lower()
+    for provider, hosts in profile.section("embeds").items():
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            return provider
+    return None
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    if table.xpath(".//table"):
+        return True
+    cells = table.xpath(".//td|.//th")
+    if len(cells) <= 1:
+        return True
+    return bool(table.xpath(".//td/p|.//td/div|.//td/img|.//td/h2|.//td/h3|.//td/ul"))
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Replace an element by its children, keeping text and tail."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    lead = element.text or ""
+    if lead:
+        if index == 0:
+            parent.text = (parent.text or "") + lead
+        else:
+            prev = parent[index - 1]
+            prev.tail = (prev.tail or "") + lead
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = element.tail or ""
+    if tail:
+        if children:
+            children[-1].tail = (children[-1].tail or "") + tail
+        elif index == 0 and not children:
+            parent.text = (parent.text or "") + tail
+        else:
+            prev = parent[index - 1] if index > 0 else None
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _restructure(
+    root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
+) -> None:
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if ":" in tag:  # Word paste: <o:p>, <st1:place>
+            _unwrap(element)
+        elif tag in ("script", "style", "noscript", "object", "embed", "form", "button"):
+            element.drop_tree()
+    for iframe in root.xpath("//iframe"):
+        src = absolute(iframe.get("src") or "", base)
+        provider = embed_provider(src or "", profile)
+        if src and provider:
+            out.embeds.append({"provider": provider, "url": src.replace("http://", "https://", 1)})
+        iframe.drop_tree()
+    for table in reversed(root.xpath("//table")):
+        if _is_layout_table(table):
+            for cell in table.xpath(".//td|.//th"):
+                cell.tag = "div"
+            for part in table.xpath(".//tr|.//tbody|.//thead|.//tfoot|.//caption"):
+                part.tag = "div"
+            table.tag = "div"
+    for heading in root.xpath("//h1"):
+        heading.tag = "h2"
+    _links_and_images(root, base, origin, profile, out)
+
+
+def _links_and_images(
+    root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
+) -> None:
+    last_image: dict[str, str | None] | None = None
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or (
+            element.getparent() is None and element is not root
+        ):
+            continue
+        tag = element.tag.lower()
+        if tag == "a":
+            href = absolute(element.get("href") or "", base)
+            if href is None:
+                _unwrap(element)  # javascript:, data: links: keep the words, drop the link
+                continue
+            element.set("href", canonical_url(href, origin, profile) or href)
+            path = urlsplit(href).path.lower()
+            if re.search(r"\.(pdf|docx?|xlsx?|pptx?|odt|zip)$", path):
+                title = normalise_space(element.text_content())
+                out.documents.append({"url": element.get("href"), "title": title})
+        elif tag == "img":
+            src = absolute(element.get("src") or "", base)
+            if src is None:
+                element.drop_tree()
+                continue
+            src = canonical_url(src, origin, profile) or src
+            element.set("src", src)
+            last_image = {
+                "url": src,
+                "alt": normalise_space(element.get("alt") or ""),
+                "caption": None,
+                "credit": None,
+            }
+            out.images.append(last_image)
+        elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
+            if element.getparent() is None:
+                continue
+            credit = credit_text(element.text_content(), profile)
+            if credit is None:
+                continue
+            if last_image is not None and last_image["credit"] is None:
+                last_image["credit"] = credit
+            else:
+                out.stray_credits.append(credit)
+            element.drop_tree()
+
+
+def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> None:
+    phrases = tuple(phrases)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        if element.tag in ("p", "li", "a", "span") and phrases:
+            text = normalise_space(element.text_content())
+            if text and len(text) < 200 and any(p.search(text) for p in phrases):
+                element.drop_tree()
+    for element in list(root.iter()):
+        if element.tag != "pre":
+            if element.text:
+                element.text = WS.sub(" ", element.text)
+            if element.tail:
+                element.tail = WS.sub(" ", element.tail)
+    changed = True
+    while changed:
+        changed = False
+        for element in list(root.iter()):
+            if element is root or element.tag not in EMPTY_DROP:
+                continue
+            if element.xpath(".//img") or element.text_content().strip():
+                continue
+            element.drop_tree()
+            changed = True
+    for block in root.iter("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption"):
+        if block.text:
+            block.text = block.text.lstrip()
+        if len(block):
+            block[-1].tail = (block[-1].tail or "").rstrip() or None
+        elif block.text:
+            block.text = block.text.rstrip()
+    # Leading and trailing <br> inside a block are layout, not content.
+    for block in root.iter("p", "li", "h2", "h3", "h4", "td", "th", "blockquote"):
+        while len(block) and block[-1].tag == "br" and not (block[-1].tail or "").strip():
+            block.remove(block[-1])
+        while len(block) and block[0].tag == "br" and not (block.text or "").strip():
+            tail = block[0].tail
+            block.remove(block[0])
+            block.text = (block.text or "") + (tail or "")
+
+
+def _serialise(root: lxml_html.HtmlElement) -> str:
+    """One block a line; inline runs left at the top level (unclosed <p>) get a <p>."""
+    parts: list[str] = []
+    inline: list[str] = []
+
+    def flush() -> None:
+        text = "".join(inline).strip()
+        if text:
+            parts.append(f"<p>{text}</p>")
+        inline.clear()
+
+    if root.text:
+        inline.append(_escape(root.text))
+    for child in root:
+        markup = lxml_html.tostring(child, encoding="unicode", with_tail=False).strip()
+        if child.tag in BLOCKS:
+            flush()
+            parts.append(markup)
+        else:
+            inline.append(markup)
+        if child.tail:
+            inline.append(_escape(child.tail))
+    flush()
+    return "\n".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitized HTML: one block a paragraph, list items on their own line."""
+    if not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    blocks: list[str] = []
+    for child in root:
+        if child.tag in ("ul", "ol"):
+            items = [normalise_space(li.text_content()) for li in child.iter("li")]
+            blocks.append("\n".join(f"- {i}" for i in items if i))
+        elif child.tag == "table":
+            rows = []
+            for row in child.iter("tr"):
+                cells = [normalise_space(c.text_content()) for c in row if c.tag in ("td", "th")]
+                rows.append(" | ".join(cells))
+            blocks.append("\n".join(rows))
+        elif child.tag == "img":
+            continue
+        else:
+            for br in child.iter("br"):
+                br.tail = "\n" + (br.tail or "")
+            lines = [normalise_space(line) for line in child.text_content().split("\n")]
+            blocks.append("\n".join(line for line in lines if line))
+    return "\n\n".join(b for b in blocks if b).strip()
+
+
+def html_to_markdown(html: str) -> str:
+    """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left."""
+    if not html.strip():
+        return ""
+    markdown = markdownify(
+        html, heading_style="ATX", bullets="-", strip=["span"], escape_underscores=False
+    )
+    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel=None,
+        clean_content_tags={"script", "style"},
+    )
+
+
+def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -> CleanBody:
+    """Raw body HTML from a page object to the contract's body_html/markdown/text."""
+    out = CleanBody()
+    raw_html, _ = strip_php_errors(repair_text(raw_html or ""))
+    if not raw_html.strip():
+        return out
+    root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
+    _restructure(root, base, origin, profile, out)
+    safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
+    root = lxml_html.fragment_fromstring(safe or "<p></p>", create_parent="div")
+    _tidy(root, profile.boilerplate_phrases)
+    out.html = _serialise(root)
+    out.markdown = html_to_markdown(out.html)
+    out.text = html_to_text(out.html)
+    return out

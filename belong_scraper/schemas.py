@@ -1,0 +1,155 @@
+"""JSON Schemas of the four record types (JSON Schema 2020-12), and validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+ID = r"^[a-z][a-z0-9-]{0,63}$"
+SHA256 = r"^[0-9a-f]{64}$"
+URL = {"type": "string", "pattern": r"^https?://"}
+URL_OR_NULL = {"type": ["string", "null"], "pattern": r"^https?://"}
+TEXT = {"type": "string"}
+TEXT_OR_NULL = {"type": ["string", "null"]}
+FLAGS = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+URL_LIST = {"type": "array", "items": URL, "uniqueItems": True}
+
+
+def _record(title: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://belong-scraper.invalid/schema/{title}.schema.json",
+        "title": title,
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": properties,
+    }
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "article": _record(
+        "article",
+        {
+            "id": {"type": "string", "pattern": r"^article-\d+$"},
+            "legacy_id": {"type": "integer", "minimum": 0},
+            "source_url": URL,
+            "legacy_urls": URL_LIST,
+            "slug": {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"},
+            "path": {"type": "string", "pattern": r"^/news/(?:\d{4}/\d{2}/)?[a-z0-9-]+/$"},
+            "title": {"type": "string", "minLength": 1},
+            "published": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "published_raw": TEXT_OR_NULL,
+            "date_source": {
+                "enum": ["date-block", "meta", "prose", "upload-path", "listing", "none"]
+            },
+            "date_inferred": {"type": "boolean"},
+            "author": TEXT_OR_NULL,
+            "summary": TEXT,
+            "body_html": TEXT,
+            "body_markdown": TEXT,
+            "body_text": TEXT,
+            "images": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["url", "alt", "caption", "credit"],
+                    "properties": {
+                        "url": URL,
+                        "alt": TEXT,
+                        "caption": TEXT_OR_NULL,
+                        "credit": TEXT_OR_NULL,
+                    },
+                },
+            },
+            "attachments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["url", "title"],
+                    "properties": {"url": URL, "title": TEXT},
+                },
+            },
+            "embeds": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["provider", "url"],
+                    "properties": {"provider": TEXT, "url": URL},
+                },
+            },
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "clusters": {"type": "array", "items": {"type": "string", "pattern": r"^cluster-\d+$"}},
+            "language": {"type": "string", "pattern": r"^[a-z]{2}$"},
+            "php_errors_removed": {"type": "integer", "minimum": 0},
+            "review_flags": FLAGS,
+            "content_sha256": {"type": "string", "pattern": SHA256},
+        },
+    ),
+    "partner": _record(
+        "partner",
+        {
+            "id": {"type": "string", "pattern": r"^partner-[a-z]{2}-[a-z0-9-]+$"},
+            "name": {"type": "string", "minLength": 1},
+            "country_code": {"type": "string", "pattern": r"^[A-Z]{2}$"},
+            "country": {"type": "string", "minLength": 1},
+            "region": TEXT_OR_NULL,
+            "role": {"enum": ["lead_partner", "partner", "technical_partner", "associate"]},
+            "role_raw": TEXT,
+            "website": URL_OR_NULL,
+            "logo_url": URL_OR_NULL,
+            "description_html": TEXT,
+            "description_text": TEXT,
+            "source_url": URL,
+            "review_flags": FLAGS,
+            "content_sha256": {"type": "string", "pattern": SHA256},
+        },
+    ),
+    "cluster": _record(
+        "cluster",
+        {
+            "id": {"type": "string", "pattern": r"^cluster-\d+$"},
+            "legacy_id": {"type": "integer", "minimum": 0},
+            "title": {"type": "string", "minLength": 1},
+            "summary": TEXT,
+            "intro_html": TEXT,
+            "intro_text": TEXT,
+            "related_articles": {
+                "type": "array",
+                "items": {"type": "string", "pattern": r"^article-\d+$"},
+                "uniqueItems": True,
+            },
+            "source_url": URL,
+            "legacy_urls": URL_LIST,
+            "review_flags": FLAGS,
+            "content_sha256": {"type": "string", "pattern": SHA256},
+        },
+    ),
+    "page": _record(
+        "page",
+        {
+            "id": {"type": "string", "pattern": r"^page-[a-z0-9-]+$"},
+            "key": {"type": "string", "pattern": r"^[a-z0-9_-]+$"},
+            "title": {"type": "string", "minLength": 1},
+            "body_html": TEXT,
+            "body_markdown": TEXT,
+            "body_text": TEXT,
+            "source_url": URL,
+            "legacy_urls": URL_LIST,
+            "review_flags": FLAGS,
+            "content_sha256": {"type": "string", "pattern": SHA256},
+        },
+    ),
+}
+
+VALIDATORS = {name: Draft202012Validator(schema) for name, schema in SCHEMAS.items()}
+
+
+def validation_errors(record_type: str, data: dict[str, Any]) -> list[str]:
+    """Every way the record breaks its schema, as 'field: message' lines."""
+    errors = sorted(VALIDATORS[record_type].iter_errors(data), key=lambda e: list(e.path))
+    return [f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors]

@@ -1,0 +1,71 @@
+"""SQLAlchemy 2 models of the state database.
+
+Designed for incremental runs: a record is never deleted, only marked removed in a run;
+every run's hash of every record is kept (record_versions), so "what changed since run N"
+is a query, not a diff of export files.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    start_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))  # running, complete, incomplete, failed
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class FetchedPage(Base):
+    __tablename__ = "fetched_pages"
+    __table_args__ = (UniqueConstraint("run_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    status: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    payload_sha256: Mapped[str | None] = mapped_column(String(64))
+    php_errors: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class RecordState(Base):
+    __tablename__ = "records"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), index=True)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    first_seen_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
+    last_seen_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
+    last_changed_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
+    removed_in_run: Mapped[str | None] = mapped_column(ForeignKey("runs.id"))
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class RecordVersion(Base):
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("run_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), index=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(16))  # new, updated, unchanged

@@ -1,0 +1,130 @@
+"""URL canonicalisation: every spelling of a legacy page folds into one canonical URL."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from belong_scraper.profile import SiteProfile
+
+# href values that are not links to documents.
+NON_HTTP = re.compile(r"^\s*(?:javascript|mailto|tel|data|about|ftp|file|#)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The crawled origin, plus the legacy host names that fold into it."""
+
+    scheme: str
+    netloc: str
+    aliases: frozenset[str]
+
+    @classmethod
+    def from_url(cls, start_url: str, profile: SiteProfile) -> Origin:
+        parts = urlsplit(start_url)
+        netloc = parts.netloc.lower()
+        host = parts.hostname or ""
+        aliases = {netloc, host, *profile.hosts}
+        bare = host[4:] if host.startswith("www.") else host
+        aliases |= {bare, "www." + bare}
+        for name in profile.hosts:
+            bare_alias = name[4:] if name.startswith("www.") else name
+            aliases |= {bare_alias, "www." + bare_alias}
+        return cls(parts.scheme.lower() or "https", netloc, frozenset(aliases))
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.netloc}"
+
+    def owns(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        return parts.netloc.lower() in self.aliases or (parts.hostname or "") in self.aliases
+
+
+def _dropped(name: str, patterns: list[str]) -> bool:
+    name = name.lower()
+    for pattern in patterns:
+        pattern = pattern.lower()
+        if (pattern.endswith("*") and name.startswith(pattern[:-1])) or name == pattern:
+            return True
+    return False
+
+
+def absolute(href: str, base: str) -> str | None:
+    """Resolve a link against its page; None for non-HTTP links and empty values."""
+    if not href or NON_HTTP.match(href):
+        return None
+    href = href.strip().replace("\\", "/")
+    return urljoin(base, href)
+
+
+def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
+    """The one canonical spelling of a same-site URL, or None for other sites.
+
+    Folds scheme and www. into the crawled origin, /index.php into /, parameter names to
+    lower case, drops tracking/session/view parameters, empty parameters and fragments,
+    and sorts what is left.
+    """
+    if not origin.owns(url):
+        return None
+    rules = profile.section("urls")
+    parts = urlsplit(url)
+    path = unquote(parts.path) or "/"
+    path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+    path = "/" if path in (".", "//") else re.sub(r"/{2,}", "/", path)
+    head, _, tail = path.rpartition("/")
+    if tail.lower() in {i.lower() for i in rules.get("index_files", [])}:
+        path = head + "/"
+    upper = {p.lower() for p in rules.get("upper_params", [])}
+    lower = {p.lower() for p in rules.get("lower_params", [])}
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        name = name.strip().lower()
+        value = value.strip()
+        if not name or not value or _dropped(name, rules.get("drop_params", [])):
+            continue
+        if name in upper:
+            value = value.upper()
+        elif name in lower:
+            value = value.lower()
+        params.setdefault(name, value)  # PHP keeps the last, but duplicates never differ here
+    query = urlencode(sorted(params.items()), quote_via=quote)
+    return urlunsplit(
+        (origin.scheme, origin.netloc, quote(path, safe="/%:@!$&'()*+,;="), query, "")
+    )
+
+
+def path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def url_family(url: str) -> str:
+    """Path plus parameter names: pages of one family are the same template."""
+    parts = urlsplit(url)
+    names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return parts.path + ("?" + "&".join(names) if names else "")
+
+
+def is_media(url: str, profile: SiteProfile) -> bool:
+    """A document or image (not a page): recorded as a reference, never parsed."""
+    rules = profile.section("urls")
+    path = urlsplit(url).path.lower()
+    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    if ext in rules.get("media_extensions", []):
+        return True
+    return any(path.startswith(p) for p in rules.get("media_path_prefixes", []))
+
+
+def page_type(canonical: str, profile: SiteProfile) -> tuple[str, dict[str, str]]:
+    """Classify a canonical URL by the profile's URL patterns; ('other', {}) if none."""
+    target = path_and_query(canonical)
+    for kind in profile.page_types:
+        match = kind.url.match(target)
+        if match:
+            return kind.name, {k: v for k, v in match.groupdict().items() if v is not None}
+    return "other", {}

@@ -1,0 +1,1 @@
+"""Item pipelines of belong_scraper, one job each; README.md gives their order."""

@@ -1,0 +1,53 @@
+"""CleanBodyPipeline: sanitize every HTML field; pull embeds, credits and documents out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from belong_scraper.items import Article, Cluster, Page, Partner
+from belong_scraper.sanitize import clean_body
+from pipelines.base import ProfilePipeline
+
+
+class CleanBodyPipeline(ProfilePipeline):
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            self._article(item)
+        elif isinstance(item, Page):
+            body = self._clean(item.body_html, item.source_url)
+            item.body_html, item.body_markdown, item.body_text = body.html, body.markdown, body.text
+        elif isinstance(item, Cluster):
+            body = self._clean(item.intro_html, item.source_url)
+            item.intro_html, item.intro_text = body.html, body.text
+        elif isinstance(item, Partner):
+            body = self._clean(item.description_html, item.source_url)
+            item.description_html, item.description_text = body.html, body.text
+        return item
+
+    def _clean(self, html: str, source_url: str):
+        return clean_body(html, source_url, self.origin_of(source_url), self.profile)
+
+    def _article(self, item: Article) -> None:
+        body = self._clean(item.body_html, item.source_url)
+        item.body_html, item.body_markdown, item.body_text = body.html, body.markdown, body.text
+        item.embeds = body.embeds
+        images = list(item.images)
+        known = {image["url"] for image in images}
+        for image in body.images:
+            if image["url"] not in known:
+                images.append(image)
+                known.add(image["url"])
+        # A credit line that follows no image in the body belongs to the lead image.
+        for credit in body.stray_credits:
+            target = next((i for i in images if not i.get("credit")), None)
+            if target is not None:
+                target["credit"] = credit
+        item.images = images
+        size_note = self.profile.pattern("attachments", "size_note")
+        attached = {a["url"] for a in item.attachments}
+        for document in body.documents:
+            if document["url"] not in attached:
+                title = size_note.sub("", document["title"]) or document["url"].rsplit("/", 1)[-1]
+                item.attachments.append({"url": document["url"], "title": title})
+                attached.add(document["url"])
+        item.evidence["body_chars"] = len(body.text)

@@ -1,0 +1,147 @@
+"""ExportPipeline: collect every item; when the crawl ends, assemble, validate and write.
+
+The one place that touches the output folder and the state database. Its outcome
+(status, counts, rejected records) goes into the crawl stats, which the CLI reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from belong_scraper import __version__
+from belong_scraper.assemble import RunFacts, assemble
+from belong_scraper.exporters import CONTRACT_VERSION, split_valid, write_manifest, write_records
+from belong_scraper.items import (
+    EXPORT_FILES,
+    RECORD_TYPES,
+    Article,
+    Cluster,
+    Listing,
+    Page,
+    PageReport,
+    Partner,
+    Record,
+)
+from belong_scraper.profile import load_profile
+from belong_scraper.state import StateStore, default_db_url
+
+
+class ExportPipeline:
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.profile = load_profile(settings.get("SITE_PROFILE"))
+        self.out_dir = Path(settings.get("EXPORT_DIR", "exports"))
+        self.db_url = settings.get("STATE_DB_URL") or default_db_url(self.out_dir)
+        self.run_id = settings.get("RUN_ID") or uuid.uuid4().hex
+        self.records: list[Record] = []
+        self.listings: list[Listing] = []
+        self.reports: list[PageReport] = []
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.store = StateStore(self.db_url)
+        self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article | Partner | Cluster | Page):
+            self.records.append(item)
+        elif isinstance(item, Listing):
+            self.listings.append(item)
+        elif isinstance(item, PageReport):
+            self.reports.append(item)
+        return item
+
+    def close_spider(self) -> None:
+        stats = self.crawler.stats
+        records, facts = assemble(self.records, self.listings, self.reports, self.profile)
+        by_type, rejected = split_valid(records)
+        files = write_records(self.out_dir, by_type)
+        counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
+        status = "complete" if not (facts.failed_pages or rejected) else "incomplete"
+        finished_at = datetime.now(UTC)
+        manifest = self._manifest(files, counts, facts, rejected, status, finished_at)
+        write_manifest(self.out_dir, manifest)
+        self.store.finish_run(
+            self.run_id,
+            status,
+            counts,
+            [row for kind in RECORD_TYPES for row in by_type[kind]],
+            self._fetched_pages(),
+        )
+        self.store.close()
+        stats.set_value("export/status", status)
+        stats.set_value("export/records", sum(counts.values()))
+        stats.set_value("export/rejected", len(rejected))
+        stats.set_value("export/failed_pages", len(facts.failed_pages))
+        stats.set_value("export/pages", facts.pages)
+
+    def _start_url(self) -> str:
+        spider = self.crawler.spider
+        return getattr(spider, "start_url", "") if spider is not None else ""
+
+    def _settings(self) -> dict[str, Any]:
+        names = ("SITE_PROFILE", "USER_AGENT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
+                 "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
+        return {name: self.crawler.settings.get(name) for name in names}
+
+    def _fetched_pages(self) -> list[dict[str, Any]]:
+        pages: dict[str, dict[str, Any]] = {}
+        for report in self.reports:
+            pages[report.url] = {
+                "url": report.url,
+                "canonical_url": report.canonical,
+                "status": report.status,
+                "kind": report.kind,
+                "etag": report.etag,
+                "last_modified": report.last_modified,
+                "payload_sha256": report.payload_sha256,
+                "php_errors": sum(report.php_errors.values()),
+                "error": report.error,
+            }
+        return [pages[url] for url in sorted(pages)]
+
+    def _manifest(
+        self,
+        files: dict[str, dict[str, Any]],
+        counts: dict[str, int],
+        facts: RunFacts,
+        rejected: list[dict[str, Any]],
+        status: str,
+        finished_at: datetime,
+    ) -> dict[str, Any]:
+        return {
+            "contract_version": CONTRACT_VERSION,
+            "tool": {"name": "belong-scraper", "version": __version__},
+            "run_id": self.run_id,
+            "status": status,
+            "start_url": self._start_url(),
+            "profile": self.profile.source,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "finished_at": finished_at.isoformat(timespec="seconds"),
+            "counts": {EXPORT_FILES[k]: v for k, v in counts.items()},
+            "files": files,
+            "pages_fetched": facts.pages,
+            "php_errors_removed": {
+                "total": sum(facts.php_errors_by_level.values()),
+                "by_level": dict(sorted(facts.php_errors_by_level.items())),
+                "by_page": dict(sorted(facts.php_errors_by_page.items())),
+            },
+            "broken_links": facts.broken_links,
+            "redirects": facts.redirects,
+            "failed_pages": facts.failed_pages,
+            "skipped_by_robots": facts.skipped,
+            "rejected_records": rejected,
+            "warnings": sorted(set(facts.warnings)),
+            "state_db": self.db_url,
+        }

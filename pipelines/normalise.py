@@ -1,0 +1,77 @@
+"""NormalisePipeline: per-record fields to the contract's forms (dates, roles, codes, language).
+
+What needs other records (year-less dates, summaries from teasers, slugs) is done when
+the crawl ends, in belong_scraper.assemble.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from belong_scraper.cleaning import clean_inline_text
+from belong_scraper.dates import find_date, find_prose_date
+from belong_scraper.items import Article, Cluster, Page, Partner
+from belong_scraper.normalise import (
+    clean_author,
+    country_code,
+    country_name,
+    detect_language,
+    first_sentences,
+    partner_role,
+)
+from pipelines.base import ProfilePipeline
+
+
+class NormalisePipeline(ProfilePipeline):
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            self._article(item)
+        elif isinstance(item, Partner):
+            self._partner(item)
+        elif isinstance(item, Cluster):
+            item.title = clean_inline_text(item.title)
+            item.summary = first_sentences(item.intro_text)
+        elif isinstance(item, Page):
+            item.title = clean_inline_text(item.title)
+        return item
+
+    def _article(self, item: Article) -> None:
+        languages = self.profile.languages
+        item.title = clean_inline_text(item.title)
+        if item.published_raw:
+            found = find_date(item.published_raw, languages)
+            item.published = found.value.isoformat() if found else None
+        if item.published is None:
+            item.date_source = "none"
+            prose = find_prose_date(f"{item.title}. {item.body_text[:600]}", languages)
+            if prose:
+                item.evidence["prose_date"] = prose
+        item.author = clean_author(item.author, self.profile.pattern("article", "author_prefix"))
+        item.language = detect_language(
+            f"{item.title}\n{item.body_text}",
+            languages,
+            item.evidence.get("html_lang") or self.profile.default_language,
+        )
+        item.summary = first_sentences(item.body_text)
+        for image in item.images:
+            image["alt"] = clean_inline_text(image.get("alt"))
+            image["credit"] = clean_inline_text(image.get("credit")) or None
+            image["caption"] = clean_inline_text(image.get("caption")) or None
+
+    def _partner(self, item: Partner) -> None:
+        code = country_code(item.country_code) or country_code(item.evidence.get("heading", ""))
+        if code is None:
+            item.review_flags.append("unknown-country-code")
+            code = item.country_code.upper()
+        item.country_code = code
+        item.country = country_name(code) or item.evidence.get("heading", "")
+        item.name = clean_inline_text(item.name)
+        item.region = clean_inline_text(item.region) or None
+        item.role_raw = clean_inline_text(item.role_raw)
+        role = partner_role(item.role_raw, self.profile.role_vocab)
+        if role is None:
+            item.review_flags.append("unknown-role")
+            role = "partner"
+        item.role = role
+        if item.region is None and role == "partner":
+            item.review_flags.append("missing-region")
