@@ -1,0 +1,150 @@
+"""strip_php_errors, decode_html, repair_text and friends, on real snippets of the site."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from belong_scraper.cleaning import (
+    PHP_ERROR_TRACE,
+    decode_html,
+    normalise_space,
+    prepare_document,
+    repair_text,
+    strip_cut_marker,
+    strip_php_errors,
+)
+from belong_scraper.profile import load_profile
+
+HTML_WARNING = (
+    '<br />\n<b>Warning</b>:  Undefined array key "tags" in <b>/mnt/nvme/www/</b> '
+    "on line <b>23</b><br />\n"
+)
+PLAIN_WARNING = 'Warning: Undefined array key "tags" in /mnt/nvme/www/ on line 23'
+FATAL = (
+    "<br />\n<b>Fatal error</b>:  Uncaught Error: Call to undefined function render_gallery() "
+    "in /var/www/html/news.php:142\nStack trace:\n#0 {main}\n  thrown in "
+    "<b>/var/www/html/news.php</b> on line <b>142</b><br />\n"
+)
+
+CASES = [
+    # (case name, input, expected output, {level: count})
+    ("html-form-between-blocks", f"<p>a</p>{HTML_WARNING}<p>b</p>", "<p>a</p><p>b</p>",
+     {"warning": 1}),
+    ("plain-form-inside-paragraph", f"<p>Before {PLAIN_WARNING} after</p>",
+     "<p>Before  after</p>", {"warning": 1}),
+    ("warning-before-doctype", f"{PLAIN_WARNING}\n<!DOCTYPE html><html>",
+     "\n<!DOCTYPE html><html>", {"warning": 1}),
+    ("notice-in-title",
+     "<title>EU-Belong - <br />\n<b>Notice</b>:  Undefined variable $x in "
+     "<b>/mnt/nvme/www/inc/head.php</b> on line <b>4</b><br />\nNews</title>",
+     "<title>EU-Belong - News</title>", {"notice": 1}),
+    ("deprecated-in-attribute",
+     '<img alt="Deprecated: strftime() is deprecated in /var/www/html/inc/f.php on line 9">',
+     '<img alt="">', {"deprecated": 1}),
+    ("fatal-error-with-stack-trace", f"<p>Text{FATAL}", "<p>Text", {"fatal_error": 1}),
+    ("php-prefix-cli-form", "PHP Notice:  Undefined index: id in C:\\www\\news.php on line 7",
+     "", {"notice": 1}),
+    ("two-levels", f"{HTML_WARNING}{PLAIN_WARNING.replace('Warning', 'Notice')}", "",
+     {"warning": 1, "notice": 1}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "levels"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_strip_php_errors(text: str, expected: str, levels: dict[str, int]) -> None:
+    cleaned, found = strip_php_errors(text)
+    assert cleaned == expected
+    assert dict(found.by_level) == levels
+    assert found.fatal == ("fatal_error" in levels)
+
+
+def test_prose_that_mentions_warnings_is_kept() -> None:
+    text = "<p>Warning: the call closes in March. Notice: apply online.</p>"
+    assert strip_php_errors(text) == (text, strip_php_errors("")[1])
+
+
+php_error = st.builds(
+    lambda level, message, path, line, html: (
+        f"<br />\n<b>{level}</b>:  {message} in <b>{path}</b> on line <b>{line}</b><br />\n"
+        if html
+        else f"{level}: {message} in {path} on line {line}"
+    ),
+    st.sampled_from(["Warning", "Notice", "Deprecated", "Fatal error", "Parse error"]),
+    st.text(alphabet=st.characters(blacklist_characters="<>\n", blacklist_categories=["Cs"]),
+            max_size=60),
+    st.from_regex(r"/(mnt|var|srv)/[a-z]{1,8}(/[a-z]{1,8}\.php)?", fullmatch=True),
+    st.integers(min_value=1, max_value=9999),
+    st.booleans(),
+)  # fmt: skip
+prose = st.text(
+    alphabet=st.characters(blacklist_characters="<>", blacklist_categories=["Cs"]), max_size=80
+)
+
+
+@given(st.lists(st.tuples(prose, php_error), max_size=5), prose)
+def test_every_injected_error_is_removed_and_counted(parts, tail) -> None:
+    text = "".join(p + e for p, e in parts) + tail
+    cleaned, found = strip_php_errors(text)
+    assert found.total == len(parts)
+    assert not PHP_ERROR_TRACE.search(cleaned.replace(tail, "")) or PHP_ERROR_TRACE.search(tail)
+
+
+@given(prose)
+def test_strip_php_errors_is_idempotent(text: str) -> None:
+    once, _ = strip_php_errors(text)
+    assert strip_php_errors(once)[0] == once
+
+
+CP1252 = "<p>Région – “café” €5</p>".encode("cp1252")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "encoding"),
+    [
+        (CP1252, "text/html; charset=windows-1252", "cp1252"),  # cp1252-header-only
+        (CP1252, "text/html", "cp1252"),  # cp1252-undeclared
+        (b'<meta charset="windows-1252">' + CP1252, None, "cp1252"),  # cp1252-meta
+        (CP1252, "text/html; charset=utf-8", "cp1252"),  # header lies: fall back
+        ("<p>Malmö</p>".encode(), "text/html", "utf-8"),
+        ("<p>Malmö</p>".encode(), "text/html; charset=iso-8859-1", "cp1252"),
+        (b"\xef\xbb\xbf<p>x</p>", None, "utf-8"),
+    ],
+)
+def test_decode_html(body: bytes, content_type: str | None, encoding: str) -> None:
+    text, used = decode_html(body, content_type)
+    assert used == encoding
+    if encoding == "cp1252" and body.endswith(CP1252):
+        assert "Région – “café” €5" in text
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [("MalmÃ¶", "Malmö"), ("RÃ©gion ÃŽle-de-France", "Région Île-de-France"), ("Regionâ€™s", "Region’s"),
+     ("Västra Götaland", "Västra Götaland"), ("Ελλάδα", "Ελλάδα")],
+)  # fmt: skip
+def test_repair_text(broken: str, fixed: str) -> None:
+    assert repair_text(broken) == fixed
+
+
+def test_prepare_document_repairs_then_strips() -> None:
+    body = (PLAIN_WARNING + "\n<html><body><p>MalmÃ¶</p></body></html>").encode()
+    text, encoding, errors = prepare_document(body, "text/html; charset=utf-8")
+    assert "Malmö" in text and "Warning" not in text and errors.total == 1
+
+
+@pytest.mark.parametrize(
+    "teaser", ["Helping city services[...]", "Helping city services […]",
+               "Helping city services...", "Helping city services…", "Helping city services, [...]"],
+)  # fmt: skip
+def test_strip_cut_marker(teaser: str) -> None:
+    assert strip_cut_marker(teaser, load_profile().cut_markers) == "Helping city services"
+
+
+@given(st.text())
+def test_normalise_space_is_idempotent(text: str) -> None:
+    once = normalise_space(text)
+    assert normalise_space(once) == once
+    assert "\u00a0" not in once and "  " not in once

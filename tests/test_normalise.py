@@ -1,0 +1,103 @@
+"""Countries, roles, authors, language, summaries and slugs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from belong_scraper.normalise import (
+    clean_author,
+    country_code,
+    country_name,
+    detect_language,
+    first_sentences,
+    make_slug,
+    partner_role,
+    summary_from_teaser,
+)
+
+LANGS = ("en", "es", "fr", "it", "el", "ro", "sv", "de", "pt", "nl")
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("es", "ES"), ("Se", "SE"), ("EL", "GR"), ("UK", "GB"), ("Spain", "ES"), ("Italy", "IT"),
+     ("zz", None), ("", None)],
+)  # fmt: skip
+def test_country_code(value: str, code: str | None) -> None:
+    assert country_code(value) == code
+
+
+def test_country_name_is_short_english() -> None:
+    assert [country_name(c) for c in ("ES", "NL", "GR", "SE")] == [
+        "Spain", "Netherlands", "Greece", "Sweden"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("raw", "role"),
+    [("Lead partner", "lead_partner"), ("LEAD PARTNER", "lead_partner"), ("Partner", "partner"),
+     ("Technical partner", "technical_partner"), ("Associate", "associate"),
+     ("Associated partner", "associate"), ("Lead partner (coordinator)", "lead_partner"),
+     ("Sponsor", None)],
+)  # fmt: skip
+def test_partner_role(raw: str, role: str | None, profile) -> None:
+    assert partner_role(raw, profile.role_vocab) == role
+
+
+@pytest.mark.parametrize(
+    ("raw", "author"),
+    [("by Maite Hernandez", "Maite Hernandez"), ("By  AER  Secretariat", "AER Secretariat"),
+     ("por Ana López", "Ana López"), ("Communications Team", "Communications Team"), ("", None)],
+)  # fmt: skip
+def test_clean_author(raw: str, author: str | None, profile) -> None:
+    assert clean_author(raw, profile.pattern("article", "author_prefix")) == author
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The partners met in Brussels to discuss regional integration strategies and the "
+         "intercultural approach to migrant inclusion.", "en"),
+        ("La Región de Navarra organizó un taller sobre la integración de las personas "
+         "migrantes y el enfoque intercultural en las políticas regionales.", "es"),
+        ("La Regione Puglia ha ospitato un seminario sull'integrazione dei migranti e "
+         "sull'approccio interculturale nelle politiche regionali.", "it"),
+        ("La Région Île-de-France a accueilli un atelier sur l'intégration des personnes "
+         "migrantes et l'approche interculturelle des politiques régionales.", "fr"),
+        ("Η Περιφέρεια Κεντρικής Μακεδονίας φιλοξένησε εργαστήριο για την ένταξη των "
+         "μεταναστών και τη διαπολιτισμική προσέγγιση.", "el"),
+        ("Too short", "en"),
+    ],
+)  # fmt: skip
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text, LANGS, "en") == language
+
+
+def test_summary_completes_the_cut_sentence() -> None:
+    body = "On 10 July, the AER President met the Commissioner. They spoke of regions. More."
+    assert summary_from_teaser("On 10 July, the AER President", body) == (
+        "On 10 July, the AER President met the Commissioner."
+    )
+
+
+def test_summary_keeps_a_custom_teaser() -> None:
+    assert summary_from_teaser("A call for regions", "Unrelated body.") == "A call for regions"
+
+
+def test_first_sentences_are_whole() -> None:
+    text = "First sentence is here. " * 20
+    summary = first_sentences(text)
+    assert summary.endswith(".") and 160 <= len(summary) <= 400
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("How will an Intercultural Approach help Europe’s Regions- The EU-BELONG Project takes off!",
+      "how-will-an-intercultural-approach-help-europes-regions-the-eu-belong-project"),
+     ("Malmö: Ελλάδα & Île-de-France", "malmo-ellada-ile-de-france"), ("", "untitled")],
+)  # fmt: skip
+def test_make_slug(title: str, slug: str) -> None:
+    assert make_slug(title) == slug
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", make_slug(title))

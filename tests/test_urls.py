@@ -1,0 +1,105 @@
+"""Every URL spelling of the survey folds into one canonical URL."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from belong_scraper.urls import canonical_url, is_media, page_type, url_family
+
+O = "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        f"{O}/news.php?id=17",
+        f"{O}/news.php?ID=17",
+        f"{O}/news.php?id=17&utm_source=newsletter&utm_medium=email",
+        f"{O}/news.php?id=17&PHPSESSID=0123456789abcdef",
+        f"{O}/news.php?id=17&",
+        f"{O}/news.php?id=17#comments",
+        f"{O}/news.php?id=17&print=1",
+        "http://eu-belong.aer.eu/news.php?id=17",
+        "https://eu-belong.aer.eu/news.php?id=17",
+        "https://www.eu-belong.aer.eu/news.php?ID=17&utm_campaign=x",
+        "http://127.0.0.1:8000/./news.php?id=17",
+    ],
+)
+def test_spellings_of_an_article_fold(spelling: str, origin, profile) -> None:
+    assert canonical_url(spelling, origin, profile) == f"{O}/news.php?id=17"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        (f"{O}/index.php", f"{O}/"),
+        ("https://www.eu-belong.aer.eu/", f"{O}/"),
+        (f"{O}/partners.php?country=es", f"{O}/partners.php?country=ES"),
+        (f"{O}/partners.php?country=Se", f"{O}/partners.php?country=SE"),
+        (f"{O}/news.php?tag=Inclusion&page=2", f"{O}/news.php?page=2&tag=inclusion"),
+        (f"{O}/news.php?page=2&page=3", f"{O}/news.php?page=2"),
+    ],
+)
+def test_canonical_forms(spelling: str, canonical: str, origin, profile) -> None:
+    assert canonical_url(spelling, origin, profile) == canonical
+
+
+def test_other_sites_are_not_canonicalised(origin, profile) -> None:
+    assert canonical_url("https://www.navarra.es/es/home", origin, profile) is None
+    assert canonical_url("mailto:info@aer.org", origin, profile) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "keys"),
+    [
+        ("/news.php?id=17", "article", {"id": "17"}),
+        ("/news.php", "listing", {}),
+        ("/news.php?page=4", "listing", {"page": "4"}),
+        ("/news.php?tag=inclusion", "tag", {"tag": "inclusion"}),
+        ("/news.php?page=2&tag=inclusion", "tag", {"page": "2", "tag": "inclusion"}),
+        ("/partners.php", "partner_index", {}),
+        ("/partners.php?country=ES", "partners", {"country": "ES"}),
+        ("/cluster.php?id=2", "cluster", {"id": "2"}),
+        ("/page.php?p=about", "static", {"key": "about"}),
+        ("/", "home", {}),
+        ("/rss.php", "feed", {}),
+        ("/events.php?month=2024-05", "other", {}),
+    ],
+)
+def test_page_type(path: str, kind: str, keys: dict, profile) -> None:
+    assert page_type(O + path, profile) == (kind, keys)
+
+
+def test_media_and_families(profile) -> None:
+    assert is_media(f"{O}/uploads/2023/03/report.pdf", profile)
+    assert is_media(f"{O}/img/logo.png", profile)
+    assert not is_media(f"{O}/news.php?id=3", profile)
+    assert url_family(f"{O}/events.php?month=2024-05") == url_family(
+        f"{O}/events.php?month=1999-01"
+    )
+    assert url_family(f"{O}/news.php?page=2") != url_family(f"{O}/news.php?id=2")
+
+
+query = st.lists(
+    st.tuples(st.sampled_from(["id", "ID", "page", "utm_source", "PHPSESSID", "tag", "print"]),
+              st.text(alphabet="abcXYZ019-_ ", max_size=6)),
+    max_size=5,
+)  # fmt: skip
+
+
+@given(
+    path=st.sampled_from(["/", "/index.php", "/news.php", "/partners.php", "/x/../news.php"]),
+    params=query,
+    host=st.sampled_from(
+        ["http://127.0.0.1:8000", "https://eu-belong.aer.eu", "http://www.eu-belong.aer.eu"]
+    ),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_canonical_url_is_idempotent(path, params, host, origin, profile) -> None:
+    url = host + path + ("?" + "&".join(f"{k}={v}" for k, v in params) if params else "")
+    once = canonical_url(url, origin, profile)
+    assert once is not None and once.startswith(O)
+    assert canonical_url(once, origin, profile) == once
+    assert "utm_" not in once and "phpsessid" not in once.lower() and "#" not in once
