@@ -8,19 +8,19 @@ from hypothesis import strategies as st
 
 from belong_scraper.urls import canonical_url, is_media, page_type, url_family
 
-O = "http://127.0.0.1:8000"
+ORIGIN = "http://127.0.0.1:8000"
 
 
 @pytest.mark.parametrize(
     "spelling",
     [
-        f"{O}/news.php?id=17",
-        f"{O}/news.php?ID=17",
-        f"{O}/news.php?id=17&utm_source=newsletter&utm_medium=email",
-        f"{O}/news.php?id=17&PHPSESSID=0123456789abcdef",
-        f"{O}/news.php?id=17&",
-        f"{O}/news.php?id=17#comments",
-        f"{O}/news.php?id=17&print=1",
+        f"{ORIGIN}/news.php?id=17",
+        f"{ORIGIN}/news.php?ID=17",
+        f"{ORIGIN}/news.php?id=17&utm_source=newsletter&utm_medium=email",
+        f"{ORIGIN}/news.php?id=17&PHPSESSID=0123456789abcdef",
+        f"{ORIGIN}/news.php?id=17&",
+        f"{ORIGIN}/news.php?id=17#comments",
+        f"{ORIGIN}/news.php?id=17&print=1",
         "http://eu-belong.aer.eu/news.php?id=17",
         "https://eu-belong.aer.eu/news.php?id=17",
         "https://www.eu-belong.aer.eu/news.php?ID=17&utm_campaign=x",
@@ -28,18 +28,18 @@ O = "http://127.0.0.1:8000"
     ],
 )
 def test_spellings_of_an_article_fold(spelling: str, origin, profile) -> None:
-    assert canonical_url(spelling, origin, profile) == f"{O}/news.php?id=17"
+    assert canonical_url(spelling, origin, profile) == f"{ORIGIN}/news.php?id=17"
 
 
 @pytest.mark.parametrize(
     ("spelling", "canonical"),
     [
-        (f"{O}/index.php", f"{O}/"),
-        ("https://www.eu-belong.aer.eu/", f"{O}/"),
-        (f"{O}/partners.php?country=es", f"{O}/partners.php?country=ES"),
-        (f"{O}/partners.php?country=Se", f"{O}/partners.php?country=SE"),
-        (f"{O}/news.php?tag=Inclusion&page=2", f"{O}/news.php?page=2&tag=inclusion"),
-        (f"{O}/news.php?page=2&page=3", f"{O}/news.php?page=2"),
+        (f"{ORIGIN}/index.php", f"{ORIGIN}/"),
+        ("https://www.eu-belong.aer.eu/", f"{ORIGIN}/"),
+        (f"{ORIGIN}/partners.php?country=es", f"{ORIGIN}/partners.php?country=ES"),
+        (f"{ORIGIN}/partners.php?country=Se", f"{ORIGIN}/partners.php?country=SE"),
+        (f"{ORIGIN}/news.php?tag=Inclusion&page=2", f"{ORIGIN}/news.php?page=2&tag=inclusion"),
+        (f"{ORIGIN}/news.php?page=2&page=3", f"{ORIGIN}/news.php?page=2"),
     ],
 )
 def test_canonical_forms(spelling: str, canonical: str, origin, profile) -> None:
@@ -69,17 +69,17 @@ def test_other_sites_are_not_canonicalised(origin, profile) -> None:
     ],
 )
 def test_page_type(path: str, kind: str, keys: dict, profile) -> None:
-    assert page_type(O + path, profile) == (kind, keys)
+    assert page_type(ORIGIN + path, profile) == (kind, keys)
 
 
 def test_media_and_families(profile) -> None:
-    assert is_media(f"{O}/uploads/2023/03/report.pdf", profile)
-    assert is_media(f"{O}/img/logo.png", profile)
-    assert not is_media(f"{O}/news.php?id=3", profile)
-    assert url_family(f"{O}/events.php?month=2024-05") == url_family(
-        f"{O}/events.php?month=1999-01"
+    assert is_media(f"{ORIGIN}/uploads/2023/03/report.pdf", profile)
+    assert is_media(f"{ORIGIN}/img/logo.png", profile)
+    assert not is_media(f"{ORIGIN}/news.php?id=3", profile)
+    assert url_family(f"{ORIGIN}/events.php?month=2024-05") == url_family(
+        f"{ORIGIN}/events.php?month=1999-01"
     )
-    assert url_family(f"{O}/news.php?page=2") != url_family(f"{O}/news.php?id=2")
+    assert url_family(f"{ORIGIN}/news.php?page=2") != url_family(f"{ORIGIN}/news.php?id=2")
 
 
 query = st.lists(
@@ -100,6 +100,6 @@ query = st.lists(
 def test_canonical_url_is_idempotent(path, params, host, origin, profile) -> None:
     url = host + path + ("?" + "&".join(f"{k}={v}" for k, v in params) if params else "")
     once = canonical_url(url, origin, profile)
-    assert once is not None and once.startswith(O)
+    assert once is not None and once.startswith(ORIGIN)
     assert canonical_url(once, origin, profile) == once
     assert "utm_" not in once and "phpsessid" not in once.lower() and "#" not in once
