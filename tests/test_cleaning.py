@@ -122,8 +122,8 @@ def test_decode_html(body: bytes, content_type: str | None, encoding: str) -> No
 
 @pytest.mark.parametrize(
     ("broken", "fixed"),
-    [("MalmÃ¶", "Malmö"), ("RÃ©gion ÃŽle-de-France", "Région Île-de-France"), ("Regionâ€™s", "Region’s"),
-     ("Västra Götaland", "Västra Götaland"), ("Ελλάδα", "Ελλάδα")],
+    [("MalmÃ¶", "Malmö"), ("RÃ©gion ÃŽle-de-France", "Région Île-de-France"),
+     ("Regionâ€™s", "Region’s"), ("Västra Götaland", "Västra Götaland"), ("Ελλάδα", "Ελλάδα")],
 )  # fmt: skip
 def test_repair_text(broken: str, fixed: str) -> None:
     assert repair_text(broken) == fixed
@@ -131,13 +131,14 @@ def test_repair_text(broken: str, fixed: str) -> None:
 
 def test_prepare_document_repairs_then_strips() -> None:
     body = (PLAIN_WARNING + "\n<html><body><p>MalmÃ¶</p></body></html>").encode()
-    text, encoding, errors = prepare_document(body, "text/html; charset=utf-8")
+    text, _encoding, errors = prepare_document(body, "text/html; charset=utf-8")
     assert "Malmö" in text and "Warning" not in text and errors.total == 1
 
 
 @pytest.mark.parametrize(
-    "teaser", ["Helping city services[...]", "Helping city services […]",
-               "Helping city services...", "Helping city services…", "Helping city services, [...]"],
+    "teaser",
+    ["Helping city services[...]", "Helping city services […]", "Helping city services...",
+     "Helping city services…", "Helping city services, [...]"],
 )  # fmt: skip
 def test_strip_cut_marker(teaser: str) -> None:
     assert strip_cut_marker(teaser, load_profile().cut_markers) == "Helping city services"

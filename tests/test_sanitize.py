@@ -41,7 +41,10 @@ def test_clean_body_html(raw: str, html: str, origin, profile) -> None:
 
 
 def test_data_table_is_kept(origin, profile) -> None:
-    raw = "<table><tr><th>Region</th><th>Country</th></tr><tr><td>Navarre</td><td>ES</td></tr></table>"
+    raw = (
+        "<table><tr><th>Region</th><th>Country</th></tr>"
+        "<tr><td>Navarre</td><td>ES</td></tr></table>"
+    )
     out = body(raw, origin, profile)
     assert "<table>" in out.html and "| Region | Country |" in out.markdown
     assert out.text == "Region | Country\nNavarre | ES"
