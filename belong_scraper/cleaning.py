@@ -26,7 +26,7 @@ PHP_LEVELS = (
 PHP_HTML_ERROR = re.compile(
     r"(?:<br\s*/?>\s*)?<b>\s*(?:PHP\s+)?(?P<level>" + PHP_LEVELS + r")\s*</b>\s*:"
     r"(?P<message>.{0,4000}?)\s+in\s+<b>[^<]{0,500}</b>\s+on\s+line\s+<b>\s*\d+\s*</b>"
-    r"[ \t]*(?:<br\s*/?>)?",
+    r"[ \t]*(?:<br\s*/?>)?(?:\r?\n)?",
     re.IGNORECASE | re.DOTALL,
 )
 # The plain form: Warning: msg in /mnt/nvme/www/news.php on line 23 (also "PHP Warning:"

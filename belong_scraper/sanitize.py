@@ -40,6 +40,8 @@ BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", 
 # Blocks that are empty once no-break spaces and <br> are ignored are dropped.
 EMPTY_DROP = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "strong", "em", "b",
               "i", "u", "span", "a", "figure", "figcaption", "ul", "ol"}  # fmt: skip
+# Elements whose direct text is layout whitespace only.
+CONTAINERS = ("ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "blockquote", "dl", "figure")
 # A note in brackets: "[Foto cedida por ...]", "[Photo: ...]".
 BRACKETED = re.compile(r"^\s*[\[(](?P<inner>.+)[\])]\s*$", re.DOTALL)
 WS = re.compile(r"[ \t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -183,8 +185,8 @@ def _links_and_images(
             }
             out.images.append(last_image)
         elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
-            if element.getparent() is None:
-                continue
+            if element.getparent() is None or element.xpath(".//img"):
+                continue  # a box holding the image itself is not the credit line
             credit = credit_text(element.text_content(), profile)
             if credit is None:
                 continue
@@ -210,6 +212,12 @@ def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> No
                 element.text = WS.sub(" ", element.text)
             if element.tail:
                 element.tail = WS.sub(" ", element.tail)
+    for element in root.iter(*CONTAINERS):
+        if element.text and not element.text.strip():
+            element.text = None
+        for child in element:
+            if child.tail and not child.tail.strip():
+                child.tail = None
     changed = True
     while changed:
         changed = False

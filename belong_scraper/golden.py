@@ -1,0 +1,43 @@
+"""Run one saved page through its page object and the per-item pipelines, no Scrapy.
+
+Used by the golden tests (fixtures/pages/<type>/<case>/) and by the script that
+regenerates their expected output for review.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from belong_scraper.pages import Document, extract
+from belong_scraper.profile import SiteProfile
+from belong_scraper.urls import Origin
+from pipelines.clean_body import CleanBodyPipeline
+from pipelines.normalise import NormalisePipeline
+
+
+def item_dict(item: Any) -> dict[str, Any]:
+    data = {"_type": type(item).__name__}
+    for f in dataclasses.fields(item):
+        if f.name != "evidence":
+            data[f.name] = json.loads(json.dumps(getattr(item, f.name), default=_plain))
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
+def run_case(case: Path, profile: SiteProfile) -> list[dict[str, Any]]:
+    """The items a saved page yields, after CleanBody and Normalise, as plain dicts."""
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    body = (case / "input.html").read_bytes()
+    origin = Origin.from_url(meta["url"], profile)
+    doc = Document.from_bytes(meta["url"], body, meta.get("content_type"), profile, origin)
+    clean, normalise = CleanBodyPipeline(profile), NormalisePipeline(profile)
+    items = [normalise.process_item(clean.process_item(item)) for item in extract(doc)]
+    return [item_dict(item) for item in items]

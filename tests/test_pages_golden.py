@@ -1,0 +1,53 @@
+"""Golden tests: each saved page (fixtures/pages/<type>/<case>/) gives its expected items.
+
+One case per page type and per quirk. Every field of every item is compared; then rules
+that must hold for all items of all cases.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from belong_scraper.cleaning import PHP_ERROR_TRACE, SERVER_PATH
+from belong_scraper.golden import run_case
+
+CASES = sorted(
+    p.parent for p in (Path(__file__).parents[1] / "fixtures" / "pages").glob("*/*/meta.json")
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_page_gives_expected_items(case: Path, profile) -> None:
+    expected = json.loads((case / "output.json").read_text(encoding="utf-8"))
+    got = run_case(case, profile)
+    assert [i["_type"] for i in got] == [i["_type"] for i in expected]
+    for got_item, expected_item in zip(got, expected, strict=True):
+        for field, value in expected_item.items():
+            assert got_item[field] == value, f"{case.name}: {field}"
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_no_php_error_text_survives(case: Path, profile) -> None:
+    for item in run_case(case, profile):
+        for text in _strings(item):
+            assert not PHP_ERROR_TRACE.search(text), text
+            assert not SERVER_PATH.search(text), text
+
+
+def test_there_is_a_case_per_page_type() -> None:
+    types = {c.parent.name for c in CASES}
+    assert {"article", "listing", "tag", "partners", "cluster", "static", "home"} <= types
