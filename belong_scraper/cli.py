@@ -84,6 +84,7 @@ def run_migration(
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from belong_scraper.profile import ProfileError, load_profile
     from belong_scraper.spiders.site import SiteSpider
     from belong_scraper.state import StateStore, default_db_url
     from belong_scraper.state.store import StateError
@@ -103,6 +104,10 @@ def run_migration(
     settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
+    try:
+        load_profile(settings.get("SITE_PROFILE"))
+    except ProfileError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
     check_reachable(start_url, settings.get("USER_AGENT"))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)

@@ -96,6 +96,10 @@ class SiteSpider(scrapy.Spider):
             last_modified=_header(response, "Last-Modified"),
             payload_sha256=hashlib.sha256(response.body).hexdigest(),
         )
+        stats = self.crawler.stats
+        for level, count in doc.php_errors.by_level.items():
+            stats.inc_value(f"php_errors/removed/{level}", count)
+        stats.inc_value(f"pages/{kind}")
         if not is_feed:
             try:
                 items = extract(doc)
