@@ -174,6 +174,26 @@ def _slugs(articles: dict[str, Article]) -> None:
             article.path = f"/news/{slug}/"
 
 
+def _other_paths(records: dict[str, Record]) -> None:
+    """New paths of clusters (/clusters/<slug>/), pages (/<key>/) and partners."""
+    taken: set[str] = set()
+    for record in sorted(records.values(), key=lambda r: r.id):
+        if isinstance(record, Cluster):
+            slug = make_slug(record.title or record.id, max_length=60)
+            path = f"/clusters/{slug}/"
+            if path in taken:
+                path = f"/clusters/{slug}-{record.legacy_id}/"
+        elif isinstance(record, Page):
+            path = "/" if record.key == "home" else f"/{make_slug(record.key)}/"
+        elif isinstance(record, Partner):
+            slug = record.id.split("-", 2)[2]
+            path = f"/partners/{record.country_code.lower()}/{slug}/"
+        else:
+            continue
+        taken.add(path)
+        record.path = path
+
+
 def _review_flags(articles: dict[str, Article], default_language: str) -> None:
     by_title_date: dict[tuple[str, str | None], list[Article]] = defaultdict(list)
     for article in articles.values():
@@ -221,6 +241,7 @@ def assemble(
         article.clusters = sorted(set(article.clusters))
         article.summary = normalise_space(article.summary)
     _slugs(articles)
+    _other_paths(merged)
     _review_flags(articles, profile.default_language)
     for record in merged.values():
         if isinstance(record, Partner | Page | Cluster):

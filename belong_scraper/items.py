@@ -63,6 +63,7 @@ class Partner:
     description_html: str = ""
     description_text: str = ""
     source_url: str = ""
+    path: str = ""
     review_flags: list[str] = field(default_factory=list)
     content_sha256: str = ""
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -79,6 +80,7 @@ class Cluster:
     related_articles: list[str] = field(default_factory=list)
     source_url: str = ""
     legacy_urls: list[str] = field(default_factory=list)
+    path: str = ""
     review_flags: list[str] = field(default_factory=list)
     content_sha256: str = ""
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -94,6 +96,7 @@ class Page:
     body_text: str = ""
     source_url: str = ""
     legacy_urls: list[str] = field(default_factory=list)
+    path: str = ""
     review_flags: list[str] = field(default_factory=list)
     content_sha256: str = ""
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)

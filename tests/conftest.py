@@ -72,3 +72,13 @@ def load_export(out: Path) -> dict[str, list[dict]]:
         name: json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
         for name in ("articles", "partners", "clusters", "pages")
     }
+
+
+@pytest.fixture(scope="session")
+def migrated_export(tmp_path_factory) -> Path:
+    """One full migration of the fixture site, shared by tests that read its outputs."""
+    out = tmp_path_factory.mktemp("migrated") / "out"
+    with FixtureServer(SITE) as server:
+        result = migrate(server, out)
+    assert result.returncode == 0, result.stderr
+    return out
