@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
-from belong_scraper.schemas import SCHEMAS, validation_errors
+from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 
 CONTRACT_VERSION = "1.1"
 
@@ -103,3 +103,43 @@ def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, di
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     atomic_write(out_dir / "manifest.json", json_bytes(manifest))
+
+
+ASSET_COLUMNS = list(HANDOFF_SCHEMAS["asset"]["properties"])
+REDIRECT_COLUMNS = list(HANDOFF_SCHEMAS["redirect"]["properties"])
+
+
+def write_handoff(
+    out_dir: Path,
+    assets: list[dict[str, Any]],
+    redirects: list[dict[str, Any]],
+    nginx: str,
+    apache: str,
+) -> dict[str, dict[str, Any]]:
+    """assets.json/csv, the redirect map in three forms, and their schemas."""
+    files: dict[str, dict[str, Any]] = {}
+    for kind, rows in (("asset", assets), ("redirect", redirects)):
+        for row in rows:
+            errors = validation_errors(kind, row)
+            if errors:
+                raise ValueError(f"{kind} {row}: {errors}")
+    outputs = {
+        "assets.json": (json_bytes(assets), len(assets)),
+        "assets.csv": (csv_bytes(assets, ASSET_COLUMNS), len(assets)),
+        "redirects.csv": (csv_bytes(redirects, REDIRECT_COLUMNS), len(redirects)),
+        "redirects.nginx.conf": (nginx.encode("utf-8"), None),
+        "redirects.apache.conf": (apache.encode("utf-8"), None),
+        "schema/asset.schema.json": (json_bytes(HANDOFF_SCHEMAS["asset"]), None),
+        "schema/redirect.schema.json": (json_bytes(HANDOFF_SCHEMAS["redirect"]), None),
+    }
+    for name, (data, count) in outputs.items():
+        atomic_write(out_dir / name, data)
+        files[name] = describe(data, count)
+    return files
+
+
+def describe(data: bytes, records: int | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if records is not None:
+        entry["records"] = records
+    return entry

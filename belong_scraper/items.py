@@ -60,6 +60,7 @@ class Partner:
     role_raw: str = ""
     website: str | None = None
     logo_url: str | None = None
+    logo_asset: str | None = None
     description_html: str = ""
     description_text: str = ""
     source_url: str = ""

@@ -13,6 +13,7 @@ URL_OR_NULL = {"type": ["string", "null"], "pattern": r"^https?://"}
 TEXT = {"type": "string"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 FLAGS = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+ASSET_REF = {"type": ["string", "null"], "pattern": r"^asset-[0-9a-f]{12}$"}
 URL_LIST = {"type": "array", "items": URL, "uniqueItems": True}
 
 
@@ -55,12 +56,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
-                    "required": ["url", "alt", "caption", "credit"],
+                    "required": ["url", "alt", "caption", "credit", "asset"],
                     "properties": {
                         "url": URL,
                         "alt": TEXT,
                         "caption": TEXT_OR_NULL,
                         "credit": TEXT_OR_NULL,
+                        "asset": ASSET_REF,
                     },
                 },
             },
@@ -69,8 +71,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
-                    "required": ["url", "title"],
-                    "properties": {"url": URL, "title": TEXT},
+                    "required": ["url", "title", "asset"],
+                    "properties": {"url": URL, "title": TEXT, "asset": ASSET_REF},
                 },
             },
             "embeds": {
@@ -102,6 +104,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "role_raw": TEXT,
             "website": URL_OR_NULL,
             "logo_url": URL_OR_NULL,
+            "logo_asset": ASSET_REF,
             "description_html": TEXT,
             "description_text": TEXT,
             "source_url": URL,
@@ -149,7 +152,38 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
 }
 
-VALIDATORS = {name: Draft202012Validator(schema) for name, schema in SCHEMAS.items()}
+# Files of the CMS handoff (not records of the crawl, but part of the contract).
+HANDOFF_SCHEMAS: dict[str, dict[str, Any]] = {
+    "asset": _record(
+        "asset",
+        {
+            "id": {"type": "string", "pattern": r"^asset-[0-9a-f]{12}$"},
+            "url": URL,
+            "local_path": {"type": "string", "pattern": r"^media/(?!.*\.\.)[A-Za-z0-9._/-]+$"},
+            "sha256": {"type": "string", "pattern": SHA256},
+            "bytes": {"type": "integer", "minimum": 1},
+            "media_type": {"type": "string", "pattern": r"^[a-z]+/[a-z0-9.+-]+$"},
+            "alt": TEXT,
+            "credit": TEXT_OR_NULL,
+            "used_by": {"type": "array", "items": {"type": "string", "pattern": ID},
+                        "minItems": 1, "uniqueItems": True},
+        },
+    ),
+    "redirect": _record(
+        "redirect",
+        {
+            "legacy_url": URL,
+            "legacy_path": {"type": "string", "pattern": r"^/"},
+            "status": {"enum": [301, 410]},
+            "target": {"type": "string", "pattern": r"^(/.*)?$"},
+            "record_id": {"type": "string"},
+        },
+    ),
+}  # fmt: skip
+
+VALIDATORS = {
+    name: Draft202012Validator(schema) for name, schema in {**SCHEMAS, **HANDOFF_SCHEMAS}.items()
+}
 
 
 def validation_errors(record_type: str, data: dict[str, Any]) -> list[str]:

@@ -51,6 +51,7 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.clean_body.CleanBodyPipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,
+    "pipelines.media.MediaPipeline": 300,
     "pipelines.export.ExportPipeline": 900,
 }
 
@@ -59,6 +60,9 @@ EXTENSIONS = {
 }
 PROGRESS_ENABLED = False  # the CLI turns it on
 PROGRESS_INTERVAL = 5.0
+
+# Download every image and document records reference into <EXPORT_DIR>/media/.
+MEDIA_ENABLED = True
 
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"

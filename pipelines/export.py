@@ -14,8 +14,24 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
-from belong_scraper.assemble import RunFacts, assemble
-from belong_scraper.exporters import CONTRACT_VERSION, split_valid, write_manifest, write_records
+from belong_scraper.assemble import RunFacts, assemble, content_hash
+from belong_scraper.exporters import (
+    CONTRACT_VERSION,
+    split_valid,
+    write_handoff,
+    write_manifest,
+    write_records,
+)
+from belong_scraper.handoff import (
+    Handoff,
+    LinkRewriter,
+    apache_rules,
+    collect_assets,
+    nginx_map,
+    place_assets,
+    redirect_rows,
+    rewrite_records,
+)
 from belong_scraper.items import (
     EXPORT_FILES,
     RECORD_TYPES,
@@ -29,6 +45,7 @@ from belong_scraper.items import (
 )
 from belong_scraper.profile import load_profile
 from belong_scraper.state import StateStore, default_db_url
+from belong_scraper.urls import Origin
 
 
 class ExportPipeline:
@@ -65,12 +82,28 @@ class ExportPipeline:
     def close_spider(self) -> None:
         stats = self.crawler.stats
         records, facts = assemble(self.records, self.listings, self.reports, self.profile)
+        handoff = self._handoff(records)
         by_type, rejected = split_valid(records)
         files = write_records(self.out_dir, by_type)
+        canonical_by_record = {r.id: r.source_url for r in records if not isinstance(r, Partner)}
+        files.update(
+            write_handoff(
+                self.out_dir,
+                handoff.assets,
+                handoff.redirects,
+                nginx_map(handoff.redirects, canonical_by_record),
+                apache_rules(handoff.redirects, canonical_by_record),
+            )
+        )
+        place_assets(self.out_dir, handoff.assets)
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
         status = "complete" if not (facts.failed_pages or rejected) else "incomplete"
         finished_at = datetime.now(UTC)
         manifest = self._manifest(files, counts, facts, rejected, status, finished_at)
+        manifest["counts"]["assets"] = len(handoff.assets)
+        manifest["failed_downloads"] = handoff.failed_downloads
+        manifest["unmapped_links"] = handoff.unmapped_links
+        manifest["broken_body_links"] = handoff.broken_body_links
         write_manifest(self.out_dir, manifest)
         self.store.finish_run(
             self.run_id,
@@ -85,6 +118,29 @@ class ExportPipeline:
         stats.set_value("export/rejected", len(rejected))
         stats.set_value("export/failed_pages", len(facts.failed_pages))
         stats.set_value("export/pages", facts.pages)
+        stats.set_value("export/assets", len(handoff.assets))
+        stats.set_value("export/failed_downloads", len(handoff.failed_downloads))
+
+    def _handoff(self, records: list[Record]) -> Handoff:
+        """Assets, bodies rewritten to the new site, the redirect map (hashes redone)."""
+        handoff = Handoff()
+        handoff.assets, handoff.failed_downloads, by_url = collect_assets(records)
+        origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
+        rewriter = LinkRewriter(
+            records, self.reports, by_url, origin, self.profile, handoff.failed_downloads
+        )
+        rewrite_records(records, rewriter)
+        handoff.redirects = redirect_rows(records, self.reports, rewriter, self.profile)
+        handoff.unmapped_links = [
+            {"url": url, "linked_from": sorted(ids)}
+            for url, ids in sorted(rewriter.unmapped.items())
+        ]
+        handoff.broken_body_links = [
+            {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.broken.items())
+        ]
+        for record in records:
+            record.content_sha256 = content_hash(record)
+        return handoff
 
     def _start_url(self) -> str:
         spider = self.crawler.spider

@@ -129,7 +129,8 @@ def test_crawl_manners(crawl) -> None:
 def test_two_runs_give_byte_identical_record_files(crawl) -> None:
     assert crawl["second"].returncode == 0, crawl["second"].stderr
     first, second = crawl["out"], crawl["out"].parent / "second"
-    names = [f"{n}.{ext}" for n in RECORD_FILES for ext in ("json", "csv")]
+    names = [f"{n}.{ext}" for n in (*RECORD_FILES, "assets") for ext in ("json", "csv")]
+    names += ["redirects.csv", "redirects.nginx.conf", "redirects.apache.conf"]
     names += [p.relative_to(first).as_posix() for p in (first / "schema").iterdir()]
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

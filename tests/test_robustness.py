@@ -42,7 +42,8 @@ def build(root: Path) -> None:
             body='<div class="news-detail"><h1>A good article</h1><div class="news-info">'
             '<span class="date">01/02/2023</span> <span class="author">by Ana</span></div>'
             '<div class="news-text"><p>All is well in this article, which follows the survey '
-            "to the letter and has enough words.</p></div></div>",
+            "to the letter and has enough words.</p>"
+            '<p><img src="/uploads/2024/01/missing.jpg" alt="Gone"></p></div></div>',
         ),
         "drifted.html": CHROME.format(title="Regions test a new welcome desk", body=DRIFTED_BODY),
         "empty.html": "",
@@ -86,4 +87,13 @@ def test_broken_pages_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     assert set(rejected) | set(articles) >= {"article-1", "article-2", "article-3", "article-4"}
     for record in rejected.values():
         assert record["errors"] and record["record"]["source_url"]
+    # A download that fails is recorded with its reason; the image keeps its place, marked.
+    assert manifest["failed_downloads"] == [
+        {"url": f"{server.origin}/uploads/2024/01/missing.jpg", "status": 404,
+         "reason": "HTTP 404", "used_by": ["article-1"]}
+    ]  # fmt: skip
+    assert (
+        'src="/uploads/2024/01/missing.jpg" alt="Gone" data-missing="404"'
+        in (articles["article-1"]["body_html"])
+    )
     assert_clean_output(out)

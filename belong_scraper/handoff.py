@@ -1,0 +1,363 @@
+"""CMS handoff: assets on disk, bodies pointing at the new site, every legacy URL mapped.
+
+Runs after assembly, once every record and download is known. Pure apart from
+``place_assets``, which moves downloaded files from ``media/.incoming`` to their layout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
+from belong_scraper.media import asset_id, safe_media_path
+from belong_scraper.normalise import make_slug
+from belong_scraper.profile import SiteProfile
+from belong_scraper.sanitize import html_to_markdown, html_to_text
+from belong_scraper.urls import Origin, canonical_url, page_type
+
+GONE = (404, 410)
+
+
+@dataclass
+class Handoff:
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    failed_downloads: list[dict[str, Any]] = field(default_factory=list)
+    redirects: list[dict[str, Any]] = field(default_factory=list)
+    unmapped_links: list[dict[str, Any]] = field(default_factory=list)
+    broken_body_links: list[dict[str, Any]] = field(default_factory=list)
+
+
+def legacy_path(url: str) -> str:
+    """Path and query of a URL as a server sees it (the fragment never reaches it)."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + ("?" + parts.query if parts.query else "")
+
+
+def non_record_path(kind: str, keys: dict[str, str]) -> str | None:
+    """New paths of legacy pages that are not records (the Hugo tree has them too)."""
+    if kind == "listing":
+        page = int(keys.get("page", 1))
+        return "/news/" if page <= 1 else f"/news/page/{page}/"
+    if kind == "tag":
+        page = int(keys.get("page", 1))
+        base = f"/tags/{make_slug(keys['tag'])}/"
+        return base if page <= 1 else f"{base}page/{page}/"
+    if kind == "partner_index":
+        return "/partners/"
+    if kind == "partners":
+        return f"/partners/{keys['country'].lower()}/"
+    if kind == "home":
+        return "/"
+    if kind == "feed":
+        return "/index.xml"
+    return None
+
+
+def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[str, dict]]:
+    """Assets (one per distinct file), failed downloads, and URL → asset."""
+    by_sha: dict[str, dict[str, Any]] = {}
+    failed: dict[str, dict[str, Any]] = {}
+    url_to_sha: dict[str, str] = {}
+    described: dict[str, tuple[str, str | None]] = {}
+    for record in records:
+        if isinstance(record, Article):
+            for image in record.images:
+                alt, credit = described.get(image["url"], ("", None))
+                described[image["url"]] = (
+                    alt or image.get("alt") or "",
+                    credit or image.get("credit"),
+                )
+        for url, result in sorted(record.evidence.get("media", {}).items()):
+            if not result.get("ok"):
+                entry = failed.setdefault(
+                    url, {"url": url, "status": result["status"], "reason": result["reason"],
+                          "used_by": set()}
+                )  # fmt: skip
+                entry["used_by"].add(record.id)
+                continue
+            sha = result["sha256"]
+            url_to_sha[url] = sha
+            asset = by_sha.setdefault(
+                sha,
+                {"sha256": sha, "urls": set(), "used_by": set(), "bytes": result["bytes"],
+                 "media_type": result["media_type"]},
+            )  # fmt: skip
+            asset["urls"].add(url)
+            asset["used_by"].add(record.id)
+    assets = []
+    for sha, info in sorted(by_sha.items()):
+        urls = sorted(info["urls"])
+        alt = next((described[u][0] for u in urls if u in described and described[u][0]), "")
+        credit = next((described[u][1] for u in urls if u in described and described[u][1]), None)
+        assets.append(
+            {
+                "id": asset_id(sha),
+                "url": urls[0],
+                "local_path": "media/" + min(safe_media_path(u) for u in urls),
+                "sha256": sha,
+                "bytes": info["bytes"],
+                "media_type": info["media_type"],
+                "alt": alt,
+                "credit": credit,
+                "used_by": sorted(info["used_by"]),
+            }
+        )
+    assets.sort(key=lambda a: a["id"])
+    by_url = {url: next(a for a in assets if a["sha256"] == sha) for url, sha in url_to_sha.items()}
+    failures = [{**f, "used_by": sorted(f["used_by"])} for _, f in sorted(failed.items())]
+    return assets, failures, by_url
+
+
+def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> None:
+    """Move each downloaded file to its legacy layout under media/; never outside it."""
+    media = (out_dir / "media").resolve()
+    incoming = media / ".incoming"
+    for asset in assets:
+        target = (out_dir / asset["local_path"]).resolve()
+        if media not in target.parents:
+            raise ValueError(f"asset path escapes media/: {asset['local_path']}")
+        source = incoming / asset["sha256"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.exists():
+            os.replace(source, target)
+    if incoming.exists():
+        for leftover in incoming.iterdir():
+            leftover.unlink()
+        incoming.rmdir()
+
+
+class LinkRewriter:
+    """Rewrites links in bodies: records → new path, media → local file, gone → marked."""
+
+    def __init__(
+        self,
+        records: list[Record],
+        reports: list[PageReport],
+        assets_by_url: dict[str, dict],
+        origin: Origin,
+        profile: SiteProfile,
+        failed_downloads: list[dict[str, Any]] = (),
+    ):
+        self.origin, self.profile = origin, profile
+        self.assets_by_url = assets_by_url
+        self.failed_media = {f["url"]: f["status"] for f in failed_downloads}
+        self.targets: dict[str, tuple[str, str | None]] = {}
+        for record in records:
+            for url in [getattr(record, "source_url", ""), *getattr(record, "legacy_urls", [])]:
+                canonical = canonical_url(url, origin, profile) if url else None
+                if canonical:
+                    self.targets.setdefault(canonical, (record.path, record.id))
+        self.gone = {r.canonical: r.status for r in reports if r.status in GONE}
+        redirects = {r.canonical: r.redirect_to for r in reports if r.redirect_to}
+        # Legacy redirects resolve to their final target, never to another legacy URL.
+        self.redirects: dict[str, str] = {}
+        for source, target in redirects.items():
+            hops = 0
+            while target in redirects and hops < 10:
+                target, hops = redirects[target], hops + 1
+            self.redirects[source] = target
+            if target in self.targets:
+                self.targets.setdefault(source, self.targets[target])
+        self.unmapped: dict[str, set[str]] = defaultdict(set)
+        self.broken: dict[str, set[str]] = defaultdict(set)
+
+    def resolve(self, url: str) -> tuple[str, dict[str, str]] | None:
+        """New href and attributes for a legacy URL; None for other sites."""
+        canonical = canonical_url(url, self.origin, self.profile)
+        if canonical is None:
+            return None
+        asset = self.assets_by_url.get(canonical)
+        if asset is not None:
+            return "/" + asset["local_path"], {"data-asset": asset["id"]}
+        if canonical in self.failed_media:
+            return legacy_path(canonical), {"data-missing": str(self.failed_media[canonical])}
+        if canonical in self.targets:
+            path, record_id = self.targets[canonical]
+            return path, {"data-ref": record_id}
+        canonical = self.redirects.get(canonical, canonical)
+        if canonical in self.gone:
+            return legacy_path(canonical), {"data-broken": str(self.gone[canonical])}
+        kind, keys = page_type(canonical, self.profile)
+        mapped = non_record_path(kind, keys)
+        if mapped:
+            return mapped, {}
+        return legacy_path(canonical), {"data-legacy": "unmapped"}
+
+    def rewrite(self, html: str, record_id: str) -> str:
+        if not html.strip():
+            return html
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        for element, attribute in [(a, "href") for a in root.iter("a")] + [
+            (img, "src") for img in root.iter("img")
+        ]:
+            value = element.get(attribute)
+            resolved = self.resolve(value) if value else None
+            if resolved is None:
+                continue
+            new, extra = resolved
+            element.set(attribute, new)
+            for name, attr_value in extra.items():
+                element.set(name, attr_value)
+            legacy = canonical_url(value, self.origin, self.profile) or value
+            if "data-broken" in extra:
+                self.broken[legacy].add(record_id)
+            elif extra.get("data-legacy") == "unmapped":
+                self.unmapped[legacy].add(record_id)
+        return "\n".join(
+            lxml_html.tostring(child, encoding="unicode", with_tail=False) for child in root
+        )
+
+
+def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
+    """Point every body at the new site and every image/attachment at its asset."""
+    for record in records:
+        if isinstance(record, Article):
+            record.body_html = rewriter.rewrite(record.body_html, record.id)
+            record.body_markdown = html_to_markdown(record.body_html)
+            for entry in [*record.images, *record.attachments]:
+                asset = rewriter.assets_by_url.get(entry["url"])
+                entry["asset"] = asset["id"] if asset else None
+        elif isinstance(record, Page):
+            record.body_html = rewriter.rewrite(record.body_html, record.id)
+            record.body_markdown = html_to_markdown(record.body_html)
+            record.body_text = html_to_text(record.body_html)
+        elif isinstance(record, Cluster):
+            record.intro_html = rewriter.rewrite(record.intro_html, record.id)
+        elif isinstance(record, Partner):
+            record.description_html = rewriter.rewrite(record.description_html, record.id)
+            asset = rewriter.assets_by_url.get(record.logo_url or "")
+            record.logo_asset = asset["id"] if asset else None
+
+
+def redirect_rows(
+    records: list[Record], reports: list[PageReport], rewriter: LinkRewriter, profile: SiteProfile
+) -> list[dict[str, Any]]:
+    """Every legacy spelling seen → its record's new path (301), removed articles → 410."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def add(url: str, status: int, target: str, record_id: str) -> None:
+        key = legacy_path(url)
+        if key == target or key in rows:
+            return
+        rows[key] = {"legacy_url": url, "legacy_path": key, "status": status, "target": target,
+                     "record_id": record_id}  # fmt: skip
+
+    for record in sorted(records, key=lambda r: r.id):
+        for url in sorted(set(getattr(record, "legacy_urls", [])) | {record.source_url}):
+            if not isinstance(record, Partner):
+                add(url, 301, record.path, record.id)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for report in reports:
+        spellings[report.canonical].add(report.url)
+        for target, seen in report.spellings.items():
+            spellings[target].update(seen)
+    for report in sorted(reports, key=lambda r: r.canonical):
+        kind, keys = page_type(report.canonical, profile)
+        if report.status in GONE and kind == "article":
+            for url in sorted(spellings[report.canonical] | {report.canonical}):
+                add(url, 410, "", f"article-{int(keys['id'])}")
+        elif report.status == 200 and report.canonical not in rewriter.targets:
+            mapped = non_record_path(kind, keys)
+            if mapped:
+                for url in sorted(spellings[report.canonical] | {report.canonical}):
+                    add(url, 301, mapped, "")
+    # A legacy redirect (/news/16 → news.php?id=16) goes straight to the final new path.
+    for report in reports:
+        if report.redirect_to:
+            resolved = rewriter.resolve(report.canonical)
+            if resolved and not resolved[1].keys() & {"data-broken", "data-legacy"}:
+                add(report.url, 301, resolved[0], resolved[1].get("data-ref", ""))
+    keys = set(rows)
+    return [r for _, r in sorted(rows.items()) if r["target"] not in keys]
+
+
+def _query_conditions(canonical_query: str) -> list[tuple[str, str]]:
+    return [tuple(p.split("=", 1)) for p in canonical_query.split("&") if "=" in p]
+
+
+def nginx_map(rows: list[dict[str, Any]], canonical_by_record: dict[str, str]) -> str:
+    """An nginx `map` on $request_uri (query string included) plus a server snippet.
+
+    Exact entries for every spelling seen; then, per record, a case-insensitive regex on
+    its identifying parameters in any order, so unseen spellings (other utm_ values, a
+    session id) redirect too.
+    """
+    lines = [
+        "# Generated by belong-scraper: legacy URL -> new path. Include in the http {} block,",
+        "# then in the server {} of the legacy host(s):",
+        "#     if ($belong_redirect = 410) { return 410; }",
+        "#     if ($belong_redirect) { return 301 $belong_redirect; }",
+        "map_hash_bucket_size 256;",
+        "map $request_uri $belong_redirect {",
+        '    default "";',
+    ]
+    seen: set[str] = set()
+    for row in rows:
+        if row["legacy_path"].lower() in seen:
+            continue  # nginx compares map strings case-insensitively: ID=2 is id=2
+        seen.add(row["legacy_path"].lower())
+        target = "410" if row["status"] == 410 else row["target"]
+        lines.append(f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};")
+    patterns = []
+    for record_id, canonical in canonical_by_record.items():
+        path, _, query = legacy_path(canonical).partition("?")
+        conditions = _query_conditions(query)
+        if not conditions:
+            continue
+        lookaheads = "".join(
+            f"(?=(?:[^#]*&)?{re.escape(k)}={re.escape(v)}(?:&|#|$))" for k, v in conditions
+        )
+        target = next(
+            (
+                ("410" if r["status"] == 410 else r["target"])
+                for r in rows
+                if r["record_id"] == record_id or r["legacy_path"] == legacy_path(canonical)
+            ),
+            None,
+        )
+        if target is None:
+            continue
+        patterns.append((len(conditions), f"~*^{re.escape(path)}\\?{lookaheads}", target))
+    for _, pattern, target in sorted(patterns, key=lambda p: (-p[0], p[1])):
+        lines.append(f"    {_nginx_quote(pattern)} {_nginx_quote(target)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _nginx_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def apache_rules(rows: list[dict[str, Any]], canonical_by_record: dict[str, str]) -> str:
+    """mod_rewrite rules: a record's identifying parameters in any order and case; paths
+    without a query string only when the request has none."""
+    rules: dict[str, int] = {}
+    for row in rows:
+        canonical = canonical_by_record.get(row["record_id"], "")
+        source = row["legacy_path"]
+        if canonical and legacy_path(canonical).split("?")[0] == source.split("?")[0]:
+            source = legacy_path(canonical)  # the general rule covers every spelling
+        path, _, query = source.partition("?")
+        conditions = [
+            f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"
+            for k, v in sorted(_query_conditions(query), key=lambda kv: kv[0].lower())
+        ] or ["RewriteCond %{QUERY_STRING} ^$"]
+        if row["status"] == 410:
+            rule = f"RewriteRule ^/?{re.escape(path.lstrip('/'))}$ - [G,L,NC]"
+        else:
+            rule = f"RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {row['target']} [R=301,L,NC,QSD]"
+        rules.setdefault("\n".join([*conditions, rule]), len(conditions))
+    ordered = sorted(rules, key=lambda key: (-rules[key], key))
+    header = [
+        "# Generated by belong-scraper: legacy URL -> new path (mod_rewrite, server or vhost).",
+        "RewriteEngine On",
+    ]
+    return "\n".join(header + ordered) + "\n"

@@ -1,0 +1,103 @@
+"""Media on disk, bodies pointing at the new site, assets described: the CMS handoff."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from belong_scraper.media import media_type_of, safe_media_path
+
+BODY_FIELDS = ("body_html", "body_markdown", "intro_html", "description_html")
+LEGACY_HOSTS = re.compile(r"https?://(?:www\.)?(?:eu-belong\.aer\.eu|127\.0\.0\.1)", re.I)
+
+
+def load(out: Path, name: str) -> list[dict]:
+    return json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@given(st.text(max_size=80), st.text(max_size=20))
+def test_media_paths_never_escape(path: str, query: str) -> None:
+    local = safe_media_path(f"http://x/{path}?{query}" if query else f"http://x/{path}")
+    assert not local.startswith("/") and ".." not in local.split("/")
+    assert re.fullmatch(r"[A-Za-z0-9._/-]+", local)
+
+
+def test_media_paths_keep_the_upload_layout() -> None:
+    assert (
+        safe_media_path("http://x/uploads/2023/03/Photo%201.jpg") == "uploads/2023/03/Photo_1.jpg"
+    )
+    assert safe_media_path("http://x/uploads/../../etc/passwd") == "uploads/etc/passwd"
+    assert safe_media_path("http://x/uploads/a.jpg?v=2") != safe_media_path(
+        "http://x/uploads/a.jpg"
+    )
+
+
+def test_media_type_from_bytes_first() -> None:
+    assert media_type_of(b"%PDF-1.4 ...", "text/html", "x.pdf") == "application/pdf"
+    assert media_type_of(b"\x89PNG\r\n\x1a\n....", None, "x.bin") == "image/png"
+    assert media_type_of(b"plain", None, "notes.txt") == "text/plain"
+
+
+def test_every_referenced_asset_is_on_disk(migrated_export: Path) -> None:
+    assets = {a["id"]: a for a in load(migrated_export, "assets")}
+    assert assets
+    for asset in assets.values():
+        data = (migrated_export / asset["local_path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == asset["sha256"]
+        assert len(data) == asset["bytes"]
+        assert asset["id"] == "asset-" + asset["sha256"][:12]
+    assert len({a["sha256"] for a in assets.values()}) == len(assets)
+    used = {}
+    for article in load(migrated_export, "articles"):
+        for entry in article["images"] + article["attachments"]:
+            assert entry["asset"] in assets, (article["id"], entry["url"])
+            used.setdefault(entry["asset"], set()).add(article["id"])
+    for partner in load(migrated_export, "partners"):
+        assert partner["logo_asset"] in assets, partner["id"]
+        used.setdefault(partner["logo_asset"], set()).add(partner["id"])
+    for asset_id, users in used.items():
+        assert users <= set(assets[asset_id]["used_by"])
+    media = (migrated_export / "media").resolve()
+    for path in media.rglob("*"):
+        assert media in path.resolve().parents
+    assert not (media / ".incoming").exists()
+
+
+def test_no_body_keeps_the_legacy_origin(migrated_export: Path) -> None:
+    assets = {a["id"]: a for a in load(migrated_export, "assets")}
+    records = {
+        r["id"]: r
+        for name in ("articles", "partners", "clusters", "pages")
+        for r in load(migrated_export, name)
+    }
+    paths = {r["path"] for r in records.values()}
+    for record in records.values():
+        for field in BODY_FIELDS:
+            text = record.get(field) or ""
+            assert not LEGACY_HOSTS.search(text), (record["id"], field)
+        for ref in re.findall(r'data-ref="([^"]+)"', record.get("body_html", "")):
+            assert ref in records
+        for href, ref in re.findall(
+            r'href="([^"]+)" data-ref="([^"]+)"', record.get("body_html", "")
+        ):
+            assert href == records[ref]["path"] and href in paths
+        for src, ref in re.findall(
+            r'src="([^"]+)" [^>]*data-asset="([^"]+)"', record.get("body_html", "")
+        ):
+            assert src == "/" + assets[ref]["local_path"]
+
+
+def test_broken_links_are_kept_marked_and_listed(migrated_export: Path) -> None:
+    manifest = json.loads((migrated_export / "manifest.json").read_text(encoding="utf-8"))
+    listed = {b["url"]: b["linked_from"] for b in manifest["broken_body_links"]}
+    assert listed
+    articles = {a["id"]: a for a in load(migrated_export, "articles")}
+    for url, linked_from in listed.items():
+        path = url.split("://", 1)[1].split("/", 1)[1]
+        for record_id in linked_from:
+            assert f'href="/{path}" data-broken="404"' in articles[record_id]["body_html"]
