@@ -51,6 +51,19 @@ def canonical_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# Facts about the crawl, not the content: a new sidebar warning or a newly seen spelling
+# must not mark a record updated.
+CRAWL_FACTS = ("content_sha256", "php_errors_removed", "legacy_urls", "review_flags")
+
+
+def change_hash(record: Record | dict[str, Any]) -> str:
+    """SHA-256 of the record's content: what incremental runs compare."""
+    data = to_export_dict(record) if not isinstance(record, dict) else dict(record)
+    for name in CRAWL_FACTS:
+        data.pop(name, None)
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
 def content_hash(record: Record) -> str:
     data = to_export_dict(record)
     data.pop("content_sha256", None)
@@ -159,9 +172,15 @@ def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> None
             article.tags = [tag_names.get(s, s.replace("-", " ").title()) for s in slugs]
 
 
-def _slugs(articles: dict[str, Article]) -> None:
-    taken: set[str] = set()
+def _slugs(articles: dict[str, Article], previous: dict[str, Any]) -> None:
+    """Unique slugs and paths; a record keeps the slug and path it was first given, so an
+    edited title never moves a page (nor breaks the redirects already deployed)."""
+    taken: set[str] = {p.slug for p in previous.values() if getattr(p, "slug", None)}
     for article in sorted(articles.values(), key=lambda a: a.legacy_id):
+        before = previous.get(article.id)
+        if before is not None and before.slug and before.path:
+            article.slug, article.path = before.slug, before.path
+            continue
         slug = make_slug(article.title or article.id)
         if slug in taken:
             slug = f"{slug}-{article.legacy_id}"
@@ -174,10 +193,14 @@ def _slugs(articles: dict[str, Article]) -> None:
             article.path = f"/news/{slug}/"
 
 
-def _other_paths(records: dict[str, Record]) -> None:
+def _other_paths(records: dict[str, Record], previous: dict[str, Any]) -> None:
     """New paths of clusters (/clusters/<slug>/), pages (/<key>/) and partners."""
-    taken: set[str] = set()
+    taken: set[str] = {p.path for p in previous.values() if getattr(p, "path", None)}
     for record in sorted(records.values(), key=lambda r: r.id):
+        before = previous.get(record.id)
+        if before is not None and before.path and not isinstance(record, Article):
+            record.path = before.path
+            continue
         if isinstance(record, Cluster):
             slug = make_slug(record.title or record.id, max_length=60)
             path = f"/clusters/{slug}/"
@@ -219,15 +242,25 @@ def _review_flags(articles: dict[str, Article], default_language: str) -> None:
 
 
 def assemble(
-    records: list[Record], listings: list[Listing], reports: list[PageReport], profile: SiteProfile
+    records: list[Record],
+    listings: list[Listing],
+    reports: list[PageReport],
+    profile: SiteProfile,
+    previous: dict[str, Any] | None = None,
 ) -> tuple[list[Record], RunFacts]:
-    """Final, sorted records and the facts of the run."""
+    """Final, sorted records and the facts of the run.
+
+    ``previous`` (record id → its state from earlier runs: slug, path, legacy_urls) keeps
+    paths stable and legacy URLs cumulative across runs.
+    """
+    previous = previous or {}
     merged = _merge(records)
     aliases = _aliases(reports)
     for record in merged.values():
         if hasattr(record, "legacy_urls"):
             spellings = aliases.get(record.source_url, set()) | {record.source_url}
-            record.legacy_urls = sorted(set(record.legacy_urls) | spellings)
+            earlier = set(getattr(previous.get(record.id), "legacy_urls", None) or [])
+            record.legacy_urls = sorted(set(record.legacy_urls) | spellings | earlier)
     articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
     clusters = [r for r in merged.values() if isinstance(r, Cluster)]
     _teaser_facts(articles, listings)
@@ -240,8 +273,8 @@ def assemble(
     for article in articles.values():
         article.clusters = sorted(set(article.clusters))
         article.summary = normalise_space(article.summary)
-    _slugs(articles)
-    _other_paths(merged)
+    _slugs(articles, previous)
+    _other_paths(merged, previous)
     _review_flags(articles, profile.default_language)
     for record in merged.values():
         if isinstance(record, Partner | Page | Cluster):

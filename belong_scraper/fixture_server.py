@@ -73,7 +73,25 @@ class FixtureSite:
             keys = {k.lower() for k in route.query}
             self.significant.setdefault(route.path, set()).update(keys)
 
-    def reply(self, target: str) -> Reply:
+    def reply(self, target: str, request_headers: dict[str, str] | None = None) -> Reply:
+        """The response to GET target; honours If-None-Match/If-Modified-Since (304) where
+        the reply carries validators, as Apache does for static files."""
+        reply = self._reply(target)
+        asked = {k.lower(): v for k, v in (request_headers or {}).items()}
+        etag, modified = reply.headers.get("ETag"), reply.headers.get("Last-Modified")
+        if reply.status == 200 and (
+            (etag and etag in asked.get("if-none-match", ""))
+            or (
+                modified
+                and not asked.get("if-none-match")
+                and asked.get("if-modified-since") == modified
+            )
+        ):
+            kept = {k: v for k, v in reply.headers.items() if k in ("ETag", "Last-Modified")}
+            return Reply(304, kept, b"")
+        return reply
+
+    def _reply(self, target: str) -> Reply:
         parts = urlsplit(target)
         params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         if self.calendar and parts.path == self.calendar["path"]:
@@ -180,7 +198,7 @@ class FixtureServer:
                 self._answer(send_body=False)
 
             def _answer(self, send_body: bool) -> None:
-                reply = server.site.reply(self.path)
+                reply = server.site.reply(self.path, dict(self.headers))
                 server.log.append(
                     LoggedRequest(self.command, self.path, reply.status, dict(self.headers))
                 )

@@ -6,6 +6,7 @@ The one place that touches the output folder and the state database. Its outcome
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +15,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
-from belong_scraper.assemble import RunFacts, assemble, content_hash
+from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
+    atomic_write,
+    describe,
+    json_bytes,
     split_valid,
     write_handoff,
     write_manifest,
@@ -68,6 +72,10 @@ class ExportPipeline:
     def open_spider(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.store = StateStore(self.db_url)
+        self.locks = contextlib.ExitStack()
+        if not self.crawler.settings.getbool("STATE_LOCK_HELD"):  # the CLI holds it itself
+            self.locks.enter_context(self.store.lock())
+        self.previous_run = self.store.last_run("migrate", exclude=self.run_id)
         self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
 
     def process_item(self, item: Any) -> Any:
@@ -81,7 +89,10 @@ class ExportPipeline:
 
     def close_spider(self) -> None:
         stats = self.crawler.stats
-        records, facts = assemble(self.records, self.listings, self.reports, self.profile)
+        known = self.store.known_records()
+        records, facts = assemble(
+            self.records, self.listings, self.reports, self.profile, previous=known
+        )
         handoff = self._handoff(records)
         by_type, rejected = split_valid(records)
         files = write_records(self.out_dir, by_type)
@@ -104,15 +115,25 @@ class ExportPipeline:
         manifest["failed_downloads"] = handoff.failed_downloads
         manifest["unmapped_links"] = handoff.unmapped_links
         manifest["broken_body_links"] = handoff.broken_body_links
-        write_manifest(self.out_dir, manifest)
-        self.store.finish_run(
+        changes = self.store.finish_run(
             self.run_id,
             status,
             counts,
             [row for kind in RECORD_TYPES for row in by_type[kind]],
-            self._fetched_pages(),
+            self._fetched_pages(records),
+            {r.id: change_hash(r) for r in records},
+            removable=self._removable(known, records, status),
         )
+        change_set = {"previous_run": self.previous_run, "run": self.run_id}
+        change_set |= {EXPORT_FILES[kind]: changes[kind] for kind in RECORD_TYPES}
+        atomic_write(self.out_dir / "changes.json", json_bytes(change_set))
+        manifest["files"]["changes.json"] = describe(json_bytes(change_set))
+        manifest["changes"] = {
+            EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
+        }
+        write_manifest(self.out_dir, manifest)
         self.store.close()
+        self.locks.close()
         stats.set_value("export/status", status)
         stats.set_value("export/records", sum(counts.values()))
         stats.set_value("export/rejected", len(rejected))
@@ -151,7 +172,22 @@ class ExportPipeline:
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
 
-    def _fetched_pages(self) -> list[dict[str, Any]]:
+    def _removable(self, known: dict[str, Any], records: list[Record], status: str) -> set[str]:
+        """Known records absent from this run that are really gone: their page answered
+        404/410, or answered without them, or (in a complete crawl) is no longer linked.
+        A page that failed to load proves nothing."""
+        current = {r.id for r in records}
+        fetched = {r.canonical: r.status for r in self.reports if not r.redirect_to}
+        removable = set()
+        for record_id, state in known.items():
+            if record_id in current or state.removed_in_run is not None:
+                continue
+            page_status = fetched.get(state.source_url)
+            if page_status in (200, 404, 410) or (page_status is None and status == "complete"):
+                removable.add(record_id)
+        return removable
+
+    def _fetched_pages(self, records: list[Record]) -> list[dict[str, Any]]:
         pages: dict[str, dict[str, Any]] = {}
         for report in self.reports:
             pages[report.url] = {
@@ -165,6 +201,19 @@ class ExportPipeline:
                 "php_errors": sum(report.php_errors.values()),
                 "error": report.error,
             }
+        for record in records:
+            for url, result in record.evidence.get("media", {}).items():
+                pages[url] = {
+                    "url": url,
+                    "canonical_url": url,
+                    "status": result["status"],
+                    "kind": "media",
+                    "etag": result.get("etag"),
+                    "last_modified": result.get("last_modified"),
+                    "payload_sha256": result.get("sha256"),
+                    "php_errors": 0,
+                    "error": None if result.get("ok") else result.get("reason"),
+                }
         return [pages[url] for url in sorted(pages)]
 
     def _manifest(

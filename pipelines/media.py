@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from belong_scraper.exporters import atomic_write
 from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.media import media_type_of
 from belong_scraper.profile import load_profile
+from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.urls import Origin, is_media
 
 DOCUMENT_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|zip)$", re.IGNORECASE)
@@ -74,6 +76,25 @@ class MediaPipeline:
     def from_crawler(cls, crawler: Crawler) -> MediaPipeline:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        """Validators of earlier downloads, and where their bytes are: files that did not
+        change are answered 304 and taken from the previous export."""
+        self.validators: dict[str, dict[str, Any]] = {}
+        self.previous_files: dict[str, Path] = {}
+        if not self.enabled:
+            return
+        settings = self.crawler.settings
+        out_dir = Path(settings.get("EXPORT_DIR", "exports"))
+        store = StateStore(settings.get("STATE_DB_URL") or default_db_url(out_dir))
+        try:
+            self.validators = store.media_validators()
+        finally:
+            store.close()
+        assets = out_dir / "assets.json"
+        if assets.exists():
+            for asset in json.loads(assets.read_text(encoding="utf-8")):
+                self.previous_files[asset["sha256"]] = out_dir / asset["local_path"]
+
     async def process_item(self, item: Any) -> Any:
         if not self.enabled or not isinstance(item, Article | Partner | Cluster | Page):
             return item
@@ -89,7 +110,17 @@ class MediaPipeline:
         return self.results[url]
 
     async def _fetch(self, url: str) -> dict[str, Any]:
-        request = Request(url, meta={"handle_httpstatus_all": True, "dont_redirect": False})
+        headers = {}
+        known = self.validators.get(url)
+        previous = self.previous_files.get(known["sha256"]) if known else None
+        if known and previous is not None and previous.exists():
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+        request = Request(
+            url, headers=headers, meta={"handle_httpstatus_all": True, "dont_redirect": False}
+        )
         try:
             response = await self.crawler.engine.download_async(request)
         except IgnoreRequest as exc:
@@ -97,23 +128,43 @@ class MediaPipeline:
         except Exception as exc:  # timeouts, refused connections: recorded, not fatal
             return {"ok": False, "status": 0, "reason": f"{type(exc).__name__}: {exc}"}
         self.crawler.stats.inc_value(f"media/status/{response.status}")
+        if response.status == 304 and headers:
+            body = previous.read_bytes()
+            if hashlib.sha256(body).hexdigest() == known["sha256"]:
+                return self._store(url, body, None, response, status=304, known=known)
+            return await self._fetch_unconditionally(url)
         if response.status != 200:
             return {"ok": False, "status": response.status, "reason": f"HTTP {response.status}"}
         if not response.body:
             return {"ok": False, "status": 200, "reason": "empty file"}
-        body = response.body
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        return self._store(url, response.body, content_type, response, status=200)
+
+    async def _fetch_unconditionally(self, url: str) -> dict[str, Any]:
+        self.validators.pop(url, None)
+        return await self._fetch(url)
+
+    def _store(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        response: Any,
+        status: int,
+        known: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         digest = hashlib.sha256(body).hexdigest()
         target = self.incoming / digest
         if not target.exists():
             atomic_write(target, body)
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        header = response.headers.get
         return {
             "ok": True,
-            "status": 200,
+            "status": status,
             "sha256": digest,
             "bytes": len(body),
             "media_type": media_type_of(body, content_type, url),
-            "etag": (response.headers.get("ETag") or b"").decode("latin-1") or None,
-            "last_modified": (response.headers.get("Last-Modified") or b"").decode("latin-1")
-            or None,
+            "etag": (header("ETag") or b"").decode("latin-1") or (known or {}).get("etag"),
+            "last_modified": (header("Last-Modified") or b"").decode("latin-1")
+            or (known or {}).get("last_modified"),
         }

@@ -2905,7 +2905,45 @@ def summary() -> str:
     )
 
 
+def make_version_b() -> None:
+    """Version B of the site, for incremental-run tests: one article added (60), one
+    edited (55), one removed (38, now a 404 linked from nowhere), one partner changed
+    (Region of Crete), and, because the sidebar lists the latest articles, a different
+    "Latest news" sidebar on every article page."""
+    global OUT
+    OUT = ROOT / "fixtures" / "site-b"
+    removed = next(a for a in ARTICLES if a["id"] == 38)
+    ARTICLES.remove(removed)
+    REMOVED[38] = []
+    edited = next(a for a in ARTICLES if a["id"] == 55)
+    edited["title"] = (
+        "Opportunity: Call for Regions to Join the Intercultural Regions Network (extended)"
+    )
+    edited["body"] = edited["body"].replace(
+        "Applications are open until 30 June 2025.",
+        "Applications are now open until 30 September 2025: the deadline has been extended.",
+    )
+    art(
+        id=60,
+        date="2025-07-08",
+        date_raw="08/07/2025",
+        author="AER Communications",
+        tags=["Publications", "Intercultural Regions Network"],
+        title="EU-Belong Legacy: the Intercultural Regions Network Continues",
+        body="""<p>The EU-Belong project has ended, but its work goes on. The Intercultural Regions Network will keep the peer reviews, the training modules and the online library of the project alive for its member regions.</p>
+<p>The final report, the policy recommendations and the inclusive communication guide remain available for download on this website until the end of 2026.</p>
+<p>Regions that want to continue the exchange can contact the Network secretariat at the Assembly of European Regions.</p>""",
+    )
+    crete = next(p for p in PARTNERS if p["name"] == "Region of Crete")
+    crete["website"] = "https://www.crete.gov.gr/en/"
+    crete["desc"] = crete["desc"].replace(
+        "</p>", " It also hosts the EU-Belong final study visit.</p>"
+    )
+
+
 def main(argv: list[str]) -> int:
+    if "--version" in argv and argv[argv.index("--version") + 1].lower() == "b":
+        make_version_b()
     build()
     print(f"wrote {OUT.relative_to(ROOT)}: {summary()}")
     if "--no-verify" in argv:

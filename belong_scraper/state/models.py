@@ -1,8 +1,7 @@
-"""SQLAlchemy 2 models of the state database.
+"""SQLAlchemy 2 models of the state database (schema managed by Alembic: state/migrations).
 
-Designed for incremental runs: a record is never deleted, only marked removed in a run;
-every run's hash of every record is kept (record_versions), so "what changed since run N"
-is a query, not a diff of export files.
+A record is never deleted, only marked removed in a run; every run's changes are kept
+(record_changes), so "what changed since run N" is a query, not a diff of export files.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="migrate")  # migrate, watch
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     start_url: Mapped[str] = mapped_column(Text)
@@ -30,6 +30,8 @@ class Run(Base):
 
 
 class FetchedPage(Base):
+    """One fetch of one URL in one run (pages and media), with the server's validators."""
+
     __tablename__ = "fetched_pages"
     __table_args__ = (UniqueConstraint("run_id", "url"),)
 
@@ -42,6 +44,7 @@ class FetchedPage(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     php_errors: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
 
@@ -52,7 +55,11 @@ class RecordState(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     type: Mapped[str] = mapped_column(String(16), index=True)
     source_url: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(Text)
+    slug: Mapped[str | None] = mapped_column(Text)
+    legacy_urls: Mapped[list] = mapped_column(JSON, default=list)
     content_sha256: Mapped[str] = mapped_column(String(64))
+    change_sha256: Mapped[str] = mapped_column(String(64))
     first_seen_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
     last_seen_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
     last_changed_run: Mapped[str] = mapped_column(ForeignKey("runs.id"))
@@ -60,12 +67,27 @@ class RecordState(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
-class RecordVersion(Base):
-    __tablename__ = "record_versions"
+class RecordChange(Base):
+    __tablename__ = "record_changes"
     __table_args__ = (UniqueConstraint("run_id", "record_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
-    record_id: Mapped[str] = mapped_column(ForeignKey("records.id"), index=True)
-    content_sha256: Mapped[str] = mapped_column(String(64))
-    change: Mapped[str] = mapped_column(String(16))  # new, updated, unchanged
+    record_id: Mapped[str] = mapped_column(String(64), index=True)
+    record_type: Mapped[str] = mapped_column(String(16))
+    change: Mapped[str] = mapped_column(String(16))  # new, updated, removed
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class WatchItem(Base):
+    """What `watch` has seen and reported of an article: its teaser and its text."""
+
+    __tablename__ = "watch_items"
+
+    article_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    teaser_sha256: Mapped[str | None] = mapped_column(String(64))
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    first_reported_run: Mapped[str | None] = mapped_column(String(64))
+    last_checked_run: Mapped[str | None] = mapped_column(String(64))

@@ -1,22 +1,38 @@
-"""StateStore: records runs, fetched pages and record hashes in any SQLAlchemy database."""
+"""StateStore: the memory of the tool — runs, fetched pages, records and their changes.
+
+Any SQLAlchemy database: SQLite by default, PostgreSQL supported (and tested). The schema
+is brought to the newest Alembic revision when the store opens.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import fcntl
+import hashlib
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from belong_scraper.state.models import Base, FetchedPage, RecordState, RecordVersion, Run
+from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
+
+RECORD_TYPES = ("article", "partner", "cluster", "page")
 
 
 class StateError(RuntimeError):
     """The state database cannot be opened or written."""
+
+
+class StateLocked(StateError):
+    """Another run holds the state's lock."""
 
 
 def default_db_url(out_dir: Path) -> str:
@@ -25,23 +41,108 @@ def default_db_url(out_dir: Path) -> str:
     return f"sqlite:///{out_dir.parent / (out_dir.name + '.state.sqlite')}"
 
 
+def _normalise_url(url: str) -> str:
+    # "postgresql://" means psycopg (v3) here: it is the driver we install.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 class StateStore:
     def __init__(self, url: str):
+        self.url = _normalise_url(url)
         try:
-            self.engine: Engine = create_engine(url, future=True)
-            Base.metadata.create_all(self.engine)
-        except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+            self.engine: Engine = create_engine(self.url)
+            with self.engine.begin() as connection:
+                config = Config()
+                config.set_main_option(
+                    "script_location", str(resources.files("belong_scraper.state") / "migrations")
+                )
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except (ArgumentError, SQLAlchemyError, ImportError, OSError) as exc:
             raise StateError(f"cannot open state database {url}: {exc}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def start_run(self, run_id: str, start_url: str, started_at: datetime, settings: dict) -> None:
+    # -- lock ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, name: str = "belong-scraper") -> Iterator[None]:
+        """One run at a time on one state: PostgreSQL advisory lock, or a lock file
+        beside the SQLite database. Raises StateLocked at once when another run holds it."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "postgresql":
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            with self.engine.connect() as connection:
+                got = connection.execute(text("select pg_try_advisory_lock(:k)"), {"k": key})
+                if not got.scalar():
+                    raise StateLocked("another run is using this state database")
+                try:
+                    yield
+                finally:
+                    connection.execute(text("select pg_advisory_unlock(:k)"), {"k": key})
+                    connection.commit()
+            return
+        database = url.database or ""
+        path = Path(database + ".lock") if database and database != ":memory:" else None
+        if path is None:
+            yield
+            return
+        with path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StateLocked(f"another run is using {database} (lock {path})") from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- runs ---------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        run_id: str,
+        start_url: str,
+        started_at: datetime,
+        settings: dict,
+        kind: str = "migrate",
+    ) -> None:
         with Session(self.engine) as session, session.begin():
-            session.add(
-                Run(id=run_id, started_at=started_at, start_url=start_url, status="running",
-                    counts={}, settings=settings)
-            )  # fmt: skip
+            run = session.get(Run, run_id)
+            if run is None:  # a resumed run keeps its id and its start
+                session.add(
+                    Run(id=run_id, kind=kind, started_at=started_at, start_url=start_url,
+                        status="running", counts={}, settings=settings)
+                )  # fmt: skip
+            else:
+                run.status = "running"
+
+    def last_run(self, kind: str = "migrate", exclude: str | None = None) -> str | None:
+        """The newest finished run of a kind (its id), not counting `exclude`."""
+        with Session(self.engine) as session:
+            query = (
+                select(Run.id)
+                .where(Run.kind == kind, Run.status.in_(("complete", "incomplete")))
+                .order_by(Run.started_at.desc(), Run.id.desc())
+            )
+            return next((r for r in session.scalars(query) if r != exclude), None)
+
+    def runs(self) -> list[Run]:
+        with Session(self.engine) as session:
+            return list(session.scalars(select(Run).order_by(Run.started_at)))
+
+    # -- records ------------------------------------------------------------------------
+
+    def known_records(self) -> dict[str, RecordState]:
+        """Every record ever seen (removed ones too), by id, detached from the session."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return {r.id: r for r in session.scalars(select(RecordState))}
+
+    def record_hashes(self) -> dict[str, str]:
+        return {k: v.content_sha256 for k, v in self.known_records().items()}
 
     def finish_run(
         self,
@@ -50,48 +151,113 @@ class StateStore:
         counts: dict[str, int],
         records: Iterable[dict[str, Any]],
         pages: Iterable[dict[str, Any]],
-    ) -> dict[str, str]:
-        """Store the run's pages and records; returns record id → new/updated/unchanged."""
-        changes: dict[str, str] = {}
+        change_hashes: dict[str, str],
+        removable: set[str] | None = None,
+    ) -> dict[str, dict[str, list[str]]]:
+        """Store the run; returns its change set by type: new, updated, removed ids.
+
+        Updated means the change hash (the record's content, not crawl facts) changed.
+        A known record missing from this run is marked removed only if it is in
+        `removable` (gone, or no longer linked in a complete crawl); never deleted.
+        """
+        changes: dict[str, dict[str, list[str]]] = {
+            t: {"new": [], "updated": [], "removed": []} for t in RECORD_TYPES
+        }
+        now = datetime.now(UTC)
         with Session(self.engine) as session, session.begin():
             run = session.get(Run, run_id)
-            run.finished_at = datetime.now(UTC)
-            run.status = status
-            run.counts = counts
+            run.finished_at, run.status, run.counts = now, status, counts
+            session.execute(FetchedPage.__table__.delete().where(FetchedPage.run_id == run_id))
+            session.execute(RecordChange.__table__.delete().where(RecordChange.run_id == run_id))
             for page in pages:
-                session.add(FetchedPage(run_id=run_id, **page))
+                session.add(FetchedPage(run_id=run_id, fetched_at=now, **page))
             known = {r.id: r for r in session.scalars(select(RecordState))}
+            seen: set[str] = set()
             for data in records:
-                state = known.get(data["id"])
-                digest = data["content_sha256"]
-                if state is None:
+                record_id, kind = data["id"], data["id"].split("-", 1)[0]
+                seen.add(record_id)
+                state = known.get(record_id)
+                digest, change_digest = data["content_sha256"], change_hashes[record_id]
+                legacy = sorted(
+                    set(data.get("legacy_urls", [])) | set(state.legacy_urls if state else [])
+                )
+                if state is None or state.removed_in_run is not None:
                     change = "new"
-                    session.add(
-                        RecordState(
-                            id=data["id"], type=data["id"].split("-", 1)[0],
-                            source_url=data.get("source_url"), content_sha256=digest,
-                            first_seen_run=run_id, last_seen_run=run_id,
-                            last_changed_run=run_id, data=data,
-                        )
-                    )  # fmt: skip
-                else:
-                    change = "unchanged" if state.content_sha256 == digest else "updated"
-                    state.last_seen_run = run_id
+                    if state is None:
+                        state = RecordState(id=record_id, type=kind, first_seen_run=run_id)
+                        session.add(state)
                     state.removed_in_run = None
-                    if change == "updated":
-                        state.content_sha256, state.data = digest, data
-                        state.last_changed_run = run_id
-                changes[data["id"]] = change
-                session.add(
-                    RecordVersion(run_id=run_id, record_id=data["id"], content_sha256=digest,
-                                  change=change)
+                    state.last_changed_run = run_id
+                elif state.change_sha256 != change_digest:
+                    change = "updated"
+                    state.last_changed_run = run_id
+                else:
+                    change = None
+                state.source_url, state.path, state.slug = (
+                    data.get("source_url"), data.get("path"), data.get("slug"),
                 )  # fmt: skip
+                state.legacy_urls, state.data = legacy, data
+                state.content_sha256, state.change_sha256 = digest, change_digest
+                state.last_seen_run = run_id
+                if change:
+                    changes[kind][change].append(record_id)
+                    session.add(RecordChange(run_id=run_id, record_id=record_id,
+                                             record_type=kind, change=change,
+                                             content_sha256=digest))  # fmt: skip
+            for record_id, state in known.items():
+                if record_id in seen or state.removed_in_run is not None:
+                    continue
+                if removable is None or record_id in removable:
+                    state.removed_in_run = run_id
+                    changes[state.type]["removed"].append(record_id)
+                    session.add(RecordChange(run_id=run_id, record_id=record_id,
+                                             record_type=state.type, change="removed",
+                                             content_sha256=None))  # fmt: skip
+        for kinds in changes.values():
+            for ids in kinds.values():
+                ids.sort(key=_id_order)
         return changes
 
-    def runs(self) -> list[Run]:
-        with Session(self.engine) as session:
-            return list(session.scalars(select(Run).order_by(Run.started_at)))
+    # -- media validators ---------------------------------------------------------------
 
-    def record_hashes(self) -> dict[str, str]:
+    def media_validators(self) -> dict[str, dict[str, Any]]:
+        """The newest successful fetch of each media URL: ETag, Last-Modified, SHA-256."""
         with Session(self.engine) as session:
-            return {r.id: r.content_sha256 for r in session.scalars(select(RecordState))}
+            query = (
+                select(FetchedPage, Run.started_at)
+                .join(Run, Run.id == FetchedPage.run_id)
+                .where(FetchedPage.kind == "media", FetchedPage.status.in_((200, 304)))
+                .order_by(Run.started_at)
+            )
+            found: dict[str, dict[str, Any]] = {}
+            for page, _ in session.execute(query):
+                found[page.url] = {"etag": page.etag, "last_modified": page.last_modified,
+                                   "sha256": page.payload_sha256}  # fmt: skip
+            return found
+
+    # -- watch --------------------------------------------------------------------------
+
+    def watch_items(self) -> dict[str, WatchItem]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return {w.article_id: w for w in session.scalars(select(WatchItem))}
+
+    def save_watch_items(self, run_id: str, items: Iterable[dict[str, Any]]) -> None:
+        with Session(self.engine) as session, session.begin():
+            for data in items:
+                item = session.get(WatchItem, data["article_id"])
+                if item is None:
+                    item = WatchItem(article_id=data["article_id"])
+                    session.add(item)
+                for key, value in data.items():
+                    setattr(item, key, value)
+                item.last_checked_run = run_id
+
+    def finish_watch_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        with Session(self.engine) as session, session.begin():
+            run = session.get(Run, run_id)
+            run.finished_at, run.status, run.counts = datetime.now(UTC), status, counts
+
+
+def _id_order(record_id: str) -> tuple[str, int, str]:
+    kind, _, rest = record_id.partition("-")
+    return (kind, int(rest), "") if rest.isdigit() else (kind, 0, rest)
