@@ -82,3 +82,27 @@ def migrated_export(tmp_path_factory) -> Path:
         result = migrate(server, out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+PG_URL = os.environ.get("BELONG_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path: Path) -> str:
+    """A fresh, empty state database on each back end (.ci/run starts PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state.sqlite"
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
+        pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
+    from sqlalchemy import create_engine, text
+
+    from belong_scraper.state.store import _normalise_url
+
+    engine = create_engine(_normalise_url(PG_URL))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return PG_URL

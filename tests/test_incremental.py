@@ -1,0 +1,98 @@
+"""Incremental runs on SQLite and on a real PostgreSQL: version A, then version B.
+
+Version B (fixtures/site-b, `build_fixture_site.py --version b`) adds article 60, edits
+article 55, removes article 38, changes the Region of Crete partner, and gives every
+article page a different "Latest news" sidebar.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.state.store import _normalise_url
+from tests.conftest import FIXTURES, SITE, load_export, migrate
+
+SITE_B = FIXTURES / "site-b"
+EMPTY = {"new": [], "updated": [], "removed": []}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(site: Path, port: int, out: Path, db: str) -> tuple[dict, list]:
+    with FixtureServer(site, port=port) as server:
+        result = migrate(server, out, "--db", db)
+        log = list(server.log)
+    assert result.returncode == 0, result.stderr
+    return json.loads((out / "changes.json").read_text(encoding="utf-8")), log
+
+
+def test_version_b_changes_are_exact(tmp_path: Path, state_url: str) -> None:
+    port, out = free_port(), tmp_path / "out"
+    first, _ = run(SITE, port, out, state_url)
+    assert first["previous_run"] is None
+    assert "article-55" in first["articles"]["new"] and first["articles"]["updated"] == []
+    assert len(first["partners"]["new"]) == 14
+
+    second, _ = run(SITE_B, port, out, state_url)
+    assert second["previous_run"] == first["run"]
+    assert {k: v for k, v in second.items() if k not in ("previous_run", "run")} == {
+        "articles": {"new": ["article-60"], "updated": ["article-55"], "removed": ["article-38"]},
+        "partners": {**EMPTY, "updated": ["partner-gr-region-of-crete"]},
+        "clusters": EMPTY,
+        "pages": EMPTY,
+    }
+    # The export holds the full current set; the state keeps the removed record, marked.
+    articles = {a["id"]: a for a in load_export(out)["articles"]}
+    assert "article-60" in articles and "article-38" not in articles
+    engine = create_engine(_normalise_url(state_url))
+    with engine.connect() as conn:
+        removed = conn.execute(
+            text("select removed_in_run from records where id = 'article-38'")
+        ).scalar()
+        changes = conn.execute(
+            text("select record_id, change from record_changes where run_id = :r order by 1"),
+            {"r": second["run"]},
+        ).all()
+    engine.dispose()
+    assert removed == second["run"]
+    assert ("article-55", "updated") in changes and ("article-38", "removed") in changes
+    # The edited title does not move the page: its path is the one first given.
+    first_path = (
+        "/news/2025/04/opportunity-call-for-regions-to-join-the-intercultural-regions-network/"
+    )
+    assert articles["article-55"]["path"] == first_path
+    assert "(extended)" in articles["article-55"]["title"]
+
+
+def test_the_sidebar_really_changed_on_every_article() -> None:
+    """What makes the exact change set above meaningful: every article page with a
+    "Latest news" sidebar (the new template) differs in B."""
+    checked = 0
+    for page in sorted((SITE / "news").glob("[0-9]*.html")):
+        other = SITE_B / "news" / page.name
+        if b'id="sidebar"' not in page.read_bytes() or not other.exists():
+            continue
+        assert page.read_bytes() != other.read_bytes(), page.name
+        checked += 1
+    assert checked >= 20
+
+
+def test_unchanged_rerun_lists_nothing_and_reuses_media(tmp_path: Path, state_url: str) -> None:
+    port, out = free_port(), tmp_path / "out"
+    run(SITE, port, out, state_url)
+    before = {p.relative_to(out): p.read_bytes() for p in (out / "media").rglob("*") if p.is_file()}
+    second, log = run(SITE, port, out, state_url)
+    assert all(second[k] == EMPTY for k in ("articles", "partners", "clusters", "pages"))
+    media = [r for r in log if r.target.startswith("/uploads/")]
+    assert media and all(r.status == 304 for r in media)
+    after = {p.relative_to(out): p.read_bytes() for p in (out / "media").rglob("*") if p.is_file()}
+    assert after == before
