@@ -3,7 +3,8 @@
 User errors (unreachable origin, unwritable folder, bad option) end with one line on
 stderr and a non-zero exit status, never a traceback. Exit statuses:
 0 complete; 1 finished but incomplete (pages failed, records rejected); 2 usage or
-configuration error; 3 origin unreachable; 4 output not writable; 130 interrupted.
+configuration error; 3 origin unreachable; 4 output not writable; 75 another run holds the
+state (try later); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the state; try again later
 DEMO_PORT = 8642
 
 
@@ -37,6 +40,12 @@ def bundled_site() -> Path:
         if (site / "routes.json").exists():
             return site
     raise CliError("the bundled fixture snapshot (fixtures/site) was not found", EXIT_USAGE)
+
+
+def default_db_url_for(out_dir: Path) -> str:
+    from belong_scraper.state import default_db_url
+
+    return default_db_url(out_dir)
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -81,21 +90,36 @@ def run_migration(
     verbose: bool,
 ) -> tuple[int, str]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "belong_scraper.settings")
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from belong_scraper.profile import ProfileError, load_profile
-    from belong_scraper.spiders.site import SiteSpider
     from belong_scraper.state import StateStore, default_db_url
-    from belong_scraper.state.store import StateError
+    from belong_scraper.state.store import StateError, StateLocked
 
     settings = get_project_settings()
     settings.set("EXPORT_DIR", str(out_dir), priority="cmdline")
     db_url = db_url or default_db_url(out_dir)
     try:
-        StateStore(db_url).close()
+        store = StateStore(db_url)
     except StateError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+    try:
+        with store.lock():
+            settings.set("STATE_LOCK_HELD", True, priority="cmdline")
+            return _crawl(start_url, out_dir, db_url, settings, overrides, verbose)
+    except StateLocked as exc:
+        raise CliError(f"{exc}; exiting", EXIT_LOCKED) from exc
+    finally:
+        store.close()
+
+
+def _crawl(
+    start_url: str, out_dir: Path, db_url: str, settings: Any, overrides: dict, verbose: bool
+) -> tuple[int, str]:
+    from scrapy.crawler import CrawlerProcess
+
+    from belong_scraper.profile import ProfileError, load_profile
+    from belong_scraper.spiders.site import SiteSpider
+
     settings.set("STATE_DB_URL", db_url, priority="cmdline")
     settings.set(
         "RUN_ID", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
@@ -163,6 +187,67 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """The cron job: one line per new or updated post, nothing when nothing is new."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "belong_scraper.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from belong_scraper.spiders.watch import WatchSpider
+    from belong_scraper.state import StateStore
+    from belong_scraper.state.store import StateError, StateLocked
+    from belong_scraper.watch import WatchError, finish, format_lines, known_articles, new_run_id
+
+    if not args.start_url.startswith(("http://", "https://")):
+        raise CliError(f"--start-url must be an http(s) URL, got {args.start_url!r}", EXIT_USAGE)
+    settings = get_project_settings()
+    for name, value in parse_overrides(args.set or []).items():
+        settings.set(name, value, priority="cmdline")
+    if args.profile:
+        settings.set("SITE_PROFILE", args.profile, priority="cmdline")
+    settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
+    settings.set("PROGRESS_ENABLED", False, priority="cmdline")
+    db_url = args.db or default_db_url_for(Path("exports"))
+    try:
+        store = StateStore(db_url)
+    except StateError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    try:
+        with store.lock():
+            check_reachable(args.start_url, settings.get("USER_AGENT"))
+            run_id = new_run_id()
+            store.start_run(run_id, args.start_url, datetime.now(UTC), {}, kind="watch")
+            teasers, texts = known_articles(store)
+            baseline = not teasers
+            process = CrawlerProcess(settings)
+            crawler = process.create_crawler(WatchSpider)
+            process.crawl(crawler, start_url=args.start_url, known=teasers, known_texts=texts)
+            process.start()
+            stats = crawler.stats.get_stats()
+            result = stats.get("watch/result")
+            if result is None or not stats.get("watch/listing_pages"):
+                store.finish_watch_run(run_id, "failed", {})
+                raise CliError(
+                    "could not read the listing pages of " + args.start_url, EXIT_INCOMPLETE
+                )
+            if baseline:  # nothing known yet: this run only learns what exists
+                result = {**result, "posts": []}
+            try:
+                posts = finish(store, run_id, result, args.notify,
+                               Path(args.atom) if args.atom else None, args.start_url,
+                               settings.get("USER_AGENT"))  # fmt: skip
+            except WatchError as exc:
+                store.finish_watch_run(run_id, "failed", {})
+                raise CliError(str(exc), EXIT_INCOMPLETE) from exc
+    except StateLocked as exc:
+        raise CliError(f"{exc}; exiting", EXIT_LOCKED) from exc
+    finally:
+        store.close()
+    for line in format_lines(posts, args.json):
+        print(line)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from belong_scraper.fixture_server import FixtureServer
 
@@ -208,6 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--port", type=int, default=0, help="port for --demo (default 8642)")
     migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     migrate.set_defaults(func=cmd_migrate)
+    watch = sub.add_parser("watch", help="report new and updated posts (for cron)")
+    watch.add_argument(
+        "--start-url", required=True, help="the site, e.g. https://eu-belong.aer.eu/"
+    )
+    watch.add_argument("--db", help="state database URL (default: sqlite:///exports.state.sqlite)")
+    watch.add_argument("--json", action="store_true", help="JSON lines instead of text lines")
+    watch.add_argument("--notify", metavar="URL", help="POST the new posts as JSON to URL")
+    watch.add_argument("--atom", metavar="FILE", help="write an Atom feed of the new posts")
+    watch.add_argument("--profile", help="site profile: bundled name or TOML path")
+    watch.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                       help="override a Scrapy setting (repeatable)")  # fmt: skip
+    watch.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
+    watch.set_defaults(func=cmd_watch)
     serve = sub.add_parser("serve-fixtures", help="serve a fixture site on loopback")
     serve.add_argument("--site", help="site folder (default: the bundled fixtures/site)")
     serve.add_argument("--port", type=int, default=8642)

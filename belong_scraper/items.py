@@ -114,6 +114,7 @@ class Teaser:
     title: str
     excerpt: str
     thumb: str | None = None
+    url: str | None = None
 
 
 @dataclass

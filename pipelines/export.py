@@ -48,8 +48,10 @@ from belong_scraper.items import (
     Record,
 )
 from belong_scraper.profile import load_profile
+from belong_scraper.spiders.watch import teaser_hash
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.urls import Origin
+from pipelines.watch import text_hash
 
 
 class ExportPipeline:
@@ -132,6 +134,7 @@ class ExportPipeline:
             EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
         }
         write_manifest(self.out_dir, manifest)
+        self.store.save_watch_items(self.run_id, self._watch_baseline(records))
         self.store.close()
         self.locks.close()
         stats.set_value("export/status", status)
@@ -171,6 +174,19 @@ class ExportPipeline:
         names = ("SITE_PROFILE", "USER_AGENT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
+
+    def _watch_baseline(self, records: list[Record]) -> list[dict[str, Any]]:
+        """What `watch` compares against: each article's listing teaser and its text."""
+        teasers: dict[str, str] = {}
+        for listing in sorted(self.listings, key=lambda x: (x.kind != "listing", x.page, x.url)):
+            for teaser in listing.teasers:
+                teasers.setdefault(teaser.article_id, teaser_hash(teaser.title, teaser.excerpt))
+        return [
+            {"article_id": r.id, "url": r.source_url, "title": r.title,
+             "teaser_sha256": teasers.get(r.id), "text_sha256": text_hash(r.title, r.body_text)}
+            for r in records
+            if isinstance(r, Article)
+        ]  # fmt: skip
 
     def _removable(self, known: dict[str, Any], records: list[Record], status: str) -> set[str]:
         """Known records absent from this run that are really gone: their page answered

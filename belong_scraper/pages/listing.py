@@ -38,6 +38,7 @@ class TeaserPage:
                     title=text_of(link),
                     excerpt=excerpt,
                     thumb=self.doc.abs(thumb.get("src")) if thumb is not None else None,
+                    url=url,
                 )
             )
         return found
