@@ -33,6 +33,7 @@ class Handoff:
     redirects: list[dict[str, Any]] = field(default_factory=list)
     unmapped_links: list[dict[str, Any]] = field(default_factory=list)
     broken_body_links: list[dict[str, Any]] = field(default_factory=list)
+    wxr: dict[str, Any] = field(default_factory=dict)
 
 
 def legacy_path(url: str) -> str:

@@ -7,6 +7,7 @@ The one place that touches the output folder and the state database. Its outcome
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,8 @@ from belong_scraper.items import (
 from belong_scraper.profile import load_profile
 from belong_scraper.spiders.watch import teaser_hash
 from belong_scraper.state import StateStore, default_db_url
+from belong_scraper.targets.hugo import write_hugo
+from belong_scraper.targets.wxr import write_wxr
 from belong_scraper.urls import Origin
 from pipelines.watch import text_hash
 
@@ -109,6 +112,7 @@ class ExportPipeline:
             )
         )
         place_assets(self.out_dir, handoff.assets)
+        files.update(self._renderings(handoff))
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
         status = "complete" if not (facts.failed_pages or rejected) else "incomplete"
         finished_at = datetime.now(UTC)
@@ -117,6 +121,8 @@ class ExportPipeline:
         manifest["failed_downloads"] = handoff.failed_downloads
         manifest["unmapped_links"] = handoff.unmapped_links
         manifest["broken_body_links"] = handoff.broken_body_links
+        manifest["wxr"] = handoff.wxr
+        manifest["wxr_collisions"] = handoff.wxr.get("collisions", [])
         changes = self.store.finish_run(
             self.run_id,
             status,
@@ -174,6 +180,20 @@ class ExportPipeline:
         names = ("SITE_PROFILE", "USER_AGENT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
+
+    def _renderings(self, handoff: Handoff) -> dict[str, dict[str, Any]]:
+        """The CMS renderings of the export folder: a Hugo tree and a WordPress WXR file.
+
+        They read the files just written (the contract), so they stay renderings of it."""
+        files: dict[str, dict[str, Any]] = {}
+        hugo_files = write_hugo(self.out_dir)
+        digest = hashlib.sha256()
+        for name in hugo_files:
+            digest.update(name.encode() + b"\0" + (self.out_dir / name).read_bytes())
+        files["hugo/"] = {"files": len(hugo_files), "sha256": digest.hexdigest()}
+        handoff.wxr = write_wxr(self.out_dir)
+        files["wordpress.xml"] = describe((self.out_dir / "wordpress.xml").read_bytes())
+        return files
 
     def _watch_baseline(self, records: list[Record]) -> list[dict[str, Any]]:
         """What `watch` compares against: each article's listing teaser and its text."""

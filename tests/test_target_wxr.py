@@ -1,0 +1,173 @@
+"""The WordPress target: a safe WXR 1.2 file with every record once and collisions reported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from belong_scraper.targets.wxr import write_wxr
+
+WP = "http://wordpress.org/export/1.2/"
+NS = {"wp": WP, "content": "http://purl.org/rss/1.0/modules/content/"}
+POST_TYPES = {"articles": "post", "partners": "partner", "clusters": "cluster", "pages": "page"}
+
+
+def parse(path: Path) -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.parse(str(path), parser)
+
+
+def records(out: Path, name: str) -> list[dict[str, Any]]:
+    path = out / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def items(tree: etree._ElementTree) -> list[dict[str, Any]]:
+    rows = []
+    for item in tree.getroot().iter("item"):
+        rows.append(
+            {
+                "guid": item.findtext("guid"),
+                "post_type": item.findtext("wp:post_type", namespaces=NS),
+                "post_id": int(item.findtext("wp:post_id", namespaces=NS)),
+                "parent": int(item.findtext("wp:post_parent", namespaces=NS)),
+                "status": item.findtext("wp:status", namespaces=NS),
+                "post_date": item.findtext("wp:post_date", namespaces=NS),
+                "title": item.findtext("title"),
+                "content": item.findtext("content:encoded", namespaces=NS),
+            }
+        )
+    return rows
+
+
+@pytest.fixture(scope="module")
+def wxr_export(migrated_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the shared export, so rendering leaves the shared folder untouched."""
+    out = tmp_path_factory.mktemp("wxr-target") / "export"
+    shutil.copytree(migrated_export, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def summary(wxr_export: Path) -> dict[str, Any]:
+    return write_wxr(wxr_export)
+
+
+def test_file_parses_safely_without_doctype(wxr_export: Path, summary: dict) -> None:
+    raw = (wxr_export / "wordpress.xml").read_bytes()
+    assert raw.startswith(b"<?xml")
+    assert b"<!DOCTYPE" not in raw and b"<!ENTITY" not in raw
+    assert b"<content:encoded><![CDATA[" in raw
+    tree = parse(wxr_export / "wordpress.xml")
+    assert tree.docinfo.doctype == ""
+    assert tree.docinfo.encoding.upper() == "UTF-8"
+    root = tree.getroot()
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    assert root.findtext("channel/wp:wxr_version", namespaces=NS) == "1.2"
+    assert root.findtext("channel/wp:base_site_url", namespaces=NS).startswith("http")
+    logins = root.findall("channel/wp:author/wp:author_login", namespaces=NS)
+    assert "migration" in [e.text for e in logins]
+
+
+def test_every_record_is_one_item_of_its_type(wxr_export: Path, summary: dict) -> None:
+    rows = items(parse(wxr_export / "wordpress.xml"))
+    total = 0
+    for name, post_type in POST_TYPES.items():
+        expected = [r["id"] for r in records(wxr_export, name)]
+        assert expected, name
+        seen = Counter(row["guid"] for row in rows if row["post_type"] == post_type)
+        assert seen == Counter(expected), name
+        total += len(expected)
+    assert summary["posts"] == total
+    assert summary["attachments"] == len(records(wxr_export, "assets"))
+    assert len(rows) == summary["posts"] + summary["attachments"]
+    for article in records(wxr_export, "articles"):
+        row = next(r for r in rows if r["guid"] == article["id"])
+        assert row["title"] == article["title"]
+        assert row["content"] == article["body_html"]
+        if article["published"]:
+            assert row["status"] == "publish"
+            assert row["post_date"] == f"{article['published']} 00:00:00"
+        else:
+            assert row["status"] == "draft"
+            assert row["post_date"] == "0000-00-00 00:00:00"
+
+
+def test_post_ids_are_unique_and_parents_exist(wxr_export: Path, summary: dict) -> None:
+    rows = items(parse(wxr_export / "wordpress.xml"))
+    ids = [row["post_id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    attachments = [row for row in rows if row["post_type"] == "attachment"]
+    assert attachments
+    for row in attachments:
+        assert row["parent"] in set(ids), row
+
+
+def test_two_renders_are_byte_identical(wxr_export: Path, summary: dict) -> None:
+    first = (wxr_export / "wordpress.xml").read_bytes()
+    assert write_wxr(wxr_export) == summary
+    assert (wxr_export / "wordpress.xml").read_bytes() == first
+
+
+def article(number: int, title: str, published: str | None, body: str = "<p>x</p>") -> dict:
+    return {
+        "id": f"article-{number}",
+        "legacy_id": number,
+        "source_url": f"http://old.example/news.php?id={number}",
+        "legacy_urls": [f"http://old.example/news.php?id={number}"],
+        "slug": f"story-{number}",
+        "path": f"/news/story-{number}/",
+        "title": title,
+        "published": published,
+        "author": "Ana Pérez",
+        "summary": "S",
+        "body_html": body,
+        "tags": ["Inclusión", "Events"],
+        "images": [],
+        "attachments": [],
+    }
+
+
+def test_title_date_collisions_are_reported_not_dropped(tmp_path: Path) -> None:
+    rows = [
+        article(1, "Workshop in Bologna", "2023-03-01"),
+        article(2, "Workshop in Bologna", "2023-03-01", body="<p>a ]]> b \x0b</p>"),
+        article(3, "WORKSHOP IN BOLOGNA ", "2023-03-01"),  # MySQL compares case-insensitively
+        article(4, "Workshop in Bologna", "2023-03-02"),  # another day: no collision
+        article(5, "Workshop in Bologna", None),  # undated: WordPress stores the import time
+        article(6, "Workshop in Bologna", None),
+    ]
+    (tmp_path / "articles.json").write_text(json.dumps(rows), encoding="utf-8")
+    summary = write_wxr(tmp_path)  # no pages, partners, clusters or assets.json: all optional
+
+    assert summary["posts"] == 6
+    assert summary["attachments"] == 0
+    assert summary["collisions"] == [
+        {
+            "title": "Workshop in Bologna",
+            "date": "2023-03-01 00:00:00",
+            "post_type": "post",
+            "ids": ["article-1", "article-2", "article-3"],
+        }
+    ]
+    tree = parse(tmp_path / "wordpress.xml")
+    written = items(tree)
+    assert sorted(r["guid"] for r in written) == [f"article-{n}" for n in range(1, 7)]
+    body = next(r["content"] for r in written if r["guid"] == "article-2")
+    assert body == "<p>a ]]> b </p>"  # "]]>" survives outside CDATA; \x0b is not XML
+    tags = tree.getroot().findall("channel/wp:tag/wp:tag_slug", namespaces=NS)
+    assert sorted(t.text for t in tags) == ["events", "inclusion"]
+    item = next(i for i in tree.getroot().iter("item") if i.findtext("guid") == "article-1")
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "ana-perez"
+    assert item.findtext("pubDate") == "Wed, 01 Mar 2023 00:00:00 +0000"
+    categories = item.findall("category")
+    assert [(c.get("domain"), c.get("nicename"), c.text) for c in categories] == [
+        ("post_tag", "inclusion", "Inclusión"),
+        ("post_tag", "events", "Events"),
+    ]
