@@ -10,7 +10,9 @@ state (try later); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the state; try again later
 DEMO_PORT = 8642
 
@@ -46,6 +49,30 @@ def default_db_url_for(out_dir: Path) -> str:
     from belong_scraper.state import default_db_url
 
     return default_db_url(out_dir)
+
+
+def job_dir(out_dir: Path) -> Path:
+    """Where a run keeps what it needs to be resumed: <out>.job beside the output folder."""
+    out_dir = Path(out_dir).resolve()
+    return out_dir.parent / (out_dir.name + ".job")
+
+
+def prepare_job(out_dir: Path, resume: bool) -> dict[str, str]:
+    """The run's job folder: reused with --resume, started afresh otherwise."""
+    folder = job_dir(out_dir)
+    marker = folder / "run.json"
+    if resume:
+        if not marker.exists():
+            raise CliError(f"nothing to resume: no interrupted run in {folder}", EXIT_USAGE)
+        return json.loads(marker.read_text(encoding="utf-8"))
+    if folder.exists():
+        print(f"belong-scraper: discarding the interrupted run in {folder}", file=sys.stderr)
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    job = {"run_id": run_id}
+    marker.write_text(json.dumps(job), encoding="utf-8")
+    return job
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -88,6 +115,7 @@ def run_migration(
     db_url: str | None,
     overrides: dict[str, Any],
     verbose: bool,
+    resume: bool = False,
 ) -> tuple[int, str]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "belong_scraper.settings")
     from scrapy.utils.project import get_project_settings
@@ -105,7 +133,7 @@ def run_migration(
     try:
         with store.lock():
             settings.set("STATE_LOCK_HELD", True, priority="cmdline")
-            return _crawl(start_url, out_dir, db_url, settings, overrides, verbose)
+            return _crawl(start_url, out_dir, db_url, settings, overrides, verbose, resume)
     except StateLocked as exc:
         raise CliError(f"{exc}; exiting", EXIT_LOCKED) from exc
     finally:
@@ -113,7 +141,13 @@ def run_migration(
 
 
 def _crawl(
-    start_url: str, out_dir: Path, db_url: str, settings: Any, overrides: dict, verbose: bool
+    start_url: str,
+    out_dir: Path,
+    db_url: str,
+    settings: Any,
+    overrides: dict,
+    verbose: bool,
+    resume: bool,
 ) -> tuple[int, str]:
     from scrapy.crawler import CrawlerProcess
 
@@ -121,9 +155,15 @@ def _crawl(
     from belong_scraper.spiders.site import SiteSpider
 
     settings.set("STATE_DB_URL", db_url, priority="cmdline")
-    settings.set(
-        "RUN_ID", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
-    )
+    job = prepare_job(out_dir, resume)
+    settings.set("RUN_ID", job["run_id"])
+    # Every response of the run is kept in the job folder as it arrives: a resumed run
+    # replays them instead of fetching again, then fetches the rest. Errors are not kept.
+    settings.set("HTTPCACHE_ENABLED", True, priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(job_dir(out_dir) / "httpcache"), priority="cmdline")
+    settings.set("HTTPCACHE_POLICY", "scrapy.extensions.httpcache.DummyPolicy")
+    settings.set("HTTPCACHE_EXPIRATION_SECS", 0)
+    settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [408, 429, 500, 502, 503, 504, 522, 524])
     settings.set("PROGRESS_ENABLED", True, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
     for name, value in overrides.items():
@@ -139,6 +179,14 @@ def _crawl(
     process.start()
     stats = crawler.stats.get_stats()
     status = stats.get("export/status")
+    if stats.get("export/interrupted"):
+        raise CliError(
+            f"interrupted ({stats['export/interrupted']}); continue with: migrate --resume "
+            f"--out {out_dir}",
+            EXIT_INTERRUPTED,
+        )
+    if status is not None:
+        shutil.rmtree(job_dir(out_dir), ignore_errors=True)
     if status is None:
         reason = stats.get("finish_reason", "unknown")
         return EXIT_INCOMPLETE, f"the crawl ended without an export (finish reason: {reason})"
@@ -182,7 +230,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             raise CliError(
                 f"--start-url must be an http(s) URL, got {args.start_url!r}", EXIT_USAGE
             )
-        status, message = run_migration(args.start_url, out_dir, args.db, overrides, args.verbose)
+        status, message = run_migration(
+            args.start_url, out_dir, args.db, overrides, args.verbose, args.resume
+        )
     print(message if status == EXIT_OK else f"belong-scraper: {message}", file=sys.stderr)
     return status
 
@@ -226,7 +276,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             stats = crawler.stats.get_stats()
             result = stats.get("watch/result")
             if result is None or not stats.get("watch/listing_pages"):
-                store.finish_watch_run(run_id, "failed", {})
+                store.close_run(run_id, "failed", {})
                 raise CliError(
                     "could not read the listing pages of " + args.start_url, EXIT_INCOMPLETE
                 )
@@ -237,7 +287,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                                Path(args.atom) if args.atom else None, args.start_url,
                                settings.get("USER_AGENT"))  # fmt: skip
             except WatchError as exc:
-                store.finish_watch_run(run_id, "failed", {})
+                store.close_run(run_id, "failed", {})
                 raise CliError(str(exc), EXIT_INCOMPLETE) from exc
     except StateLocked as exc:
         raise CliError(f"{exc}; exiting", EXIT_LOCKED) from exc
@@ -291,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="migrate the bundled fixture snapshot, served on loopback",
     )
     migrate.add_argument("--port", type=int, default=0, help="port for --demo (default 8642)")
+    migrate.add_argument(
+        "--resume", action="store_true", help="continue the interrupted run of this --out"
+    )
     migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     migrate.set_defaults(func=cmd_migrate)
     watch = sub.add_parser("watch", help="report new and updated posts (for cron)")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
@@ -72,7 +73,9 @@ class ExportPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +95,20 @@ class ExportPipeline:
             self.reports.append(item)
         return item
 
-    def close_spider(self) -> None:
+    def spider_closed(self, reason: str) -> None:
+        """Export only a crawl that ran to its end; an interrupted one (Ctrl-C, shutdown)
+        leaves the previous export untouched and is continued by `migrate --resume`."""
+        try:
+            if reason == "finished" or reason.startswith("closespider_"):
+                self._export()
+            else:
+                self.store.close_run(self.run_id, "interrupted", {})
+                self.crawler.stats.set_value("export/interrupted", reason)
+        finally:
+            self.store.close()
+            self.locks.close()
+
+    def _export(self) -> None:
         stats = self.crawler.stats
         known = self.store.known_records()
         records, facts = assemble(
@@ -141,8 +157,6 @@ class ExportPipeline:
         }
         write_manifest(self.out_dir, manifest)
         self.store.save_watch_items(self.run_id, self._watch_baseline(records))
-        self.store.close()
-        self.locks.close()
         stats.set_value("export/status", status)
         stats.set_value("export/records", sum(counts.values()))
         stats.set_value("export/rejected", len(rejected))

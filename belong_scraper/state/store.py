@@ -252,7 +252,8 @@ class StateStore:
                     setattr(item, key, value)
                 item.last_checked_run = run_id
 
-    def finish_watch_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+    def close_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        """Close a run that stores no records (a watch run, or an interrupted migration)."""
         with Session(self.engine) as session, session.begin():
             run = session.get(Run, run_id)
             run.finished_at, run.status, run.counts = datetime.now(UTC), status, counts
