@@ -50,6 +50,7 @@ from belong_scraper.items import (
     Record,
 )
 from belong_scraper.profile import load_profile
+from belong_scraper.report import write_report
 from belong_scraper.spiders.watch import teaser_hash
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.targets.hugo import write_hugo
@@ -155,6 +156,11 @@ class ExportPipeline:
         manifest["changes"] = {
             EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
         }
+        write_manifest(self.out_dir, manifest)
+        # The report reads the finished folder (manifest included), then is listed in it.
+        write_report(self.out_dir)
+        for name in ("report.html", "report.json", "review.csv"):
+            manifest["files"][name] = describe((self.out_dir / name).read_bytes())
         write_manifest(self.out_dir, manifest)
         self.store.save_watch_items(self.run_id, self._watch_baseline(records))
         stats.set_value("export/status", status)
