@@ -176,6 +176,7 @@ class LoggedRequest:
     target: str
     status: int
     headers: dict[str, str]
+    bytes: int = 0
 
 
 class FixtureServer:
@@ -199,8 +200,9 @@ class FixtureServer:
 
             def _answer(self, send_body: bool) -> None:
                 reply = server.site.reply(self.path, dict(self.headers))
+                sent = len(reply.body) if send_body else 0
                 server.log.append(
-                    LoggedRequest(self.command, self.path, reply.status, dict(self.headers))
+                    LoggedRequest(self.command, self.path, reply.status, dict(self.headers), sent)
                 )
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
