@@ -106,3 +106,20 @@ def state_url(request, tmp_path: Path) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return PG_URL
+
+
+@pytest.fixture(scope="session")
+def holdout_export(tmp_path_factory) -> Path:
+    """One full migration of the holdout site (never used to tune the extractors)."""
+    out = tmp_path_factory.mktemp("holdout") / "out"
+    with FixtureServer(HOLDOUT) as server:
+        result = migrate(server, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session", params=["fixture-site", "holdout-site"])
+def any_export(request) -> Path:
+    """Each migrated site in turn: checks that must hold on a site never seen too."""
+    name = "migrated_export" if request.param == "fixture-site" else "holdout_export"
+    return request.getfixturevalue(name)

@@ -21,10 +21,10 @@ KINDS = {"articles": "title", "clusters": "title", "pages": "title", "partners":
 
 
 @pytest.fixture(scope="module")
-def hugo_export(migrated_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hugo_export(any_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the shared export, so rendering leaves the shared folder untouched."""
     out = tmp_path_factory.mktemp("hugo-target") / "export"
-    shutil.copytree(migrated_export, out)
+    shutil.copytree(any_export, out)
     write_hugo(out)
     return out
 

@@ -47,10 +47,10 @@ def items(tree: etree._ElementTree) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def wxr_export(migrated_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wxr_export(any_export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the shared export, so rendering leaves the shared folder untouched."""
     out = tmp_path_factory.mktemp("wxr-target") / "export"
-    shutil.copytree(migrated_export, out)
+    shutil.copytree(any_export, out)
     return out
 
 
