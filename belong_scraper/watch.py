@@ -126,5 +126,5 @@ def finish(
         items.append(item)
     store.save_watch_items(run_id, items)
     counts = {change: sum(p["change"] == change for p in posts) for change in ("new", "updated")}
-    store.finish_watch_run(run_id, "complete", counts)
+    store.close_run(run_id, "complete", counts)
     return posts
