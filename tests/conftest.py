@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,6 +45,13 @@ def fixture_site() -> Iterator[FixtureServer]:
 def holdout_site() -> Iterator[FixtureServer]:
     with FixtureServer(HOLDOUT) as server:
         yield server
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -88,24 +96,34 @@ PG_URL = os.environ.get("BELONG_TEST_PG_URL")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def state_url(request, tmp_path: Path) -> str:
-    """A fresh, empty state database on each back end (.ci/run starts PostgreSQL)."""
+def state_url(request, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty state database on each back end: a SQLite file, or a new database
+    on the real PostgreSQL server that .ci/run starts (dropped afterwards)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/state.sqlite"
+        yield f"sqlite:///{tmp_path}/state.sqlite"
+        return
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
         pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
+    import uuid
+
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     from belong_scraper.state.store import _normalise_url
 
-    engine = create_engine(_normalise_url(PG_URL))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return PG_URL
+    admin_url = make_url(_normalise_url(PG_URL))
+    name = f"belong_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

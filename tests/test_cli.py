@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from belong_scraper.fixture_server import FixtureServer
-from tests.conftest import FAST, ROOT, SITE, load_export, migrate, run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import FAST, ROOT, SITE, free_port, load_export, migrate, run_cli
 
 
 def test_unreachable_origin_is_one_line_and_status_3(tmp_path: Path) -> None:

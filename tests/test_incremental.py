@@ -8,23 +8,16 @@ article page a different "Latest news" sidebar.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state.store import _normalise_url
-from tests.conftest import FIXTURES, SITE, load_export, migrate
+from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate
 
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(site: Path, port: int, out: Path, db: str) -> tuple[dict, list]:

@@ -19,14 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from belong_scraper.handoff import legacy_path
+from tests.conftest import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ POSTs them to a loopback receiver, writes an Atom feed; a second run prints noth
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,16 +16,10 @@ import pytest
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state import StateStore
-from tests.conftest import FIXTURES, SITE, migrate, run_cli
+from tests.conftest import FIXTURES, SITE, free_port, migrate, run_cli
 
 SITE_B = FIXTURES / "site-b"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Receiver:
