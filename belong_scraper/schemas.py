@@ -181,8 +181,50 @@ HANDOFF_SCHEMAS: dict[str, dict[str, Any]] = {
     ),
 }  # fmt: skip
 
+_IDS = {"type": "array", "items": {"type": "string", "pattern": ID}, "uniqueItems": True}
+_CHANGES = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["new", "updated", "removed"],
+    "properties": {"new": _IDS, "updated": _IDS, "removed": _IDS},
+}
+# Files that are not lists of records: one document each.
+DOCUMENT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "changes": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://belong-scraper.invalid/schema/changes.schema.json",
+        "title": "changes",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["previous_run", "run", "articles", "partners", "clusters", "pages"],
+        "properties": {
+            "previous_run": {"type": ["string", "null"]},
+            "run": {"type": "string"},
+            **{name: _CHANGES for name in ("articles", "partners", "clusters", "pages")},
+        },
+    },
+    "report": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://belong-scraper.invalid/schema/report.schema.json",
+        "title": "report",
+        "type": "object",
+        "required": ["run", "counts", "articles_per_month", "php_errors_removed", "broken_links",
+                     "redirects", "failed_downloads", "review"],
+        "properties": {
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "articles_per_month": {"type": "object"},
+            "php_errors_removed": {"type": "object"},
+            "broken_links": {"type": "array"},
+            "redirects": {"type": "object"},
+            "failed_downloads": {"type": "array"},
+            "review": {"type": "object"},
+        },
+    },
+}  # fmt: skip
+
 VALIDATORS = {
-    name: Draft202012Validator(schema) for name, schema in {**SCHEMAS, **HANDOFF_SCHEMAS}.items()
+    name: Draft202012Validator(schema)
+    for name, schema in {**SCHEMAS, **HANDOFF_SCHEMAS, **DOCUMENT_SCHEMAS}.items()
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,7 @@ from belong_scraper.items import (
 )
 from belong_scraper.profile import load_profile
 from belong_scraper.report import write_report
+from belong_scraper.schemas import DOCUMENT_SCHEMAS, validation_errors
 from belong_scraper.spiders.watch import teaser_hash
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.targets.hugo import write_hugo
@@ -151,6 +153,9 @@ class ExportPipeline:
         )
         change_set = {"previous_run": self.previous_run, "run": self.run_id}
         change_set |= {EXPORT_FILES[kind]: changes[kind] for kind in RECORD_TYPES}
+        assert not validation_errors("changes", change_set), validation_errors(
+            "changes", change_set
+        )
         atomic_write(self.out_dir / "changes.json", json_bytes(change_set))
         manifest["files"]["changes.json"] = describe(json_bytes(change_set))
         manifest["changes"] = {
@@ -159,6 +164,13 @@ class ExportPipeline:
         write_manifest(self.out_dir, manifest)
         # The report reads the finished folder (manifest included), then is listed in it.
         write_report(self.out_dir)
+        report = json.loads((self.out_dir / "report.json").read_text(encoding="utf-8"))
+        for problem in validation_errors("report", report):
+            manifest["warnings"].append(f"report.json: {problem}")
+        for kind in ("changes", "report"):
+            schema = json_bytes(DOCUMENT_SCHEMAS[kind])
+            atomic_write(self.out_dir / "schema" / f"{kind}.schema.json", schema)
+            manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
         for name in ("report.html", "report.json", "review.csv"):
             manifest["files"][name] = describe((self.out_dir / name).read_bytes())
         write_manifest(self.out_dir, manifest)
