@@ -206,6 +206,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.set or [])
     if args.profile:
         overrides["SITE_PROFILE"] = args.profile
+    if args.no_warc:
+        overrides["WARC_ENABLED"] = "False"
     out_dir = Path(args.out)
     check_writable(out_dir)
     if args.demo:
@@ -257,6 +259,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         settings.set("SITE_PROFILE", args.profile, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if args.verbose else "ERROR", priority="cmdline")
     settings.set("PROGRESS_ENABLED", False, priority="cmdline")
+    # The cron job only looks for new posts; the archive is migrate's.
+    settings.set("WARC_ENABLED", False, priority="cmdline")
     db_url = args.db or default_db_url_for(Path("exports"))
     try:
         store = StateStore(db_url)
@@ -344,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--resume", action="store_true", help="continue the interrupted run of this --out"
     )
+    migrate.add_argument(
+        "--no-warc", action="store_true", help="do not archive the crawl in DIR/archive"
+    )
     migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     migrate.set_defaults(func=cmd_migrate)
     watch = sub.add_parser("watch", help="report new and updated posts (for cron)")
@@ -364,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8642)
     serve.add_argument("--host", default="127.0.0.1")
     serve.set_defaults(func=cmd_serve)
+    from belong_scraper.archive.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -47,6 +47,14 @@ SPIDER_MIDDLEWARES = {
     "belong_scraper.middlewares.TrapGuardMiddleware": 950,
 }
 
+# Web archive (docs/archive.md): every exchange as served, into <EXPORT_DIR>/archive/.
+# Closest to the downloader, so it sees bodies before decompression and every retry.
+DOWNLOADER_MIDDLEWARES = {
+    "belong_scraper.archive.middleware.WarcCaptureMiddleware": 950,
+}
+WARC_ENABLED = True
+WARC_MAX_SIZE = 1_000_000_000
+
 # Order (see pipelines/README.md): clean bodies, normalise fields, then assemble + export.
 ITEM_PIPELINES = {
     "pipelines.clean_body.CleanBodyPipeline": 100,

@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
+from belong_scraper.archive import finish_archive, write_checksums
 from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
@@ -173,7 +174,14 @@ class ExportPipeline:
             manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
         for name in ("report.html", "report.json", "review.csv"):
             manifest["files"][name] = describe((self.out_dir / name).read_bytes())
+        # The archive closes last: its index and provenance.json cover every fetch, media
+        # downloads included; SHA256SUMS then covers every file, the manifest included.
+        manifest["archive"] = finish_archive(self.out_dir)
+        for name in ("provenance.json", "archive/index.cdxj"):
+            if (self.out_dir / name).is_file():
+                manifest["files"][name] = describe((self.out_dir / name).read_bytes())
         write_manifest(self.out_dir, manifest)
+        write_checksums(self.out_dir)
         self.store.save_watch_items(self.run_id, self._watch_baseline(records))
         stats.set_value("export/status", status)
         stats.set_value("export/records", sum(counts.values()))

@@ -1,0 +1,65 @@
+"""Web archiving of a migration run: WARC capture, CDXJ index, provenance, WACZ, fixity.
+
+The export step calls :func:`finish_archive` once every export file is written (before
+the manifest is final) and :func:`write_checksums` last. See docs/archive.md.
+
+Modules: ``warc`` (writing WARC/1.1), ``middleware`` (the Scrapy downloader middleware),
+``index`` (reading WARCs, CDXJ), ``provenance`` (record → capture), ``wacz`` (packages
+and their validation), ``fixity`` (SHA256SUMS, BagIt, verification), ``cli`` (the
+``package`` and ``verify`` commands).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from belong_scraper.archive.fixity import verify, write_checksums
+from belong_scraper.archive.warc import FIDELITY
+
+__all__ = ["finish_archive", "verify", "write_checksums", "write_provenance"]
+
+
+def write_provenance(out_dir: Path) -> Path:
+    """Write ``DIR/provenance.json`` from the captures in ``DIR/archive``."""
+    from belong_scraper.archive.provenance import write_provenance as write
+
+    return write(Path(out_dir))
+
+
+def finish_archive(out_dir: Path) -> dict[str, Any]:
+    """Close this process's WARC writers on ``out_dir``, write ``archive/index.cdxj`` and
+    ``provenance.json``, and return facts for the manifest. A folder without WARCs (a run
+    with ``WARC_ENABLED=False``) gets neither file and ``{"enabled": False, ...}``."""
+    from belong_scraper.archive.index import archive_dir, scan, write_index
+    from belong_scraper.archive.middleware import close_active
+    from belong_scraper.archive.provenance import PROVENANCE_NAME
+    from belong_scraper.archive.provenance import write_provenance as write
+
+    out_dir = Path(out_dir)
+    this_run = close_active(out_dir)
+    directory = archive_dir(out_dir)
+    scanned = scan(directory)
+    facts: dict[str, Any] = {
+        "enabled": bool(scanned.files),
+        "warc_files": [f"{directory.name}/{p.name}" for p in scanned.files],
+        "captures": len(scanned.captures),
+        "responses": scanned.counts.get("response", 0),
+        "revisits": scanned.counts.get("revisit", 0),
+        "requests": scanned.counts.get("request", 0),
+        "fetch_errors": scanned.counts.get("metadata", 0),
+        "this_run": {
+            "responses": this_run.get("response", 0),
+            "revisits": this_run.get("revisit", 0),
+            "fetch_errors": this_run.get("metadata", 0),
+            "capture_errors": this_run.get("capture_errors", 0),
+        },
+        "fidelity": FIDELITY,
+    }
+    if not scanned.files:
+        return facts
+    index = write_index(directory, scanned.captures)
+    write(out_dir, scanned.captures)
+    facts["index"] = f"{directory.name}/{index.name}"
+    facts["provenance"] = PROVENANCE_NAME
+    return facts

@@ -1,0 +1,116 @@
+"""provenance.json: every exported record id → the capture it was extracted from.
+
+A sidecar, so the record files stay deterministic. Records are found by their
+``source_url`` (assets by ``url``) among the captures of the archive folder:
+
+1. the exact URL, else the same SURT key (another spelling of the same URL);
+2. the latest capture with a 2xx status (a fail-once page has a 5xx capture first); for
+   an asset, preferably the capture whose payload SHA-256 is the asset's own;
+3. when only a redirect was captured, its ``Location`` is followed (up to five hops).
+
+A ``revisit`` capture stores no payload: its entry adds ``payload_record``, the capture
+that holds the bytes. A record whose URL has no capture maps to ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from belong_scraper.archive.index import Capture, url_key
+from belong_scraper.exporters import atomic_write, json_bytes
+
+PROVENANCE_NAME = "provenance.json"
+RECORD_FILES = ("articles", "partners", "clusters", "pages")
+MAX_HOPS = 5
+
+
+class CaptureLookup:
+    def __init__(self, captures: list[Capture]):
+        self.by_url: dict[str, list[Capture]] = {}
+        self.by_key: dict[str, list[Capture]] = {}
+        self.by_id: dict[str, Capture] = {}
+        for capture in captures:
+            self.by_url.setdefault(capture.url, []).append(capture)
+            self.by_key.setdefault(capture.urlkey, []).append(capture)
+            self.by_id[capture.record_id] = capture
+
+    def candidates(self, url: str) -> list[Capture]:
+        return self.by_url.get(url) or self.by_key.get(url_key(url)) or []
+
+    def find(self, url: str, sha256: str | None = None) -> Capture | None:
+        """The capture a record at ``url`` came from (see the module docstring)."""
+        seen: set[str] = set()
+        for _hop in range(MAX_HOPS + 1):
+            captures = self.candidates(url)
+            if not captures or url in seen:
+                return None
+            seen.add(url)
+            ok = [c for c in captures if c.status is not None and 200 <= c.status < 300]
+            if sha256:
+                wanted = f"sha256:{sha256}"
+                exact = [c for c in ok if c.digest == wanted]
+                ok = exact or ok
+            if ok:
+                return latest(ok)
+            redirects = [c for c in captures if c.location and c.status and 300 <= c.status < 400]
+            if not redirects:
+                return latest(captures)
+            url = urljoin(url, latest(redirects).location or "")
+        return None
+
+    def describe(self, capture: Capture) -> dict[str, Any]:
+        entry = capture.position()
+        if capture.record_type == "revisit":
+            original = self.by_id.get(capture.refers_to or "")
+            if original is None:
+                original = next(
+                    (
+                        c
+                        for c in self.by_url.get(capture.refers_to_uri or "", [])
+                        if c.date == capture.refers_to_date and c.record_type == "response"
+                    ),
+                    None,
+                )
+            entry["payload_record"] = original.position() if original else None
+        return entry
+
+
+def latest(captures: list[Capture]) -> Capture:
+    return max(captures, key=lambda c: (c.date, c.filename, c.offset))
+
+
+def provenance(out_dir: Path, captures: list[Capture]) -> dict[str, Any]:
+    lookup = CaptureLookup(captures)
+    records: dict[str, Any] = {}
+    for stem in RECORD_FILES:
+        for row in _load(out_dir / f"{stem}.json"):
+            capture = lookup.find(row.get("source_url") or "")
+            records[row["id"]] = lookup.describe(capture) if capture else None
+    for row in _load(out_dir / "assets.json"):
+        capture = lookup.find(row.get("url") or "", row.get("sha256"))
+        records[row["id"]] = lookup.describe(capture) if capture else None
+    return {
+        "about": "record id -> the WARC capture it was extracted from (see docs/archive.md)",
+        "records": dict(sorted(records.items())),
+    }
+
+
+def write_provenance(out_dir: Path, captures: list[Capture] | None = None) -> Path:
+    """Write ``DIR/provenance.json`` from the captures of ``DIR/archive``."""
+    if captures is None:
+        from belong_scraper.archive.index import archive_dir, scan
+
+        captures = scan(archive_dir(out_dir)).captures
+    path = Path(out_dir) / PROVENANCE_NAME
+    atomic_write(path, json_bytes(provenance(Path(out_dir), captures)))
+    return path
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [row for row in data if isinstance(row, dict) and row.get("id")]
