@@ -495,6 +495,31 @@ def test_verify_passes_untouched_and_names_every_change(export_copy) -> None:
     assert "Traceback" not in bad.stderr
 
 
+def test_verify_detects_one_changed_byte_in_any_file(export_copy) -> None:
+    """Every file of the folder, SHA256SUMS itself included, one byte at a random place."""
+    import random
+
+    from belong_scraper.archive import verify
+
+    pick = random.Random(5)
+    listed = [
+        line.split("  ", 1)[1] for line in (export_copy / "SHA256SUMS").read_text().splitlines()
+    ]
+    assert len(listed) > 100
+    for name in [*listed, "SHA256SUMS"]:
+        path = export_copy / name
+        original = path.read_bytes()
+        if not original:
+            continue
+        flip_byte(path, pick.randrange(len(original)))
+        report = verify(export_copy)
+        assert not report.ok, name
+        if name != "SHA256SUMS":
+            assert report.modified == [name] and not report.missing and not report.extra
+        path.write_bytes(original)
+    assert verify(export_copy).ok
+
+
 def test_package_refuses_a_changed_folder(export_copy) -> None:
     flip_byte(export_copy / "clusters.json")
     result = archive_cli("package", str(export_copy))
