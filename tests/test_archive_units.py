@@ -132,6 +132,27 @@ def test_unchanged_payload_becomes_a_revisit_through_the_index(tmp_path: Path) -
     assert len(read_index(tmp_path / "archive" / "index.cdxj")) == 6
 
 
+def test_a_record_cut_short_by_a_kill_is_neither_indexed_nor_revisited(tmp_path: Path) -> None:
+    big = bytes(range(256)) * 400
+    capture(tmp_path, response("/a", b"whole"), response("/big", big), run_id="run-1")
+    (warc,) = warc_files(tmp_path / "archive")
+    data = warc.read_bytes()
+    # As a SIGKILL in the middle of the last record would leave it: request record gone,
+    # the response member cut in half.
+    members = [r for r in records(tmp_path / "archive") if r.rec_type != "warcinfo"]
+    assert [r.rec_type for r in members] == ["response", "request", "response", "request"]
+    cut = data.rfind(b"\x1f\x8b\x08", 0, data.rfind(b"\x1f\x8b\x08"))  # the big response
+    warc.write_bytes(data[: cut + (len(data) - cut) // 3])
+    facts = finish_archive(tmp_path)
+    assert facts["truncated_records"] == 1
+    urls = [block["url"] for _, _, block in read_index(tmp_path / "archive" / "index.cdxj")]
+    assert urls == [f"{ORIGIN}/a"]
+    # A re-crawl stores the big payload again in full, not as a revisit of partial bytes.
+    capture(tmp_path, response("/big", big), run_id="run-2")
+    (again,) = [r for r in records(tmp_path / "archive", "run-2") if r.rec_type != "warcinfo"][:1]
+    assert again.rec_type == "response" and again.payload == big
+
+
 def test_revisits_without_an_index_fall_back_to_reading_the_warcs(tmp_path: Path) -> None:
     capture(tmp_path, response("/a", b"payload"), run_id="run-1")  # no finish: no index
     capture(tmp_path, response("/a", b"payload"), run_id="run-2")

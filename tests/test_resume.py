@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -70,6 +71,34 @@ def test_resume_gives_the_uninterrupted_export(tmp_path: Path, how: signal.Signa
     for name in COMPARED:
         assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
     assert not (tmp_path / "out.job").exists()
+    assert_archive_complete(out)
+
+
+def assert_archive_complete(out: Path) -> None:
+    """The interrupted run's WARC and the resumed run's together hold every record's page:
+    replayed pages were not captured twice, and every file passes `warcio check`."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from belong_scraper.archive.index import warc_files
+
+    files = warc_files(out / "archive")
+    assert len(files) == 2  # one per run
+    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check",
+                            *map(str, files)], capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    targets = []
+    for path in files:
+        with open(path, "rb") as handle:
+            targets += [
+                (r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode())
+                for r in ArchiveIterator(handle)
+                if r.rec_type == "response"
+            ]
+    provenance = json.loads((out / "provenance.json").read_text())["records"]
+    assert provenance and all(entry is not None for entry in provenance.values())
+    # Captured once: a page replayed from the job is not written again (the fail-once
+    # pages have two captures, a 5xx and a 200, each once).
+    assert len(targets) == len(set(targets))
 
 
 def test_resume_without_an_interrupted_run_is_a_usage_error(tmp_path: Path) -> None:

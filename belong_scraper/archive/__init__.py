@@ -48,6 +48,8 @@ def finish_archive(out_dir: Path) -> dict[str, Any]:
         "revisits": scanned.counts.get("revisit", 0),
         "requests": scanned.counts.get("request", 0),
         "fetch_errors": scanned.counts.get("metadata", 0),
+        # Last records cut short by a killed process: kept on disk, not indexed.
+        "truncated_records": scanned.counts.get("truncated", 0),
         "this_run": {
             "responses": this_run.get("response", 0),
             "revisits": this_run.get("revisit", 0),

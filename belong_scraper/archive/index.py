@@ -9,6 +9,7 @@ lines sorted bytewise, the JSON block with ``url``, ``mime``, ``status``, ``dige
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,44 +107,70 @@ def warc_files(directory: Path) -> list[Path]:
 
 
 def iter_captures(path: Path) -> Iterator[tuple[str, Capture | None]]:
-    """(record type, capture or None) for every record of one WARC file."""
+    """(record type, capture or None) for every record of one WARC file. A last record cut
+    short (a crawl killed mid-write) is yielded as ``("truncated", None)``: it is no
+    capture, so neither the index nor provenance points at partial bytes."""
+    pending: tuple[str, Capture | None, int, int] | None = None
     with open(path, "rb") as handle:
         iterator = ArchiveIterator(handle, arc2warc=False, check_digests=False)
         for record in iterator:
             rec_type = record.rec_type
-            headers = record.rec_headers
-            capture = None
-            if rec_type in CAPTURE_TYPES:
-                http = record.http_headers
-                status = None
-                mime = location = None
-                if http is not None:
-                    code = (http.get_statuscode() or "").strip()
-                    status = int(code) if code.isdigit() else None
-                    content_type = http.get_header("Content-Type")
-                    mime = content_type.split(";", 1)[0].strip() if content_type else None
-                    location = http.get_header("Location")
-                capture = Capture(
-                    filename=path.name,
-                    offset=0,
-                    length=0,
-                    record_type=rec_type,
-                    record_id=headers.get_header("WARC-Record-ID"),
-                    url=headers.get_header("WARC-Target-URI"),
-                    date=headers.get_header("WARC-Date"),
-                    status=status,
-                    mime=mime or None,
-                    digest=headers.get_header("WARC-Payload-Digest"),
-                    refers_to=headers.get_header("WARC-Refers-To"),
-                    refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
-                    refers_to_date=headers.get_header("WARC-Refers-To-Date"),
-                    location=location,
-                )
+            capture = _capture_of(path, record) if rec_type in CAPTURE_TYPES else None
             iterator.read_to_end(record)
+            offset, length = iterator.get_record_offset(), iterator.get_record_length()
             if capture is not None:
-                capture.offset = iterator.get_record_offset()
-                capture.length = iterator.get_record_length()
-            yield rec_type, capture
+                capture.offset, capture.length = offset, length
+            if pending is not None:
+                yield pending[:2]
+            pending = (rec_type, capture, offset, length)
+    if pending is not None:
+        complete = member_is_complete(path, pending[2], pending[3])
+        yield pending[:2] if complete else ("truncated", None)
+
+
+def member_is_complete(path: Path, offset: int, length: int) -> bool:
+    """Does the gzip member at offset end with its end-of-stream marker? (Uncompressed
+    WARCs carry no such marker: they are taken as they are.)"""
+    if not path.name.endswith(".gz"):
+        return True
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        raw = handle.read(length)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        inflater.decompress(raw)
+    except zlib.error:
+        return False
+    return inflater.eof
+
+
+def _capture_of(path: Path, record: Any) -> Capture:
+    headers = record.rec_headers
+    http = record.http_headers
+    status = None
+    mime = location = None
+    if http is not None:
+        code = (http.get_statuscode() or "").strip()
+        status = int(code) if code.isdigit() else None
+        content_type = http.get_header("Content-Type")
+        mime = content_type.split(";", 1)[0].strip() if content_type else None
+        location = http.get_header("Location")
+    return Capture(
+        filename=path.name,
+        offset=0,
+        length=0,
+        record_type=record.rec_type,
+        record_id=headers.get_header("WARC-Record-ID"),
+        url=headers.get_header("WARC-Target-URI"),
+        date=headers.get_header("WARC-Date"),
+        status=status,
+        mime=mime or None,
+        digest=headers.get_header("WARC-Payload-Digest"),
+        refers_to=headers.get_header("WARC-Refers-To"),
+        refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+        refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+        location=location,
+    )
 
 
 def scan(directory: Path) -> Scan:

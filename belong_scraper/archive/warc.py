@@ -194,7 +194,11 @@ class RotatingWarcWriter:
     def _write(self, record: Any) -> Written:
         assert self._handle is not None and self._writer is not None and self._path is not None
         offset = self._handle.tell()
-        self._writer.write_record(record)
+        # The record goes to disk in one write: a process killed mid-crawl (migrate
+        # --resume exists for that) leaves whole gzip members, not half of one.
+        buffer = io.BytesIO()
+        _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
+        self._handle.write(buffer.getvalue())
         self._handle.flush()
         headers = record.rec_headers
         rec_type = headers.get_header("WARC-Type")
