@@ -58,7 +58,7 @@ from belong_scraper.spiders.watch import teaser_hash
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.targets.hugo import write_hugo
 from belong_scraper.targets.wxr import write_wxr
-from belong_scraper.urls import Origin
+from belong_scraper.urls import Origin, canonical_url
 from pipelines.watch import text_hash
 
 
@@ -121,14 +121,13 @@ class ExportPipeline:
         handoff = self._handoff(records)
         by_type, rejected = split_valid(records)
         files = write_records(self.out_dir, by_type)
-        canonical_by_record = {r.id: r.source_url for r in records if not isinstance(r, Partner)}
         files.update(
             write_handoff(
                 self.out_dir,
                 handoff.assets,
                 handoff.redirects,
-                nginx_map(handoff.redirects, canonical_by_record),
-                apache_rules(handoff.redirects, canonical_by_record),
+                nginx_map(handoff.redirects, self._canonicalize, self.profile),
+                apache_rules(handoff.redirects, self._canonicalize, self.profile),
             )
         )
         place_assets(self.out_dir, handoff.assets)
@@ -196,6 +195,7 @@ class ExportPipeline:
         handoff = Handoff()
         handoff.assets, handoff.failed_downloads, by_url = collect_assets(records)
         origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
+        self._origin = origin
         rewriter = LinkRewriter(
             records, self.reports, by_url, origin, self.profile, handoff.failed_downloads
         )
@@ -211,6 +211,9 @@ class ExportPipeline:
         for record in records:
             record.content_sha256 = content_hash(record)
         return handoff
+
+    def _canonicalize(self, url: str) -> str | None:
+        return canonical_url(url, self._origin, self.profile)
 
     def _start_url(self) -> str:
         spider = self.crawler.spider

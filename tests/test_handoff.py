@@ -10,7 +10,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from belong_scraper.handoff import dropped_params_regex, general_rules
 from belong_scraper.media import media_type_of, safe_media_path
+from belong_scraper.profile import load_profile
+from belong_scraper.urls import Origin, canonical_url
 
 BODY_FIELDS = ("body_html", "body_markdown", "intro_html", "description_html")
 LEGACY_HOSTS = re.compile(r"https?://(?:www\.)?(?:eu-belong\.aer\.eu|127\.0\.0\.1)", re.I)
@@ -101,3 +104,54 @@ def test_broken_links_are_kept_marked_and_listed(any_export: Path) -> None:
         path = url.split("://", 1)[1].split("/", 1)[1]
         for record_id in linked_from:
             assert f'href="/{path}" data-broken="404"' in articles[record_id]["body_html"]
+
+
+PROFILE = load_profile()
+ONLY_DROPPED = re.compile(f"^{dropped_params_regex(PROFILE)}$", re.IGNORECASE)
+TRACKING = st.sampled_from(["utm_source", "UTM_Medium", "utm_x", "PHPSESSID", "fbclid", "sid"])
+VALUE = st.text(alphabet="abcXYZ019-_.%", max_size=8)
+
+
+@given(st.lists(st.tuples(TRACKING, VALUE), max_size=5))
+def test_dropped_params_regex_takes_any_tracking_query(params: list[tuple[str, str]]) -> None:
+    assert ONLY_DROPPED.match("&".join(f"{k}={v}" for k, v in params))
+
+
+@given(st.lists(st.tuples(TRACKING, VALUE), max_size=4), st.sampled_from(["id", "country", "p"]))
+def test_dropped_params_regex_refuses_an_identifying_parameter(
+    params: list[tuple[str, str]], name: str
+) -> None:
+    query = "&".join([f"{k}={v}" for k, v in params] + [f"{name}=7"])
+    assert not ONLY_DROPPED.match(query)
+
+
+def test_general_rules_never_redirect_a_page_to_itself() -> None:
+    rows = [
+        {"legacy_url": "http://x.test/?utm_source=a", "legacy_path": "/?utm_source=a",
+         "status": 301, "target": "/", "record_id": "page-home"},
+        {"legacy_url": "http://x.test/news.php?id=3&sid=9", "legacy_path": "/news.php?id=3&sid=9",
+         "status": 301, "target": "/news/3/", "record_id": "article-3"},
+        {"legacy_url": "http://x.test/news.php?id=4", "legacy_path": "/news.php?id=4",
+         "status": 410, "target": "", "record_id": "article-4"},
+    ]  # fmt: skip
+    origin = Origin.from_url("http://x.test/", PROFILE)
+    rules = general_rules(rows, lambda url: canonical_url(url, origin, PROFILE))
+    assert [(r.path, r.conditions, r.target) for r in rules] == [
+        ("/news.php", (("id", "3"),), "/news/3/"),
+        ("/news.php", (("id", "4"),), "410"),
+    ]
+
+
+def test_links_to_country_pages_go_to_the_country_listing(any_export: Path) -> None:
+    """A country page lists several partners: a link to it must not land on one of them."""
+    partners = json.loads((any_export / "partners.json").read_text(encoding="utf-8"))
+    countries = {p["country_code"].lower() for p in partners}
+    partner_ids = {p["id"] for p in partners}
+    linked = []
+    for name in ("articles", "pages", "clusters"):
+        for record in json.loads((any_export / f"{name}.json").read_text(encoding="utf-8")):
+            html = record.get("body_html") or record.get("intro_html") or ""
+            linked += re.findall(r'href="/partners/([a-z]{2})/"', html)
+            assert not any(f'data-ref="{pid}"' in html for pid in partner_ids), record["id"]
+    assert linked, "the survey's articles link to partner country pages"
+    assert set(linked) <= countries
