@@ -58,18 +58,47 @@ class CleanBody:
     stray_credits: list[str] = field(default_factory=list)
 
 
-def credit_text(text: str, profile: SiteProfile) -> str | None:
-    """The credit in a block of text, or None when the text is not an image credit."""
+def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -> str | None:
+    """The credit in a block of text, or None when the text is not an image credit.
+
+    A bracketed note that opens with a credit word ("[Foto cedida por ...]") or a line
+    opening with "©" is a credit wherever it stands. An unbracketed line such as "Photo:
+    X" or "Fotografia di X" is one only right after an image: elsewhere "Photos of the
+    day are online" or "Source: Eurostat" under a table are body text, and are kept.
+    """
     text = normalise_space(text)
     if not text or len(text) > 300:
         return None
+    rules = profile.section("image")
+    words = [w.casefold() for w in rules.get("credit_words", [])]
     inner = BRACKETED.match(text)
-    words = [w.casefold() for w in profile.section("image").get("credit_words", [])]
-    lowered = text.casefold()
-    if inner or any(lowered.startswith(w) for w in words):
-        if any(w in lowered for w in words):
-            return normalise_space(inner.group("inner")) if inner else text
+    if inner:
+        note = normalise_space(inner.group("inner"))
+        lowered = note.casefold()
+        if any(lowered.startswith(w) for w in words) or lowered.startswith("©"):
+            return note
+        return None
+    if text.startswith("©"):
+        return text
+    if after_image and len(text) <= 160 and _credit_line(text.casefold(), words, rules):
+        return text
     return None
+
+
+def _credit_line(lowered: str, words: list[str], rules: dict) -> bool:
+    """ "photo: x", "foto di x", "photograph by x": a credit word, then a colon or a
+    joining word ("by", "di", "cedida" ...) before the name."""
+    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
+    for word in words:
+        if not lowered.startswith(word):
+            continue
+        rest = lowered[len(word) :]
+        if word.endswith(":") or word in ("©", "copyright ©"):
+            return True
+        rest = re.sub(r"^\w*", "", rest)  # photo-graph, foto-grafia
+        if re.match(r"\s*[:：©]", rest) or (joiners and re.match(rf"\s+(?:{joiners})\b", rest)):
+            return True
+    return False
 
 
 def embed_provider(src: str, profile: SiteProfile) -> str | None:
@@ -187,7 +216,10 @@ def _links_and_images(
         elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
             if element.getparent() is None or element.xpath(".//img"):
                 continue  # a box holding the image itself is not the credit line
-            credit = credit_text(element.text_content(), profile)
+            in_figure = bool(element.xpath("ancestor::figure"))
+            credit = credit_text(
+                element.text_content(), profile, after_image=in_figure or _follows_image(element)
+            )
             if credit is None:
                 continue
             if last_image is not None and last_image["credit"] is None:
@@ -195,6 +227,30 @@ def _links_and_images(
             else:
                 out.stray_credits.append(credit)
             element.drop_tree()
+
+
+def _follows_image(element: etree._Element) -> bool:
+    """Whether the nearest content before this element is an image (a <br> or empty
+    block between them does not count); looks up through wrappers it opens."""
+    node = element
+    while node is not None:
+        sibling = node.getprevious()
+        while sibling is not None:
+            if (sibling.tail or "").strip():
+                return False  # words stand between that sibling and this element
+            if sibling.tag == "br":
+                sibling = sibling.getprevious()
+                continue
+            if sibling.tag == "img" or sibling.xpath(".//img"):
+                return True
+            if normalise_space(sibling.text_content()):
+                return False
+            sibling = sibling.getprevious()
+        parent = node.getparent()
+        if parent is None or normalise_space(parent.text or ""):
+            return False
+        node = parent
+    return False
 
 
 def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> None:

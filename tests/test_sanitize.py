@@ -88,11 +88,62 @@ def test_credit_after_image_goes_to_the_image(origin, profile) -> None:
         ("[Fotografia di Giulia Rossi]", "Fotografia di Giulia Rossi"),
         ("© Region Skåne", "© Region Skåne"),
         ("[see the annex]", None),
+        ("(see the photo gallery below)", None),
         ("A normal sentence about a photo exhibition.", None),
+        ("Photo: Region Skåne", None),  # unbracketed: a credit only right after an image
     ],
 )
 def test_credit_text(text: str, credit: str | None, profile) -> None:
     assert credit_text(text, profile) == credit
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("Photo: Region Skåne", "Photo: Region Skåne"),
+        ("Foto cedida por la Junta @autor: Pau", "Foto cedida por la Junta @autor: Pau"),
+        ("Fotografia di Marco Bellini", "Fotografia di Marco Bellini"),
+        ("Photograph by Anna Holm", "Photograph by Anna Holm"),
+        ("Φωτογραφία: Περιφέρεια Κρήτης", "Φωτογραφία: Περιφέρεια Κρήτης"),
+        ("Source: Eurostat", "Source: Eurostat"),
+        ("Photos of the workshop are online in our gallery.", None),
+        ("Credit unions in the region offered micro-loans to newcomers.", None),
+        ("Copyright law reform was not on the agenda.", None),
+        ("Foto e video della giornata sono disponibili sul sito della Regione.", None),
+    ],
+)
+def test_credit_line_after_an_image(text: str, credit: str | None, profile) -> None:
+    assert credit_text(text, profile, after_image=True) == credit
+
+
+def test_credit_like_lines_away_from_images_stay_in_the_body(origin, profile) -> None:
+    raw = (
+        "<p>Intro.</p><table><tr><td>Arrivals</td><td>1,200</td></tr>"
+        "<tr><td>Departures</td><td>300</td></tr></table>"
+        "<p>Source: Eurostat, 2023</p>"
+        "<p>Photos of the workshop are online.</p>"
+        '<p><img src="/uploads/2023/03/a.jpg" alt="Workshop"></p>'
+        "<p>Credit unions in the region offered micro-loans.</p>"
+    )
+    out = body(raw, origin, profile)
+    for kept in ("Source: Eurostat, 2023", "Photos of the workshop", "Credit unions"):
+        assert kept in out.text
+    assert out.images[0]["credit"] is None and out.stray_credits == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<p><img src="/uploads/2023/03/a.jpg" alt="A"></p><p><em>Photo: Anna Holm</em></p>',
+        '<p><img src="/uploads/2023/03/a.jpg" alt="A"><br><small>Photo: Anna Holm</small></p>',
+        '<figure><img src="/uploads/2023/03/a.jpg" alt="A"><figcaption>Photo: Anna Holm'
+        "</figcaption></figure>",
+    ],
+)
+def test_credit_line_right_after_an_image_goes_to_it(raw: str, origin, profile) -> None:
+    out = body(raw + "<p>Body text.</p>", origin, profile)
+    assert out.images[0]["credit"] == "Photo: Anna Holm"
+    assert "Anna Holm" not in out.text and "Body text." in out.text
 
 
 def test_documents_in_body_are_found(origin, profile) -> None:
