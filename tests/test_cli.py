@@ -32,6 +32,33 @@ def test_unwritable_output_is_status_4(tmp_path: Path) -> None:
     assert result.returncode == 4 and "not writable" in result.stderr
 
 
+def test_output_on_a_read_only_filesystem_is_status_4() -> None:
+    """/sys refuses new folders even to root (CI runs as root)."""
+    result = run_cli("migrate", "--start-url", "http://127.0.0.1:1/", "--out", "/sys/belong-out")
+    assert result.returncode == 4
+    assert "not writable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_second_migrate_on_a_held_state_says_so_and_exits_75(tmp_path: Path) -> None:
+    from belong_scraper.state import StateStore
+
+    db = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    store = StateStore(db)
+    try:
+        with store.lock(), FixtureServer(SITE, port=free_port()) as server:
+            result = run_cli(
+                "migrate", "--start-url", server.origin + "/", "--out", str(tmp_path / "out"),
+                "--db", db,
+            )  # fmt: skip
+            assert result.returncode == 75
+            assert "another run" in result.stderr and "Traceback" not in result.stderr
+            assert result.stderr.strip().count("\n") == 0
+            assert not server.log  # it did not touch the site
+            assert not (tmp_path / "out" / "manifest.json").exists()
+    finally:
+        store.close()
+
+
 def test_output_path_that_is_a_file_is_status_4(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

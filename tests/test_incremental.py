@@ -8,6 +8,8 @@ article page a different "Latest news" sidebar.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -89,3 +91,37 @@ def test_unchanged_rerun_lists_nothing_and_reuses_media(tmp_path: Path, state_ur
     assert media and all(r.status == 304 for r in media)
     after = {p.relative_to(out): p.read_bytes() for p in (out / "media").rglob("*") if p.is_file()}
     assert after == before
+
+
+def unlink(site: Path, article_id: int) -> None:
+    """Leave the article's page served (200) but take every link to it off the site."""
+    link = re.compile(
+        rf'<a\b[^>]*href="[^"]*(?:id={article_id}|news/{article_id})(?:[&#][^"]*)?"[^>]*>'
+        r"(.*?)</a>",
+        re.DOTALL,
+    )
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".xml") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
+
+
+def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None:
+    site, db = tmp_path / "site", f"sqlite:///{tmp_path / 'state.sqlite'}"
+    shutil.copytree(SITE, site)
+    port, out = free_port(), tmp_path / "out"
+    first, log = run(site, port, out, db)
+    assert "article-14" in first["articles"]["new"]
+
+    unlink(site, 14)
+    second, log = run(site, port, out, db)
+    assert not [r.target for r in log if re.search(r"id=14\b|news/14\b", r.target)]
+    assert second["articles"] == {"new": [], "updated": [], "removed": ["article-14"]}
+    assert "article-14" not in {a["id"] for a in load_export(out)["articles"]}
+    engine = create_engine(_normalise_url(db))
+    with engine.connect() as conn:
+        removed = conn.execute(
+            text("select removed_in_run from records where id = 'article-14'")
+        ).scalar()
+    engine.dispose()
+    assert removed == second["run"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,8 +15,10 @@ from lxml import html as lxml_html
 from belong_scraper.targets.hugo import write_hugo
 
 HUGO = shutil.which("hugo") or "/usr/bin/hugo"
+# Under CI a missing hugo is a failure, not a skip: .ci/run installs it.
 needs_hugo = pytest.mark.skipif(
-    not Path(HUGO).is_file(), reason="the hugo binary is not installed (CI installs it)"
+    not Path(HUGO).is_file() and not os.environ.get("CI"),
+    reason="the hugo binary is not installed (CI installs it)",
 )
 KINDS = {"articles": "title", "clusters": "title", "pages": "title", "partners": "name"}
 

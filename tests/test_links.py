@@ -1,0 +1,107 @@
+"""links: every way the legacy site offers a link is found; feeds are read leniently."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from belong_scraper.links import feed_links, html_links
+
+BASE = "http://legacy.test/news.php?id=4"
+
+
+def links(markup: str) -> list[tuple[str, str]]:
+    return html_links(lxml_html.document_fromstring(markup), BASE)
+
+
+def test_anchors_areas_and_relative_hrefs() -> None:
+    found = links(
+        '<p><a href="news.php?id=5#top">Next</a> <a href="/partners.php?country=ES">ES</a></p>'
+        '<map><area href="/clusters.php?id=2"></map><a>no href</a>'
+    )
+    assert found == [
+        ("http://legacy.test/news.php?id=5", "a"),
+        ("http://legacy.test/partners.php?country=ES", "a"),
+        ("http://legacy.test/clusters.php?id=2", "a"),
+    ]
+
+
+def test_option_values_are_links() -> None:
+    found = links(
+        '<select onchange="location=this.value"><option value="">Country</option>'
+        '<option value="/partners.php?country=IT">Italy</option></select>'
+    )
+    assert ("http://legacy.test/partners.php?country=IT", "option") in found
+    assert all(url != "http://legacy.test/" or via != "option" for url, via in found)
+
+
+def test_data_attributes_json_and_plain() -> None:
+    found = links(
+        '<div data-items=\'[{"url": "/news.php?id=9", "title": "Nine"}, {"n": 3}]\' '
+        'data-next="/news.php?page=3" data-label="not a link" '
+        'data-broken=\'{"href": "/news.php?id=10",}\'></div>'
+    )
+    assert ("http://legacy.test/news.php?id=9", "data") in found
+    assert ("http://legacy.test/news.php?page=3", "data") in found
+    assert ("http://legacy.test/news.php?id=10", "data") in found  # JSON that does not parse
+    assert not any("not a link" in url for url, _ in found)
+
+
+def test_scripted_navigation_and_feeds() -> None:
+    found = links(
+        '<head><link rel="alternate" type="application/rss+xml" href="/rss.php"></head>'
+        "<body><button onclick=\"window.open('/page.php?p=privacy')\">Privacy</button>"
+        "<tr onclick=\"location.href='news.php?id=7'\"></tr></body>"
+    )
+    assert ("http://legacy.test/rss.php", "feed") in found
+    assert ("http://legacy.test/page.php?p=privacy", "script") in found
+    assert ("http://legacy.test/news.php?id=7", "script") in found
+
+
+def test_javascript_and_mailto_are_not_links() -> None:
+    found = links('<a href="javascript:void(0)">x</a><a href="mailto:a@b.c">m</a>')
+    assert [url for url, _ in found if url.startswith("http")] == []
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<br />
+<b>Warning</b>:  Undefined variable $lang in <b>/var/www/rss.php</b> on line <b>7</b><br />
+<rss version="2.0"><channel><title>News</title><link>http://legacy.test/</link>
+<item><title>Jobs & skills</title><link>http://legacy.test/news.php?id=12&amp;utm_source=rss</link>
+<guid>http://legacy.test/news.php?id=12</guid></item>
+<item><title>Only in the feed</title><link>/news.php?id=13</link></item>
+</channel></rss>"""
+
+
+def test_feed_items_even_when_the_feed_is_not_well_formed() -> None:
+    urls = {url for url, via in feed_links(FEED, "http://legacy.test/rss.php")}
+    assert "http://legacy.test/news.php?id=12&utm_source=rss" in urls
+    assert "http://legacy.test/news.php?id=12" in urls
+    assert "http://legacy.test/news.php?id=13" in urls
+
+
+def test_feed_that_no_parser_accepts_still_gives_its_links() -> None:
+    broken = "<rss><channel><item><link>http://legacy.test/news.php?id=21</link><item><<"
+    urls = {url for url, _ in feed_links(broken, "http://legacy.test/rss.php")}
+    assert "http://legacy.test/news.php?id=21" in urls
+
+
+@given(st.text(max_size=300))
+def test_any_feed_text_gives_links_or_nothing_never_an_error(text: str) -> None:
+    for url, via in feed_links(text, "http://legacy.test/rss.php"):
+        assert via == "feed" and "#" not in url
+
+
+@given(st.text(max_size=200))
+def test_any_attribute_value_gives_absolute_links_without_fragments(value: str) -> None:
+    element = lxml_html.Element("div")
+    try:
+        element.set("data-x", value)
+        element.set("href", value)
+    except ValueError:
+        return  # lxml refuses control characters in attributes: no page can hold them
+    root = lxml_html.document_fromstring("<p>x</p>")
+    root.body.append(element)
+    for url, _ in html_links(root, BASE):
+        assert url.startswith(("http://", "https://")) and "#" not in url
