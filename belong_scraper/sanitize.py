@@ -183,6 +183,7 @@ def _links_and_images(
     root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
 ) -> None:
     last_image: dict[str, str | None] | None = None
+    documents = {e.lower() for e in profile.section("attachments").get("document_extensions", [])}
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or (
             element.getparent() is None and element is not root
@@ -196,7 +197,7 @@ def _links_and_images(
                 continue
             element.set("href", canonical_url(href, origin, profile) or href)
             path = urlsplit(href).path.lower()
-            if re.search(r"\.(pdf|docx?|xlsx?|pptx?|odt|zip)$", path):
+            if path.rsplit(".", 1)[-1] in documents and "." in path.rsplit("/", 1)[-1]:
                 title = normalise_space(element.text_content())
                 out.documents.append({"url": element.get("href"), "title": title})
         elif tag == "img":

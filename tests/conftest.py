@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -141,3 +142,16 @@ def any_export(request) -> Path:
     """Each migrated site in turn: checks that must hold on a site never seen too."""
     name = "migrated_export" if request.param == "fixture-site" else "holdout_export"
     return request.getfixturevalue(name)
+
+
+def unlink_article(site: Path, article_id: int) -> None:
+    """Leave the article's page served (200) but take every link to it off the site."""
+    link = re.compile(
+        rf'<a\b[^>]*href="[^"]*(?:id={article_id}|news/{article_id})(?:[&#][^"]*)?"[^>]*>'
+        r"(.*?)</a>",
+        re.DOTALL,
+    )
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".xml") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state.store import _normalise_url
-from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate
+from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate, unlink_article
 
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
@@ -93,19 +93,6 @@ def test_unchanged_rerun_lists_nothing_and_reuses_media(tmp_path: Path, state_ur
     assert after == before
 
 
-def unlink(site: Path, article_id: int) -> None:
-    """Leave the article's page served (200) but take every link to it off the site."""
-    link = re.compile(
-        rf'<a\b[^>]*href="[^"]*(?:id={article_id}|news/{article_id})(?:[&#][^"]*)?"[^>]*>'
-        r"(.*?)</a>",
-        re.DOTALL,
-    )
-    for path in site.rglob("*"):
-        if path.suffix in (".html", ".xml") and path.is_file():
-            text = path.read_text(encoding="utf-8", errors="surrogateescape")
-            path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
-
-
 def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None:
     site, db = tmp_path / "site", f"sqlite:///{tmp_path / 'state.sqlite'}"
     shutil.copytree(SITE, site)
@@ -113,7 +100,7 @@ def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None
     first, log = run(site, port, out, db)
     assert "article-14" in first["articles"]["new"]
 
-    unlink(site, 14)
+    unlink_article(site, 14)
     second, log = run(site, port, out, db)
     assert not [r.target for r in log if re.search(r"id=14\b|news/14\b", r.target)]
     assert second["articles"] == {"new": [], "updated": [], "removed": ["article-14"]}

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from belong_scraper.expected import portable_export
+from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.links import feed_links, html_links
+from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate, unlink_article
 
 BASE = "http://legacy.test/news.php?id=4"
 
@@ -105,3 +112,21 @@ def test_any_attribute_value_gives_absolute_links_without_fragments(value: str) 
     root.body.append(element)
     for url, _ in html_links(root, BASE):
         assert url.startswith(("http://", "https://")) and "#" not in url
+
+
+def test_an_article_only_the_feed_links_to_is_migrated(tmp_path: Path) -> None:
+    """Article 57 stays in the RSS feed (under the bare-host http:// spelling) while every
+    page stops linking to it: the crawl must still reach it, through the feed."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    unlink_article(site, 57)
+    with FixtureServer(site, port=free_port()) as server:
+        result = migrate(server, tmp_path / "out")
+        origin = server.origin
+        requests = [r for r in server.log if re.search(r"[?&]id=57\b", r.target)]
+    assert result.returncode == 0, result.stderr
+    assert requests and all("rss.php" in r.headers.get("Referer", "") for r in requests)
+    migrated = {a["id"]: a for a in portable_export(tmp_path / "out", origin)["articles"]}
+    expected = {a["id"]: a for a in load_export(FIXTURES / "expected-export")["articles"]}
+    for field in ("title", "published", "author", "body_text", "images", "tags", "language"):
+        assert migrated["article-57"][field] == expected["article-57"][field], field

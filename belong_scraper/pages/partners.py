@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from slugify import slugify
 
 from belong_scraper.items import Partner
@@ -47,6 +45,5 @@ class PartnerPage:
 
     def _heading(self) -> str:
         heading = self.doc.content.xpath("//h1")
-        return (
-            re.sub(r"^\s*partners\s+in\s+", "", text_of(heading[0]), flags=re.I) if heading else ""
-        )
+        prefix = self.profile.pattern("partners", "heading_prefix")
+        return prefix.sub("", text_of(heading[0])) if heading else ""
