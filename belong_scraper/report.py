@@ -178,6 +178,8 @@ def _url_owners(records: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
     """Legacy URL (canonical or any spelling seen) → the id of the record it became."""
     owners: dict[str, str] = {}
     for kind in RECORD_FILES:
+        if kind == "partner":
+            continue  # a country page holds several partners: no one record owns it
         for record in records[kind]:
             for url in [record.get("source_url"), *_list(record.get("legacy_urls"))]:
                 if isinstance(url, str) and url:
