@@ -13,6 +13,8 @@ import pytest
 
 from belong_scraper.cleaning import PHP_ERROR_TRACE, SERVER_PATH
 from belong_scraper.golden import run_case
+from belong_scraper.pages import Document, extract
+from belong_scraper.urls import Origin
 
 CASES = sorted(
     p.parent for p in (Path(__file__).parents[1] / "fixtures" / "pages").glob("*/*/meta.json")
@@ -51,3 +53,21 @@ def test_no_php_error_text_survives(case: Path, profile) -> None:
 def test_there_is_a_case_per_page_type() -> None:
     types = {c.parent.name for c in CASES}
     assert {"article", "listing", "tag", "partners", "cluster", "static", "home"} <= types
+
+
+def test_an_unknown_byline_falls_back_to_the_generic_extractor_and_is_flagged(profile) -> None:
+    """A byline markup the profile does not know: trafilatura's author, flagged for review."""
+    url = "https://eu-belong.aer.eu/news.php?id=901"
+    page = (
+        "<html><head><title>Regions meet | EU-Belong</title>"
+        '<meta name="author" content="Kostas Andreou"></head><body>'
+        '<div class="news-detail"><h1>Regions meet in Thessaloniki</h1>'
+        '<div class="news-info"><span class="date">03/04/2024</span></div>'
+        '<div class="news-text"><p>' + "Regional officers met to compare notes. " * 20 + "</p>"
+        "</div></div></body></html>"
+    )
+    origin = Origin.from_url(url, profile)
+    doc = Document.from_bytes(url, page.encode(), "text/html; charset=utf-8", profile, origin)
+    (item,) = extract(doc)
+    assert item.author == "Kostas Andreou"
+    assert "generic-extractor:author" in item.review_flags

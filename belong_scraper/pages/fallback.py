@@ -23,7 +23,15 @@ class GenericResult:
 
 
 def generic_extract(doc: Document) -> GenericResult:
-    """Title, body, date and author as trafilatura sees the (chrome-free) page."""
+    """Title, body, date and author as trafilatura sees the (chrome-free) page; computed
+    once per page however many fields fall back to it."""
+    cached = doc.__dict__.get("_generic")
+    if cached is None:
+        cached = doc.__dict__["_generic"] = _extract(doc)
+    return cached
+
+
+def _extract(doc: Document) -> GenericResult:
     markup = lxml_html.tostring(doc.content, encoding="unicode")
     result = trafilatura.bare_extraction(
         markup,
