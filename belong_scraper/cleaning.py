@@ -144,11 +144,44 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     return body.decode("cp1252", "replace"), "cp1252"
 
 
+def _cp1252_chars(low: int, high: int) -> str:
+    chars = []
+    for byte in range(low, high + 1):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            pass  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no cp1252 character
+    return re.escape("".join(chars))
+
+
+# What ftfy leaves: one letter double-encoded alone, ``Ã…berg`` (Åberg), ``ÃŽle`` (Île),
+# ``TimiÈ™`` (Timiș): ftfy reads "Ã…" as a letter and an ellipsis. A lead byte C2-CF read
+# as cp1252 ("Â".."Ï") then a continuation byte 80-BF read as cp1252 is re-decoded, kept
+# only when it gives a letter of the site's scripts (Latin-1, Latin Extended-A, Romanian
+# ș ț, Greek): "CAFÉ…" would give "CAFɅ" and stays as it is.
+# A no-break space after "Ä".."Í" is far likelier a real "Å " than a double-encoded "Š"
+# or "Ġ" (no site language has them); after "Î" it is a Greek "Π".
+LEFTOVER_MOJIBAKE = re.compile(
+    f"[ÂÃÎÏ][{_cp1252_chars(0x80, 0xBF)}]"
+    f"|[Ä-Í][{_cp1252_chars(0x80, 0x9F)}{_cp1252_chars(0xA1, 0xBF)}]"
+)
+SITE_LETTERS = re.compile("[\u00a0-\u00ff\u0100-\u017f\u0218-\u021b\u0370-\u03ff]")
+
+
+def _redecode(match: re.Match[str]) -> str:
+    try:
+        fixed = match.group().encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return match.group()
+    return fixed if SITE_LETTERS.fullmatch(fixed) else match.group()
+
+
 def repair_text(text: str) -> str:
     """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``) and normalise to NFC."""
     if not text:
         return text
-    return unicodedata.normalize("NFC", ftfy.fix_text(text, FIX_ENCODING_ONLY))
+    text = ftfy.fix_text(text, FIX_ENCODING_ONLY)
+    return unicodedata.normalize("NFC", LEFTOVER_MOJIBAKE.sub(_redecode, text))
 
 
 def normalise_space(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -130,3 +131,21 @@ def test_an_article_only_the_feed_links_to_is_migrated(tmp_path: Path) -> None:
     expected = {a["id"]: a for a in load_export(FIXTURES / "expected-export")["articles"]}
     for field in ("title", "published", "author", "body_text", "images", "tags", "language"):
         assert migrated["article-57"][field] == expected["article-57"][field], field
+
+
+def test_the_feed_is_read_even_when_no_page_announces_it(tmp_path: Path) -> None:
+    """The survey's chrome has no <link rel="alternate">: the profile's seed paths reach
+    the feed anyway, so its PHP errors and link spellings are counted."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    announce = re.compile(r"<link[^>]*rel=\"alternate\"[^>]*>")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="surrogateescape")
+        page.write_text(announce.sub("", text), encoding="utf-8", errors="surrogateescape")
+    with FixtureServer(site, port=free_port()) as server:
+        result = migrate(server, tmp_path / "out")
+        feed_requests = [r for r in server.log if r.target.startswith("/rss.php")]
+    assert result.returncode == 0, result.stderr
+    assert feed_requests and feed_requests[0].headers.get("Referer") is None
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert any("/rss.php" in url for url in manifest["php_errors_removed"]["by_page"])

@@ -16,6 +16,7 @@ from belong_scraper.normalise import (
     partner_role,
     summary_from_teaser,
 )
+from belong_scraper.profile import load_profile
 
 LANGS = ("en", "es", "fr", "it", "el", "ro", "sv", "de", "pt", "nl")
 
@@ -101,3 +102,14 @@ def test_first_sentences_are_whole() -> None:
 def test_make_slug(title: str, slug: str) -> None:
     assert make_slug(title) == slug
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", make_slug(title))
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Synthèse de l’atelier (DOCX, 120 Ko)", "Synthèse de l’atelier (PDF, 2 MB)",
+     "Synthèse de l’atelier (pdf, 800 kB)", "Synthèse de l’atelier (ODT, 1,2 Mo)",
+     "Synthèse de l’atelier (XLSX, 15 KiB)"],
+)  # fmt: skip
+def test_attachment_size_notes_in_any_unit_are_removed(title: str) -> None:
+    size_note = load_profile().pattern("attachments", "size_note")
+    assert size_note.sub("", title) == "Synthèse de l’atelier"

@@ -11,6 +11,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
@@ -47,6 +48,10 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> Any:
         first = canonical_url(self.start_url, self.origin, self.profile) or self.start_url
         yield self._request(first, referer=None)
+        for path in self.profile.section("urls").get("seed_paths", []):
+            seed = canonical_url(urljoin(self.origin.url + "/", path), self.origin, self.profile)
+            if seed and seed != first:
+                yield self._request(seed, referer=None)
 
     def _request(self, url: str, referer: str | None, hops: int = 0) -> scrapy.Request:
         return scrapy.Request(
