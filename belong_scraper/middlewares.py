@@ -64,11 +64,22 @@ class TrapGuardMiddleware:
         )
         barren = 0 if productive else inherited + 1
         for output in outputs:
-            if isinstance(output, Request) and url_family(output.url) == family:
-                if barren >= self.limit or self.requested_per_family[family] >= self.max_per_family:
-                    self.stats.inc_value("trap_guard/dropped")
-                    continue
-                self.requested_per_family[family] += 1
-                output.meta["trap_family"] = family
-                output.meta["trap_barren"] = barren
+            if isinstance(output, Request):
+                target = url_family(output.url)
+                # A page that is neither content nor listing (a calendar's other view, its
+                # day pages) continues the chain: two views linking to each other must not
+                # restart each other's count.
+                chained = target == family or (
+                    page_type(output.url, self.profile)[0] in UNCOUNTED_KINDS
+                )
+                if chained:
+                    if (
+                        barren >= self.limit
+                        or self.requested_per_family[target] >= self.max_per_family
+                    ):
+                        self.stats.inc_value("trap_guard/dropped")
+                        continue
+                    self.requested_per_family[target] += 1
+                    output.meta["trap_family"] = target
+                    output.meta["trap_barren"] = barren
             yield output
