@@ -39,10 +39,11 @@ class WatchPipeline:
 
     def close_spider(self) -> None:
         known_texts = getattr(self.crawler.spider, "known_texts", {})
-        posts, items = [], []
+        posts = []
+        items: dict[str, dict[str, Any]] = {}
         for article_id, seen in sorted(self.teasers.items()):
-            items.append({"article_id": article_id, "teaser_sha256": seen.teaser_sha256,
-                          "url": seen.url, "title": seen.title})  # fmt: skip
+            items[article_id] = {"article_id": article_id, "teaser_sha256": seen.teaser_sha256,
+                                 "url": seen.url, "title": seen.title}  # fmt: skip
         for article in sorted(self.articles.values(), key=lambda a: a.legacy_id):
             digest = text_hash(article.title, article.body_text)
             if article.id not in known_texts:
@@ -59,11 +60,13 @@ class WatchPipeline:
             }
             if article.evidence.get("teaser_sha256"):
                 item["teaser_sha256"] = article.evidence["teaser_sha256"]
-            items.append(item)
+            items[article.id] = {**items.get(article.id, {}), **item}
             if change:
                 posts.append(
                     {"change": change, "id": article.id, "title": article.title,
                      "url": article.source_url, "published": article.published,
                      "author": article.author, "summary": article.summary}
                 )  # fmt: skip
-        self.crawler.stats.set_value("watch/result", {"posts": posts, "items": items})
+        self.crawler.stats.set_value(
+            "watch/result", {"posts": posts, "items": [items[k] for k in sorted(items)]}
+        )

@@ -142,3 +142,21 @@ def test_a_refused_notification_is_retried_next_run(migrated_a) -> None:
         again = watch(server.origin, db)
     assert failed.returncode == 1 and "notification" in failed.stderr
     assert len(again.stdout.splitlines()) == 2  # nothing was lost
+
+
+def test_a_state_started_by_watch_alone_still_sees_edits(tmp_path: Path, state_url: str) -> None:
+    """No migration first: the silent first run is the baseline, teasers included, even
+    for articles the feed asked for before the listing did."""
+    port = free_port()
+    with FixtureServer(SITE, port=port) as server:
+        baseline = watch(server.origin, state_url)
+    assert (baseline.returncode, baseline.stdout) == (0, "")
+    with FixtureServer(SITE_B, port=port) as server:
+        first = watch(server.origin, state_url)
+        second = watch(server.origin, state_url)
+    assert first.returncode == 0, first.stderr
+    assert [line.split(" ", 2)[:2] for line in first.stdout.splitlines()] == [
+        ["updated", "article-55"],
+        ["new", "article-60"],
+    ]
+    assert (second.returncode, second.stdout) == (0, "")

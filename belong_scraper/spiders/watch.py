@@ -95,6 +95,9 @@ class WatchSpider(scrapy.Spider):
                 else:
                     yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
             else:
+                # The feed may already have asked for this article (without a teaser):
+                # the duplicate request is filtered, so the teaser is recorded on its own.
+                yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
                 yield self._article(self._url_of(teaser), teaser.article_id, digest)
         if teasers and not met_known and page < int(self.rules.get("max_listing_pages", 5)):
             template = self.rules.get("listing_page", "/news.php?page={page}")
