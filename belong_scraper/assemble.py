@@ -28,6 +28,7 @@ from belong_scraper.items import (
 )
 from belong_scraper.normalise import make_slug, summary_from_teaser
 from belong_scraper.profile import SiteProfile
+from belong_scraper.urls import one_spelling_per_session
 
 SHORT_BODY_CHARS = 200
 LISTING_PRIORITY = {"listing": 0, "home": 1, "tag": 2, "cluster": 3}
@@ -259,8 +260,11 @@ def assemble(
     for record in merged.values():
         if hasattr(record, "legacy_urls"):
             spellings = aliases.get(record.source_url, set()) | {record.source_url}
-            earlier = set(getattr(previous.get(record.id), "legacy_urls", None) or [])
-            record.legacy_urls = sorted(set(record.legacy_urls) | spellings | earlier)
+            earlier = sorted(getattr(previous.get(record.id), "legacy_urls", None) or [])
+            # Earlier runs' spellings first: they win over a new session id's.
+            record.legacy_urls = one_spelling_per_session(
+                [*earlier, *sorted(set(record.legacy_urls) | spellings)], profile
+            )
     articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
     clusters = [r for r in merged.values() if isinstance(r, Cluster)]
     _teaser_facts(articles, listings)

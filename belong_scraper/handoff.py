@@ -22,7 +22,7 @@ from belong_scraper.media import asset_id, safe_media_path
 from belong_scraper.normalise import make_slug
 from belong_scraper.profile import SiteProfile
 from belong_scraper.sanitize import html_to_markdown, html_to_text
-from belong_scraper.urls import Origin, canonical_url, page_type
+from belong_scraper.urls import Origin, canonical_url, one_spelling_per_session, page_type
 
 GONE = (404, 410)
 
@@ -267,12 +267,14 @@ def redirect_rows(
     for report in sorted(reports, key=lambda r: r.canonical):
         kind, keys = page_type(report.canonical, profile)
         if report.status in GONE and kind == "article":
-            for url in sorted(spellings[report.canonical] | {report.canonical}):
+            seen = spellings[report.canonical] | {report.canonical}
+            for url in one_spelling_per_session(sorted(seen), profile):
                 add(url, 410, "", f"article-{int(keys['id'])}")
         elif report.status == 200 and report.canonical not in rewriter.targets:
             mapped = non_record_path(kind, keys)
             if mapped:
-                for url in sorted(spellings[report.canonical] | {report.canonical}):
+                seen = spellings[report.canonical] | {report.canonical}
+                for url in one_spelling_per_session(sorted(seen), profile):
                     add(url, 301, mapped, "")
     # A legacy redirect (/news/16 → news.php?id=16) goes straight to the final new path.
     for report in reports:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -128,3 +129,20 @@ def page_type(canonical: str, profile: SiteProfile) -> tuple[str, dict[str, str]
         if match:
             return kind.name, {k: v for k, v in match.groupdict().items() if v is not None}
     return "other", {}
+
+
+def one_spelling_per_session(urls: Iterable[str], profile: SiteProfile) -> list[str]:
+    """Spellings that differ only in a session id's value (``PHPSESSID=…``) keep the first
+    one given: a session id rotates on every visit, and a spelling per visit would make
+    ``legacy_urls`` grow on each run. Redirect rules match any session value anyway."""
+    names = {n.lower() for n in profile.section("urls").get("session_params", [])}
+    kept: dict[str, str] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        shape = url  # a spelling without a session id is its own shape, trailing "&" and all
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if any(k.strip().lower() in names for k, _ in pairs):
+            query = [(k, "" if k.strip().lower() in names else v) for k, v in pairs]
+            shape = urlunsplit(parts._replace(query=urlencode(query)))
+        kept.setdefault(shape, url)
+    return sorted(set(kept.values()))

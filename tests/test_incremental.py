@@ -112,3 +112,24 @@ def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None
         ).scalar()
     engine.dispose()
     assert removed == second["run"]
+
+
+def test_a_rotated_session_id_changes_no_record_byte(tmp_path: Path) -> None:
+    """The live site hands out a new PHPSESSID on every visit: re-runs must not grow
+    legacy_urls or change a record's bytes, and changes.json stays empty."""
+    site, db = tmp_path / "site", f"sqlite:///{tmp_path / 'state.sqlite'}"
+    shutil.copytree(SITE, site)
+    port, out = free_port(), tmp_path / "out"
+    run(site, port, out, db)
+    first = {n: (out / f"{n}.json").read_bytes() for n in ("articles", "partners", "pages")}
+    rotated = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="surrogateescape")
+        new = re.sub(r"(PHPSESSID=)[0-9a-f]+", r"\g<1>0123456789abcdef0123456789abcdef", text)
+        rotated += new != text
+        page.write_text(new, encoding="utf-8", errors="surrogateescape")
+    assert rotated
+    changes, _ = run(site, port, out, db)
+    assert all(changes[kind] == EMPTY for kind in ("articles", "partners", "clusters", "pages"))
+    for name, before in first.items():
+        assert (out / f"{name}.json").read_bytes() == before, name

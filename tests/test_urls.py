@@ -6,7 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from belong_scraper.urls import canonical_url, is_media, page_type, url_family
+from belong_scraper.profile import load_profile
+from belong_scraper.urls import (
+    canonical_url,
+    is_media,
+    one_spelling_per_session,
+    page_type,
+    url_family,
+)
 
 ORIGIN = "http://127.0.0.1:8000"
 
@@ -103,3 +110,24 @@ def test_canonical_url_is_idempotent(path, params, host, origin, profile) -> Non
     assert once is not None and once.startswith(ORIGIN)
     assert canonical_url(once, origin, profile) == once
     assert "utm_" not in once and "phpsessid" not in once.lower() and "#" not in once
+
+
+def test_one_spelling_per_session_keeps_the_first_session_value() -> None:
+    profile = load_profile()
+    urls = [
+        "http://x.test/news.php?id=5&PHPSESSID=old",
+        "http://x.test/news.php?id=5&PHPSESSID=new",
+        "http://x.test/news.php?id=5&",
+        "http://x.test/news.php?id=5",
+        "http://x.test/news.php?id=6&PHPSESSID=new",
+        "http://x.test/news.php?id=5&utm_source=a",
+        "http://x.test/news.php?id=5&utm_source=b",
+    ]
+    assert one_spelling_per_session(urls, profile) == [
+        "http://x.test/news.php?id=5",
+        "http://x.test/news.php?id=5&",
+        "http://x.test/news.php?id=5&PHPSESSID=old",
+        "http://x.test/news.php?id=5&utm_source=a",
+        "http://x.test/news.php?id=5&utm_source=b",
+        "http://x.test/news.php?id=6&PHPSESSID=new",
+    ]
