@@ -13,16 +13,16 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
@@ -97,16 +97,15 @@ def check_writable(out_dir: Path) -> None:
         ) from exc
 
 
-def check_reachable(url: str, user_agent: str, timeout: float = 20.0) -> None:
-    request = urllib.request.Request(url, headers={"User-Agent": user_agent}, method="GET")
+def check_reachable(url: str, timeout: float = 20.0) -> None:
+    """Fail fast, with one line, when nothing answers at the origin. A TCP connection, not
+    an HTTP request: every HTTP exchange of a run is made by the crawl and archived."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read(1)
-    except urllib.error.HTTPError:
-        return  # the origin answers; a 4xx/5xx start page is reported by the crawl itself
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise CliError(f"cannot reach {url}: {reason}", EXIT_UNREACHABLE) from exc
+        socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
+    except OSError as exc:
+        raise CliError(f"cannot reach {url}: {exc.strerror or exc}", EXIT_UNREACHABLE) from exc
 
 
 def run_migration(
@@ -172,7 +171,7 @@ def _crawl(
         load_profile(settings.get("SITE_PROFILE"))
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    check_reachable(start_url, settings.get("USER_AGENT"))
+    check_reachable(start_url)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, start_url=start_url)
@@ -268,7 +267,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_USAGE) from exc
     try:
         with store.lock():
-            check_reachable(args.start_url, settings.get("USER_AGENT"))
+            check_reachable(args.start_url)
             run_id = new_run_id()
             store.start_run(run_id, args.start_url, datetime.now(UTC), {}, kind="watch")
             teasers, texts = known_articles(store)

@@ -578,3 +578,21 @@ def test_main_command_has_package_and_verify() -> None:
         a.choices for a in build_parser()._actions if getattr(a, "choices", None) is not None
     )
     assert {"migrate", "watch", "package", "verify"} <= set(choices)
+
+
+def test_every_request_the_server_saw_is_in_the_archive(tmp_path: Path) -> None:
+    """Not one HTTP exchange of a run happens outside the archive: the reachability check
+    is a TCP connection, robots.txt, feed, media and retries are all captured."""
+    with FixtureServer(SITE) as server:
+        result = migrate(server, tmp_path / "out")
+        seen = Counter(f"{r.method} {server.origin}{r.target}" for r in server.log)
+    assert result.returncode == 0, result.stderr
+    archived_requests: Counter[str] = Counter()
+    for path in warc_files(tmp_path / "out" / "archive"):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "request":
+                    method = record.http_headers.protocol
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    archived_requests[f"{method} {uri}"] += 1
+    assert archived_requests == seen
