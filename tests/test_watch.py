@@ -7,6 +7,7 @@ POSTs them to a loopback receiver, writes an Atom feed; a second run prints noth
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -144,14 +145,27 @@ def test_a_refused_notification_is_retried_next_run(migrated_a) -> None:
     assert len(again.stdout.splitlines()) == 2  # nothing was lost
 
 
+def slow_listing(site: Path, copy: Path) -> Path:
+    """The site with its first listing page answering late: the feed's article requests
+    always go first, and the listing's requests for the same articles are duplicates."""
+    shutil.copytree(site, copy)
+    spec = json.loads((copy / "routes.json").read_text(encoding="utf-8"))
+    for route in spec["routes"]:
+        if route["path"] == "/news.php" and not route.get("query"):
+            route["delay"] = 1.0
+    (copy / "routes.json").write_text(json.dumps(spec), encoding="utf-8")
+    return copy
+
+
 def test_a_state_started_by_watch_alone_still_sees_edits(tmp_path: Path, state_url: str) -> None:
     """No migration first: the silent first run is the baseline, teasers included, even
     for articles the feed asked for before the listing did."""
     port = free_port()
-    with FixtureServer(SITE, port=port) as server:
+    site_a, site_b = slow_listing(SITE, tmp_path / "a"), slow_listing(SITE_B, tmp_path / "b")
+    with FixtureServer(site_a, port=port) as server:
         baseline = watch(server.origin, state_url)
     assert (baseline.returncode, baseline.stdout) == (0, "")
-    with FixtureServer(SITE_B, port=port) as server:
+    with FixtureServer(site_b, port=port) as server:
         first = watch(server.origin, state_url)
         second = watch(server.origin, state_url)
     assert first.returncode == 0, first.stderr
