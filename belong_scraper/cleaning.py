@@ -176,10 +176,17 @@ def _redecode(match: re.Match[str]) -> str:
     return fixed if SITE_LETTERS.fullmatch(fixed) else match.group()
 
 
+# A double-encoded closing quote (E2 80 9D) whose last byte cp1252 has no character for
+# was lost on the way: "â€" before a space or punctuation. ftfy would guess "†" (E2 80 A0)
+# from a following space; in prose it is the quote.
+LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s,.;:!?)\]]|$)")
+
+
 def repair_text(text: str) -> str:
     """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``) and normalise to NFC."""
     if not text:
         return text
+    text = LOST_CLOSING_QUOTE.sub("\u201d", text)
     text = ftfy.fix_text(text, FIX_ENCODING_ONLY)
     return unicodedata.normalize("NFC", LEFTOVER_MOJIBAKE.sub(_redecode, text))
 

@@ -128,7 +128,9 @@ def test_decode_html(body: bytes, content_type: str | None, encoding: str) -> No
      ("Regionâ€™s", "Region’s"), ("Västra Götaland", "Västra Götaland"), ("Ελλάδα", "Ελλάδα"),
      # one double-encoded letter alone, which ftfy leaves: "Ã…" is Å, "ÃŽ" is Î
      ("Jonas Ã…berg", "Jonas Åberg"), ("ÃŽle-de-France", "Île-de-France"), ("Ã…land", "Åland"),
-     ("Â© AER", "© AER"), ("SÃO PAULO", "SÃO PAULO"), ("CAFÉ\u00a0»", "CAFÉ\u00a0»")],
+     ("Â© AER", "© AER"), ("â€œquotedâ€, she said", "“quoted”, she said"),
+     ("the otherâ€ said", "the other” said"), ("an endâ€", "an end”"),
+     ("SÃO PAULO", "SÃO PAULO"), ("CAFÉ\u00a0»", "CAFÉ\u00a0»")],
 )  # fmt: skip
 def test_repair_text(broken: str, fixed: str) -> None:
     assert repair_text(broken) == fixed
