@@ -16,25 +16,35 @@ from dataclasses import dataclass, field
 import ftfy
 from lxml import html as lxml_html
 
-PHP_LEVELS = (
-    r"Fatal error|Parse error|Warning|Notice|Deprecated|Strict Standards|"
-    r"Catchable fatal error|Recoverable fatal error|"
-    r"User (?:Warning|Notice|Deprecated|Error)|Core (?:Warning|Error)|Compile (?:Warning|Error)"
+PHP_FATAL_LEVELS = (
+    r"Catchable fatal error|Recoverable fatal error|Fatal error|Parse error|"
+    r"User Error|Core Error|Compile Error"
+)
+PHP_MINOR_LEVELS = (
+    r"Warning|Notice|Deprecated|Strict Standards|"
+    r"User (?:Warning|Notice|Deprecated)|Core Warning|Compile Warning"
+)
+PHP_LEVELS = PHP_FATAL_LEVELS + "|" + PHP_MINOR_LEVELS
+# The message: one line without tags for a warning or notice; a fatal error's may span
+# lines (its stack trace), still without tags. Never more: a "Warning:" that opens real
+# text must not swallow the paragraphs up to the next real error.
+PHP_MESSAGE = (
+    r"(?:(?P<level>" + PHP_FATAL_LEVELS + r")\s*{close}:[^<]{{0,4000}}?"
+    r"|(?P<minor>" + PHP_MINOR_LEVELS + r")\s*{close}:[^<\n]{{0,1000}}?)"
 )
 # PHP's html_errors form: <br />\n<b>Warning</b>:  msg in <b>/path</b> on line <b>23</b><br />
-# The message may span lines (a fatal error's stack trace), so it is bounded, not greedy.
 PHP_HTML_ERROR = re.compile(
-    r"(?:<br\s*/?>\s*)?<b>\s*(?:PHP\s+)?(?P<level>" + PHP_LEVELS + r")\s*</b>\s*:"
-    r"(?P<message>.{0,4000}?)\s+in\s+<b>[^<]{0,500}</b>\s+on\s+line\s+<b>\s*\d+\s*</b>"
+    r"(?:<br\s*/?>\s*)?<b>\s*(?:PHP\s+)?"
+    + PHP_MESSAGE.format(close=r"</b>\s*")
+    + r"\s+in\s+<b>[^<]{0,500}</b>\s+on\s+line\s+<b>\s*\d+\s*</b>"
     r"[ \t]*(?:<br\s*/?>)?(?:\r?\n)?",
-    re.IGNORECASE | re.DOTALL,
+    re.IGNORECASE,
 )
 # The plain form: Warning: msg in /mnt/nvme/www/news.php on line 23 (also "PHP Warning:"
 # from CLI logs, Windows paths, and a fatal error's "thrown in ... on line N" tail).
 PHP_PLAIN_ERROR = re.compile(
-    r"(?:PHP\s+)?(?P<level>" + PHP_LEVELS + r")\s*:(?P<message>.{0,4000}?)\s+in\s+"
+    r"(?:PHP\s+)?" + PHP_MESSAGE.format(close="") + r"\s+in\s+"
     r"(?:/|[A-Za-z]:\\)[^\s<>\"']{0,500}?(?::\d+)?\s+on\s+line\s+\d+",
-    re.DOTALL,
 )
 # What PHP error text looks like once tags are gone: used to assert none is left.
 PHP_ERROR_TRACE = re.compile(
@@ -95,7 +105,7 @@ def strip_php_errors(text: str) -> tuple[str, PhpErrors]:
     found = PhpErrors()
 
     def drop(match: re.Match[str]) -> str:
-        level = _level_key(match.group("level"))
+        level = _level_key(match.group("level") or match.group("minor"))
         found.by_level[level] += 1
         if "fatal" in level or "parse" in level:
             found.fatal = True

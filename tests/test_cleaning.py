@@ -50,6 +50,13 @@ CASES = [
      "", {"notice": 1}),
     ("two-levels", f"{HTML_WARNING}{PLAIN_WARNING.replace('Warning', 'Notice')}", "",
      {"warning": 1, "notice": 1}),
+    # Text that merely starts like an error is content: only the real error goes.
+    ("warning-word-in-text-before-a-plain-error",
+     f"<p>Warning: places are limited.</p>\n<p>The workshop opens at nine.</p>{PLAIN_WARNING}",
+     "<p>Warning: places are limited.</p>\n<p>The workshop opens at nine.</p>", {"warning": 1}),
+    ("bold-notice-in-text-before-an-html-error",
+     f"<p><b>Notice</b>: the call closes\non Friday.</p><p>Important.</p>{HTML_WARNING}",
+     "<p><b>Notice</b>: the call closes\non Friday.</p><p>Important.</p>", {"warning": 1}),
 ]  # fmt: skip
 
 
