@@ -238,6 +238,47 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
     return lxml_html.document_fromstring(text)
 
 
+INLINE = {"a", "span", "button", "em", "strong", "b", "i", "small"}
+# A link to a file (report.pdf) is content whatever its words; pages are not files.
+FILE_LINK = re.compile(r"\.(?!(?:php|html?|aspx?|jsp)$)[a-z0-9]{2,5}$", re.IGNORECASE)
+
+
+def _link_path(link: lxml_html.HtmlElement) -> str:
+    return (link.get("href") or "").split("?", 1)[0].split("#", 1)[0]
+
+
+def is_boilerplate_block(
+    element: lxml_html.HtmlElement, phrases: tuple[re.Pattern[str], ...]
+) -> bool:
+    """Whether the element's whole text is one of the profile's boilerplate phrases.
+
+    Never an element holding an image or an embed (its credit is not boilerplate), never
+    a link to a file, and an inline element only when it is all of its block: "See our
+    latest news on X" keeps its link; "<p><a>Read more</a></p>" goes.
+    """
+    text = normalise_space(element.text_content())
+    if not text or len(text) > 300 or not phrases:
+        return False
+    if element.xpath(".//img|.//iframe|.//video|.//object"):
+        return False
+    if element.tag == "div" and element.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4"):
+        return False  # a container: its blocks are judged one by one
+    links = [element] if element.tag == "a" else element.xpath(".//a")
+    if any(FILE_LINK.search(_link_path(a)) for a in links):
+        return False
+    if element.tag in INLINE:
+        href = (element.get("href") or "").strip()
+        # A script action ("Print this article", "Share") is no content wherever it stands.
+        action = element.tag in ("a", "button") and (
+            href.lower().startswith("javascript:") or href in ("", "#")
+        )
+        parent = element.getparent()
+        alone = parent is not None and normalise_space(parent.text_content()) == text
+        if not (action or alone) or (parent is not None and parent.xpath(".//img|.//iframe")):
+            return False
+    return any(p.fullmatch(text) for p in phrases)
+
+
 def drop_boilerplate(
     root: lxml_html.HtmlElement, selectors: Iterable[str], phrases: Iterable[re.Pattern[str]]
 ) -> int:
@@ -250,10 +291,7 @@ def drop_boilerplate(
                 removed += 1
     phrases = tuple(phrases)
     for element in list(root.iter("p", "div", "a", "span", "li", "h4", "h5", "button")):
-        if element.getparent() is None:
-            continue
-        text = normalise_space(element.text_content())
-        if text and len(text) < 200 and any(p.search(text) for p in phrases):
+        if element.getparent() is not None and is_boilerplate_block(element, phrases):
             element.drop_tree()
             removed += 1
     return removed

@@ -17,7 +17,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdownify import markdownify
 
-from belong_scraper.cleaning import normalise_space, repair_text, strip_php_errors
+from belong_scraper.cleaning import (
+    is_boilerplate_block,
+    normalise_space,
+    repair_text,
+    strip_php_errors,
+)
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin, absolute, canonical_url
 
@@ -259,10 +264,8 @@ def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> No
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element is root:
             continue
-        if element.tag in ("p", "li", "a", "span") and phrases:
-            text = normalise_space(element.text_content())
-            if text and len(text) < 200 and any(p.search(text) for p in phrases):
-                element.drop_tree()
+        if element.tag in ("p", "li", "a", "span") and is_boilerplate_block(element, phrases):
+            element.drop_tree()
     for element in list(root.iter()):
         if element.tag != "pre":
             if element.text:

@@ -7,10 +7,12 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 
 from belong_scraper.cleaning import (
     PHP_ERROR_TRACE,
     decode_html,
+    drop_boilerplate,
     normalise_space,
     prepare_document,
     repair_text,
@@ -195,3 +197,45 @@ def test_normalise_space_is_idempotent(text: str) -> None:
     once = normalise_space(text)
     assert normalise_space(once) == once
     assert "\u00a0" not in once and "  " not in once
+
+
+FOOTER = (
+    "Co-funded by the Asylum, Migration and Integration Fund of the European Union "
+    "(AMIF-2020-AG-CALL). The content of this website represents the views of the authors "
+    "only and is their sole responsibility."
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept", "gone"),
+    [
+        (f"<p>{FOOTER}</p><p>Body.</p>", "Body.", "Co-funded"),
+        ("<p>Co-funded by the European Union, the project brought 13 partners together.</p>",
+         "the project brought 13 partners", None),
+        ('<p><a href="/news.php?id=3">Read more</a></p><p>Body.</p>', "Body.", "Read more"),
+        ('<p>The full study: <a href="/uploads/2024/05/study.pdf">Read more</a></p>',
+         "Read more", None),
+        ('<p><a href="/uploads/2024/05/study.pdf">Read more</a></p>', "Read more", None),
+        ('<p>See also our <a href="/news.php">latest news</a> on the topic.</p>',
+         "latest news", None),
+        ('<div class="news-image"><img src="/uploads/a.jpg" alt="A">'
+         '<span class="credit">© Assembly of European Regions</span></div>',
+         "© Assembly of European Regions", None),
+        ('<p>Body text. <a href="javascript:window.print()">Print this article</a></p>',
+         "Body text.", "Print this article"),
+        ("<p>Share this call with colleagues in your region.</p>", "Share this call", None),
+        ("<p>Share this! Facebook Twitter LinkedIn</p><p>Body.</p>", "Body.", "Share this"),
+    ],
+)  # fmt: skip
+def test_boilerplate_is_a_whole_block_never_content(
+    markup: str, kept: str, gone: str | None
+) -> None:
+    profile = load_profile()
+    root = lxml_html.fromstring(f"<html><body><div id='main'>{markup}</div></body></html>")
+    drop_boilerplate(root, [], profile.boilerplate_phrases)
+    text = normalise_space(root.text_content())
+    assert kept in text
+    if gone:
+        assert gone not in text
+    if "<img" in markup:
+        assert root.xpath("//img")
