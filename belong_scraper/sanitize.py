@@ -66,10 +66,11 @@ class CleanBody:
 def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -> str | None:
     """The credit in a block of text, or None when the text is not an image credit.
 
-    A bracketed note that opens with a credit word ("[Foto cedida por ...]") or a line
-    opening with "©" is a credit wherever it stands. An unbracketed line such as "Photo:
-    X" or "Fotografia di X" is one only right after an image: elsewhere "Photos of the
-    day are online" or "Source: Eurostat" under a table are body text, and are kept.
+    A bracketed credit line ("[Foto cedida por ...]", "[Photo: X]") or a line opening
+    with "©" is a credit wherever it stands; "(Photographs from ten regions ...)" is not.
+    An unbracketed line such as "Photo: X" or "Fotografia di X" is one only right after
+    an image: elsewhere "Photos of the day are online" or "Source: Eurostat" under a
+    table are body text, and are kept.
     """
     text = normalise_space(text)
     if not text or len(text) > 300:
@@ -80,7 +81,7 @@ def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -
     if inner:
         note = normalise_space(inner.group("inner"))
         lowered = note.casefold()
-        if any(lowered.startswith(w) for w in words) or lowered.startswith("©"):
+        if lowered.startswith("©") or _credit_line(lowered, words, rules):
             return note
         return None
     if text.startswith("©"):

@@ -92,6 +92,15 @@ def test_credit_after_image_goes_to_the_image(origin, profile) -> None:
         ("[Φωτ.: Περιφέρεια Κρήτης]", "Φωτ.: Περιφέρεια Κρήτης"),
         ("[see the annex]", None),
         ("(see the photo gallery below)", None),
+        ("(Photographs from all ten regions will be exhibited in Brussels in May.)", None),
+        ("[Foto e video della giornata sono online]", None),
+        (
+            "[Foto cedida por la Generalitat @autor: Pau]",
+            "Foto cedida por la Generalitat @autor: Pau",
+        ),
+        ("[Photo : Région Île-de-France]", "Photo : Région Île-de-France"),
+        ("[Illustration: Studio Vinter]", "Illustration: Studio Vinter"),
+        ("[© AER]", "© AER"),
         ("A normal sentence about a photo exhibition.", None),
         ("Photo: Region Skåne", None),  # unbracketed: a credit only right after an image
     ],
