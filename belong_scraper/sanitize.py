@@ -121,7 +121,11 @@ def _is_layout_table(table: etree._Element) -> bool:
     cells = table.xpath(".//td|.//th")
     if len(cells) <= 1:
         return True
-    return bool(table.xpath(".//td/p|.//td/div|.//td/img|.//td/h2|.//td/h3|.//td/ul"))
+    if table.xpath(".//td//img|.//td/h2|.//td/h3|.//td/ul|.//td/ol"):
+        return True
+    # Word wraps every data cell in one <p class="MsoNormal">: one block per cell is still
+    # data; a cell holding several blocks is page layout.
+    return any(len(cell.xpath("./p|./div")) > 1 for cell in cells)
 
 
 def _unwrap(element: etree._Element) -> None:

@@ -40,6 +40,27 @@ def test_clean_body_html(raw: str, html: str, origin, profile) -> None:
     assert body(raw, origin, profile).html == html
 
 
+def test_word_data_table_is_kept(origin, profile) -> None:
+    """Word wraps every cell in <p class="MsoNormal">: still a data table."""
+    raw = (
+        '<table class="MsoTableGrid"><tr><td><p class="MsoNormal">Region</p></td>'
+        '<td><p class="MsoNormal">Participants</p></td></tr>'
+        '<tr><td><p class="MsoNormal">Navarre</p></td><td><p class="MsoNormal">42</p></td></tr>'
+        "</table>"
+    )
+    out = body(raw, origin, profile)
+    assert "<table>" in out.html and "| Region | Participants |" in out.markdown
+
+
+def test_layout_table_with_several_blocks_per_cell_is_unwrapped(origin, profile) -> None:
+    raw = (
+        "<table><tr><td><p>First column, first paragraph.</p><p>Second paragraph.</p></td>"
+        "<td><p>Other column.</p></td></tr></table>"
+    )
+    out = body(raw, origin, profile)
+    assert "<table" not in out.html and "<p>Second paragraph.</p>" in out.html
+
+
 def test_data_table_is_kept(origin, profile) -> None:
     raw = (
         "<table><tr><th>Region</th><th>Country</th></tr>"
