@@ -118,7 +118,7 @@ def _infer_dates(articles: dict[str, Article], order: list[str], profile: SitePr
             older = next((known[x] for x in order[i + 1 :] if x in known), None)
         files = [i["url"] for i in article.images] + [a["url"] for a in article.attachments]
         files += article.evidence.get("thumbs", [])
-        uploads = upload_months(files)
+        uploads = upload_months(files, profile.pattern("dates", "upload_path"))
         prose = article.evidence.get("prose_date")
         if prose is not None:
             result = infer_year(prose, profile.project_years, uploads, older, newer)

@@ -37,8 +37,6 @@ PROSE_MONTH_DAY = re.compile(
     rf"(?!\s*,?\s*\d{{4}})\b",
     re.IGNORECASE,
 )
-# /uploads/2023/03/: when the image or document was uploaded.
-UPLOAD_PATH = re.compile(r"/uploads/(20\d{2})/(\d{2})/")
 
 # Weekday names (Monday = 0) in the languages the site writes in.
 WEEKDAYS = {
@@ -167,13 +165,14 @@ def find_prose_date(text: str, languages: Sequence[str]) -> ProseDate | None:
     return min(candidates, key=lambda c: c[0])[1]
 
 
-def upload_months(urls: Iterable[str]) -> list[tuple[int, int]]:
-    """(year, month) of every /uploads/YYYY/MM/ path among the URLs."""
+def upload_months(urls: Iterable[str], upload_path: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(year, month) of every upload path (the profile's, e.g. /uploads/YYYY/MM/) among
+    the URLs."""
     found = []
     for url in urls:
-        m = UPLOAD_PATH.search(url or "")
-        if m:
-            found.append((int(m[1]), int(m[2])))
+        m = upload_path.search(url or "")
+        if m and 1 <= int(m["month"]) <= 12:
+            found.append((int(m["year"]), int(m["month"])))
     return found
 
 

@@ -36,6 +36,7 @@ class SiteProfile:
             self.project_years = range(int(first), int(last) + 1)
             self.languages: tuple[str, ...] = tuple(data["languages"])
             self.default_language: str = data.get("default_language", "en")
+            self.site_title: str = data.get("site_title", data["name"])
             self.title_prefix = re.compile(data.get("title_prefix", r"^$"))
             self.page_types = tuple(
                 PageType(p["name"], re.compile(p["url"])) for p in data["page_types"]

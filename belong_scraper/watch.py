@@ -69,7 +69,7 @@ def atom_feed(posts: list[dict[str, Any]], feed_id: str, updated: datetime) -> b
         return element
 
     add(feed, "id", feed_id)
-    add(feed, "title", "EU-Belong: new posts")
+    add(feed, "title", f"New posts: {feed_id.split('#', 1)[0]}")
     add(feed, "updated", stamp)
     add(feed, "generator", "belong-scraper", version=__version__)
     for post in posts:

@@ -229,12 +229,16 @@ class ExportPipeline:
 
         They read the files just written (the contract), so they stay renderings of it."""
         files: dict[str, dict[str, Any]] = {}
-        hugo_files = write_hugo(self.out_dir)
+        hugo_files = write_hugo(
+            self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
+        )
         digest = hashlib.sha256()
         for name in hugo_files:
             digest.update(name.encode() + b"\0" + (self.out_dir / name).read_bytes())
         files["hugo/"] = {"files": len(hugo_files), "sha256": digest.hexdigest()}
-        handoff.wxr = write_wxr(self.out_dir)
+        handoff.wxr = write_wxr(
+            self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
+        )
         files["wordpress.xml"] = describe((self.out_dir / "wordpress.xml").read_bytes())
         return files
 

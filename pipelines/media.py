@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +30,10 @@ from belong_scraper.profile import load_profile
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.urls import Origin, is_media
 
-DOCUMENT_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|zip)$", re.IGNORECASE)
 
-
-def referenced_media(record: Any) -> list[str]:
-    """Every image and document URL the record references, in a stable order."""
+def referenced_media(record: Any, documents: frozenset[str] = frozenset()) -> list[str]:
+    """Every image and document URL the record references, in a stable order; body
+    links count when their extension is one of the profile's document extensions."""
     urls: list[str] = []
     if isinstance(record, Article):
         urls += [i["url"] for i in record.images] + [a["url"] for a in record.attachments]
@@ -49,9 +47,14 @@ def referenced_media(record: Any) -> list[str]:
         urls += [
             a.get("href")
             for a in root.iter("a")
-            if a.get("href") and DOCUMENT_LINK.search(a.get("href").split("?")[0])
+            if a.get("href") and _extension(a.get("href")) in documents
         ]
     return list(dict.fromkeys(urls))
+
+
+def _extension(href: str) -> str:
+    name = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _html_fields(record: Any) -> list[str]:
@@ -99,7 +102,14 @@ class MediaPipeline:
         if not self.enabled or not isinstance(item, Article | Partner | Cluster | Page):
             return item
         origin = Origin.from_url(item.source_url, self.profile)
-        urls = [u for u in referenced_media(item) if origin.owns(u) and is_media(u, self.profile)]
+        documents = frozenset(
+            e.lower() for e in self.profile.section("attachments").get("document_extensions", [])
+        )
+        urls = [
+            u
+            for u in referenced_media(item, documents)
+            if origin.owns(u) and is_media(u, self.profile)
+        ]
         results = await asyncio.gather(*(self._fetch_once(url) for url in urls))
         item.evidence["media"] = {url: result for url, result in zip(urls, results, strict=True)}
         return item

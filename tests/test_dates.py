@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from belong_scraper.dates import find_date, find_prose_date, infer_year, upload_months
+from belong_scraper.profile import load_profile
 
 LANGS = ("en", "es", "fr", "it", "el", "ro", "sv", "de", "pt", "nl")
 
@@ -62,7 +63,8 @@ def test_weekday_picks_the_year() -> None:
 
 def test_upload_path_picks_the_year() -> None:
     prose = find_prose_date("On 23-24 February", LANGS)
-    uploads = upload_months(["http://x/uploads/2022/02/kickoff.jpg"])
+    upload_path = load_profile().pattern("dates", "upload_path")
+    uploads = upload_months(["http://x/uploads/2022/02/kickoff.jpg"], upload_path)
     result = infer_year(prose, range(2022, 2026), uploads)
     assert result.value == date(2022, 2, 23) and "upload-path" in result.evidence
 

@@ -77,13 +77,18 @@ class ArticlePage:
     def author(self) -> str | None:
         after = self.profile.pattern("article", "author_after")
         prefix = self.profile.pattern("article", "author_prefix")
+        bylines = {
+            element
+            for selector in self.profile.selectors("article", "byline")
+            for element in self.doc.content.cssselect(selector)
+        }
         for selector in self.profile.selectors("article", "author"):
             for element in self.doc.content.cssselect(selector):
                 text = text_of(element)
                 match = after.search(text)
                 if match:
                     return normalise_space(match.group("author")) or None
-                if "author" in (element.get("class") or "") and text:
+                if element in bylines and text:
                     return prefix.sub("", text).strip() or None
         # Many articles name no author; only a byline the profile does not know is
         # worth the generic extractor's guess, and that guess is flagged for review.

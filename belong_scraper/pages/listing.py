@@ -49,7 +49,8 @@ class TeaserPage:
         if self.doc.kind == "tag":
             heading = self.doc.content.xpath("//h1|//h2")
             text = text_of(heading[0]) if heading else ""
-            tag_name = text.split(":", 1)[1].strip() if ":" in text else None
+            match = self.doc.profile.pattern("tag", "heading").match(text)
+            tag_name = match["tag"].strip() if match else None
         return Listing(
             url=self.doc.canonical,
             kind=self.doc.kind,

@@ -210,7 +210,9 @@ LAYOUTS = {
 }
 
 
-def write_hugo(out_dir: Path, *, site_title: str = "EU-Belong", language: str = "en") -> list[str]:
+def write_hugo(
+    out_dir: Path, *, site_title: str = "Migrated site", language: str = "en"
+) -> list[str]:
     """Write ``DIR/hugo/`` from the export folder DIR; return the written paths relative to
     DIR, sorted. Files under hugo/content and hugo/layouts that this run did not write (a
     record dropped since the last run) are removed; the rest of hugo/ is left alone."""

@@ -68,7 +68,7 @@ UPLOADS = re.compile(r"^media/uploads/(\d{4}/\d{2}/.+)$")
 def write_wxr(
     out_dir: Path,
     *,
-    site_title: str = "EU-Belong",
+    site_title: str = "Migrated site",
     site_url: str | None = None,
     language: str = "en",
 ) -> dict[str, Any]:
