@@ -73,5 +73,7 @@ class NormalisePipeline(ProfilePipeline):
             item.review_flags.append("unknown-role")
             role = "partner"
         item.role = role
-        if item.region is None and role == "partner":
+        # Regional and associated partners are regions; the lead and technical partners
+        # are organisations, for which no region is expected.
+        if item.region is None and role in ("partner", "associate"):
             item.review_flags.append("missing-region")

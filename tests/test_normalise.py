@@ -113,3 +113,19 @@ def test_make_slug(title: str, slug: str) -> None:
 def test_attachment_size_notes_in_any_unit_are_removed(title: str) -> None:
     size_note = load_profile().pattern("attachments", "size_note")
     assert size_note.sub("", title) == "Synthèse de l’atelier"
+
+
+@pytest.mark.parametrize(
+    ("role_raw", "flagged"),
+    [("Regional partner", True), ("Associated partner", True), ("Technical partner", False),
+     ("Lead partner", False)],
+)  # fmt: skip
+def test_a_missing_region_is_flagged_for_regional_and_associated_partners(
+    role_raw: str, flagged: bool
+) -> None:
+    from belong_scraper.items import Partner
+    from pipelines.normalise import NormalisePipeline
+
+    partner = Partner(id="partner-ro-x", name="X", country_code="RO", role_raw=role_raw)
+    NormalisePipeline(load_profile()).process_item(partner)
+    assert ("missing-region" in partner.review_flags) is flagged

@@ -71,3 +71,21 @@ def test_an_unknown_byline_falls_back_to_the_generic_extractor_and_is_flagged(pr
     (item,) = extract(doc)
     assert item.author == "Kostas Andreou"
     assert "generic-extractor:author" in item.review_flags
+
+
+def test_a_static_page_cut_short_by_a_fatal_error_is_flagged(profile) -> None:
+    """Any page type, not only articles: the reviewer must know the page is incomplete."""
+    case = Path(__file__).parents[1] / "fixtures" / "pages" / "static" / "legal"
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    html = (case / "input.html").read_text(encoding="utf-8")
+    cut = html.index("</p>") + len("</p>")
+    fatal = (
+        "<br />\n<b>Fatal error</b>:  Allowed memory size of 134217728 bytes exhausted in "
+        "<b>/var/www/html/inc/footer.php</b> on line <b>12</b><br />\n"
+    )
+    page = (html[:cut] + fatal).encode("utf-8")
+    origin = Origin.from_url(meta["url"], profile)
+    doc = Document.from_bytes(meta["url"], page, meta["content_type"], profile, origin)
+    (item,) = extract(doc)
+    assert "truncated-by-fatal-error" in item.review_flags
+    assert "Allowed memory" not in item.body_html

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from belong_scraper.targets.wxr import write_wxr
+from belong_scraper.targets.wxr import video_page_url, write_wxr
 
 WP = "http://wordpress.org/export/1.2/"
 NS = {"wp": WP, "content": "http://purl.org/rss/1.0/modules/content/"}
@@ -90,7 +90,9 @@ def test_every_record_is_one_item_of_its_type(wxr_export: Path, summary: dict) -
     for article in records(wxr_export, "articles"):
         row = next(r for r in rows if r["guid"] == article["id"])
         assert row["title"] == article["title"]
-        assert row["content"] == article["body_html"]
+        # The body, then each video on its own paragraph as a page URL oEmbed knows.
+        videos = "".join(f"\n<p>{video_page_url(e)}</p>" for e in article["embeds"])
+        assert row["content"] == article["body_html"] + videos
         if article["published"]:
             assert row["status"] == "publish"
             assert row["post_date"] == f"{article['published']} 00:00:00"
@@ -171,3 +173,24 @@ def test_title_date_collisions_are_reported_not_dropped(tmp_path: Path) -> None:
         ("post_tag", "inclusion", "Inclusión"),
         ("post_tag", "events", "Events"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("player", "page"),
+    [("https://www.youtube.com/embed/abc123", "https://www.youtube.com/watch?v=abc123"),
+     ("https://www.youtube-nocookie.com/embed/x_Y-9?rel=0", "https://www.youtube.com/watch?v=x_Y-9"),
+     ("https://player.vimeo.com/video/76979871", "https://vimeo.com/76979871"),
+     ("https://www.dailymotion.com/embed/video/x8abc", "https://www.dailymotion.com/video/x8abc"),
+     ("https://example.org/player/1", "https://example.org/player/1")],
+)  # fmt: skip
+def test_video_players_become_page_urls_wordpress_embeds(player: str, page: str) -> None:
+    assert video_page_url({"provider": "x", "url": player}) == page
+
+
+def test_videos_reach_wordpress(wxr_export: Path) -> None:
+    with_video = [a for a in records(wxr_export, "articles") if a["embeds"]]
+    assert with_video, "the survey's articles embed videos"
+    rows = {r["guid"]: r for r in items(parse(wxr_export / "wordpress.xml"))}
+    for article in with_video:
+        for embed in article["embeds"]:
+            assert f"<p>{video_page_url(embed)}</p>" in rows[article["id"]]["content"]

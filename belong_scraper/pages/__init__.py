@@ -20,7 +20,18 @@ __all__ = [
 
 
 def extract(doc: Document) -> list[object]:
-    """Every item a page yields, by its page type."""
+    """Every item a page yields, by its page type; every record of a page a PHP fatal
+    error cut short is flagged for review, whatever its type."""
+    items = _extract(doc)
+    if doc.php_errors.fatal:
+        for item in items:
+            flags = getattr(item, "review_flags", None)
+            if flags is not None and "truncated-by-fatal-error" not in flags:
+                flags.append("truncated-by-fatal-error")
+    return items
+
+
+def _extract(doc: Document) -> list[object]:
     if doc.kind == "article":
         return [ArticlePage(doc).to_item()]
     if doc.kind in ("listing", "tag"):

@@ -29,8 +29,6 @@ class ArticlePage:
         date_raw, date_source = self.date()
         author = self.author()
         flags = [f"generic-extractor:{name}" for name in self.fallbacks]
-        if self.doc.php_errors.fatal:
-            flags.append("truncated-by-fatal-error")
         return Article(
             id=f"article-{legacy_id}",
             legacy_id=legacy_id,

@@ -22,6 +22,7 @@ DOCTYPE, no volatile values: two runs over one export folder give identical byte
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -228,7 +229,11 @@ def _article(
     item.status = "publish" if item.published else "draft"
     item.creator = _login(record.get("author")) if record.get("author") else DEFAULT_AUTHOR
     item.description = record.get("summary") or ""
-    item.content = record.get("body_html") or ""
+    # The videos the body held, each URL in its own paragraph: WordPress embeds it there.
+    videos = "".join(
+        f"\n<p>{html.escape(video_page_url(e))}</p>" for e in record.get("embeds") or []
+    )
+    item.content = (record.get("body_html") or "") + videos
     item.excerpt = record.get("summary") or ""
     item.post_name = record.get("slug") or _last_segment(record)
     item.terms = [("post_tag", slug, name) for slug, name in _record_tags(record)]
@@ -371,6 +376,25 @@ def _common(item: _Item, record: dict[str, Any]) -> None:
         ("path", record.get("path") or ""),
         ("review_flags", _json(list(record.get("review_flags") or []))),
     ]
+
+
+EMBED_TO_PAGE = (
+    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
+     "https://www.youtube.com/watch?v={}"),
+    (re.compile(r"^https?://player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"),
+    (re.compile(r"^https?://(?:www\.)?dailymotion\.com/embed/video/(\w+)"),
+     "https://www.dailymotion.com/video/{}"),
+)  # fmt: skip
+
+
+def video_page_url(embed: dict[str, Any]) -> str:
+    """The video's page URL, which WordPress's oEmbed knows, for a player (iframe) URL."""
+    url = str(embed.get("url") or "")
+    for pattern, page in EMBED_TO_PAGE:
+        match = pattern.match(url)
+        if match:
+            return page.format(match.group(1))
+    return url
 
 
 def _featured_image(
