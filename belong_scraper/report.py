@@ -61,6 +61,7 @@ REASON_GROUPS = (
     ("short-body", "content"),
     ("empty-body", "content"),
     ("truncated-by-fatal-error", "extract"),
+    ("unmapped-link", "content"),
     ("generic-extractor:", "extract"),
 )
 

@@ -205,6 +205,11 @@ class ExportPipeline:
             {"url": url, "linked_from": sorted(ids)}
             for url, ids in sorted(rewriter.unmapped.items())
         ]
+        # A body link still pointing at the old site needs a human before cut-over.
+        unmapped_in = {record_id for ids in rewriter.unmapped.values() for record_id in ids}
+        for record in records:
+            if record.id in unmapped_in and "unmapped-link" not in record.review_flags:
+                record.review_flags.append("unmapped-link")
         handoff.broken_body_links = [
             {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.broken.items())
         ]

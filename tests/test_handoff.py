@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.handoff import dropped_params_regex, general_rules
 from belong_scraper.media import media_type_of, safe_media_path
 from belong_scraper.profile import load_profile
 from belong_scraper.urls import Origin, canonical_url
+from tests.conftest import SITE, free_port, load_export, migrate
 
 BODY_FIELDS = ("body_html", "body_markdown", "intro_html", "description_html")
 LEGACY_HOSTS = re.compile(r"https?://(?:www\.)?(?:eu-belong\.aer\.eu|127\.0\.0\.1)", re.I)
@@ -155,3 +159,37 @@ def test_links_to_country_pages_go_to_the_country_listing(any_export: Path) -> N
             assert not any(f'data-ref="{pid}"' in html for pid in partner_ids), record["id"]
     assert linked, "the survey's articles link to partner country pages"
     assert set(linked) <= countries
+
+
+def test_a_body_link_left_on_the_old_site_puts_its_record_on_the_review_list(
+    tmp_path: Path,
+) -> None:
+    """A link the crawl may not follow (robots.txt) cannot be rewritten: listed, and its
+    record flagged for a human before cut-over."""
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    page = site / "news" / "5.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace(
+            "<p>The first results",
+            '<p>Partners log in at <a href="/admin/partners.php">the partner area</a>.</p>\n'
+            "<p>The first results",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with FixtureServer(site, port=free_port()) as server:
+        result = migrate(server, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert any(
+        u["url"].endswith("/admin/partners.php") and u["linked_from"] == ["article-5"]
+        for u in manifest["unmapped_links"]
+    )
+    article = next(a for a in load_export(out)["articles"] if a["id"] == "article-5")
+    assert "unmapped-link" in article["review_flags"]
+    with (out / "review.csv").open(encoding="utf-8", newline="") as handle:
+        review = {row["id"]: row for row in csv.DictReader(handle)}
+    assert "unmapped-link" in review["article-5"]["reasons"]
