@@ -7,7 +7,6 @@ The one place that touches the output folder and the state database. Its outcome
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
 from belong_scraper.archive import finish_archive, write_checksums
+from belong_scraper.archive.fixity import export_files
 from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
@@ -176,8 +176,9 @@ class ExportPipeline:
         # The archive closes last: its index and provenance.json cover every fetch, media
         # downloads included; SHA256SUMS then covers every file, the manifest included.
         manifest["archive"] = finish_archive(self.out_dir)
-        for name in ("provenance.json", "archive/index.cdxj"):
-            if (self.out_dir / name).is_file():
+        # Every other file too (media, WARCs, ...): the manifest describes the whole folder.
+        for name in export_files(self.out_dir):
+            if name != "manifest.json" and name not in manifest["files"]:
                 manifest["files"][name] = describe((self.out_dir / name).read_bytes())
         write_manifest(self.out_dir, manifest)
         write_checksums(self.out_dir)
@@ -237,10 +238,8 @@ class ExportPipeline:
         hugo_files = write_hugo(
             self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
         )
-        digest = hashlib.sha256()
         for name in hugo_files:
-            digest.update(name.encode() + b"\0" + (self.out_dir / name).read_bytes())
-        files["hugo/"] = {"files": len(hugo_files), "sha256": digest.hexdigest()}
+            files[name] = describe((self.out_dir / name).read_bytes())
         handoff.wxr = write_wxr(
             self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
         )

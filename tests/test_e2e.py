@@ -100,11 +100,13 @@ def test_manifest_describes_the_files(crawl) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["contract_version"].startswith("1.")
     for name, entry in manifest["files"].items():
-        if name.endswith("/"):  # a folder (the Hugo tree): its file count
-            assert len([p for p in (out / name).rglob("*") if p.is_file()]) == entry["files"]
-            continue
         data = (out / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert len(data) == entry["bytes"]
+    # Every file of the folder, media, Hugo tree and WARCs included; not itself nor the
+    # checksums written after it.
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == on_disk - {"manifest.json", "SHA256SUMS"}
     assert manifest["counts"]["articles"] == len(load_export(out)["articles"])
     assert manifest["php_errors_removed"]["total"] > 0
     assert {"warning", "notice", "deprecated", "fatal_error"} <= set(
