@@ -48,6 +48,14 @@ class SiteProfile:
             self.role_vocab = {
                 label.casefold(): role for role, labels in data["roles"].items() for label in labels
             }
+            # Keys read only on some pages or by `watch`: a sister profile missing one
+            # fails here, in one line, not halfway through a crawl or with EU-Belong paths.
+            for section, key in (("watch", "feed"), ("watch", "listing"),
+                                 ("watch", "listing_page"), ("tag", "heading"),
+                                 ("dates", "upload_path"), ("dates", "label")):  # fmt: skip
+                value = data[section][key]
+                if key in ("heading", "upload_path", "label"):
+                    re.compile(value)
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise ProfileError(f"profile {source}: {exc!r}") from exc
 

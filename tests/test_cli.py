@@ -121,3 +121,17 @@ def test_scrapy_crawl_keeps_working(tmp_path: Path) -> None:
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert len(load_export(out)["articles"]) >= 30
+
+
+def test_a_profile_missing_a_watch_key_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A sister profile without [watch] fails at once, never falls back to EU-Belong paths."""
+    text = (ROOT / "belong_scraper" / "profiles" / "legacy.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "sister.toml"
+    profile.write_text(text.replace('feed = "/rss.php"\n', ""), encoding="utf-8")
+    result = run_cli(
+        "migrate", "--start-url", "http://127.0.0.1:1/", "--out", str(tmp_path / "out"),
+        "--profile", str(profile),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "feed" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0

@@ -60,9 +60,9 @@ class WatchSpider(scrapy.Spider):
 
     async def start(self) -> Any:
         base = self.origin.url
-        yield scrapy.Request(base + self.rules.get("feed", "/rss.php"), callback=self.parse_feed)
+        yield scrapy.Request(base + self.rules["feed"], callback=self.parse_feed)
         yield scrapy.Request(
-            base + self.rules.get("listing", "/news.php"),
+            base + self.rules["listing"],
             callback=self.parse_listing,
             cb_kwargs={"page": 1},
         )
@@ -100,7 +100,7 @@ class WatchSpider(scrapy.Spider):
                 yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
                 yield self._article(self._url_of(teaser), teaser.article_id, digest)
         if teasers and not met_known and page < int(self.rules.get("max_listing_pages", 5)):
-            template = self.rules.get("listing_page", "/news.php?page={page}")
+            template = self.rules["listing_page"]
             yield scrapy.Request(
                 self.origin.url + template.format(page=page + 1),
                 callback=self.parse_listing,
