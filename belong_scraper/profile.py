@@ -37,6 +37,9 @@ class SiteProfile:
             self.languages: tuple[str, ...] = tuple(data["languages"])
             self.default_language: str = data.get("default_language", "en")
             self.site_title: str = data.get("site_title", data["name"])
+            self.document_extensions = frozenset(
+                e.lower() for e in data.get("attachments", {}).get("document_extensions", [])
+            )
             self.title_prefix = re.compile(data.get("title_prefix", r"^$"))
             self.page_types = tuple(
                 PageType(p["name"], re.compile(p["url"])) for p in data["page_types"]

@@ -24,7 +24,7 @@ from belong_scraper.cleaning import (
     strip_php_errors,
 )
 from belong_scraper.profile import SiteProfile
-from belong_scraper.urls import Origin, absolute, canonical_url
+from belong_scraper.urls import Origin, absolute, canonical_url, is_document
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "table", "thead",
@@ -193,7 +193,6 @@ def _links_and_images(
     root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
 ) -> None:
     last_image: dict[str, str | None] | None = None
-    documents = {e.lower() for e in profile.section("attachments").get("document_extensions", [])}
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or (
             element.getparent() is None and element is not root
@@ -206,8 +205,7 @@ def _links_and_images(
                 _unwrap(element)  # javascript:, data: links: keep the words, drop the link
                 continue
             element.set("href", canonical_url(href, origin, profile) or href)
-            path = urlsplit(href).path.lower()
-            if path.rsplit(".", 1)[-1] in documents and "." in path.rsplit("/", 1)[-1]:
+            if is_document(href, profile):
                 title = normalise_space(element.text_content())
                 out.documents.append({"url": element.get("href"), "title": title})
         elif tag == "img":

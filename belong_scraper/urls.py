@@ -111,6 +111,12 @@ def url_family(url: str) -> str:
     return parts.path + ("?" + "&".join(names) if names else "")
 
 
+def is_document(url: str, profile: SiteProfile) -> bool:
+    """A link to a document (report.pdf) by the profile's document extensions."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    return "." in name and name.rsplit(".", 1)[-1].lower() in profile.document_extensions
+
+
 def is_media(url: str, profile: SiteProfile) -> bool:
     """A document or image (not a page): recorded as a reference, never parsed."""
     rules = profile.section("urls")

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 
 from belong_scraper import __version__
 from belong_scraper.archive import finish_archive, write_checksums
-from belong_scraper.archive.fixity import export_files
+from belong_scraper.archive.fixity import export_files, file_sha256
 from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
@@ -179,9 +179,15 @@ class ExportPipeline:
         # Every other file too (media, WARCs, ...): the manifest describes the whole folder.
         for name in export_files(self.out_dir):
             if name != "manifest.json" and name not in manifest["files"]:
-                manifest["files"][name] = describe((self.out_dir / name).read_bytes())
+                path = self.out_dir / name  # streamed: WARCs can be large
+                manifest["files"][name] = {
+                    "sha256": file_sha256(path),
+                    "bytes": path.stat().st_size,
+                }
         write_manifest(self.out_dir, manifest)
-        write_checksums(self.out_dir)
+        write_checksums(
+            self.out_dir, {name: entry["sha256"] for name, entry in manifest["files"].items()}
+        )
         self.store.save_watch_items(self.run_id, self._watch_baseline(records))
         stats.set_value("export/status", status)
         stats.set_value("export/records", sum(counts.values()))

@@ -26,14 +26,14 @@ from scrapy.exceptions import IgnoreRequest
 from belong_scraper.exporters import atomic_write
 from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.media import media_type_of
-from belong_scraper.profile import load_profile
+from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.state import StateStore, default_db_url
-from belong_scraper.urls import Origin, is_media
+from belong_scraper.urls import Origin, is_document, is_media
 
 
-def referenced_media(record: Any, documents: frozenset[str] = frozenset()) -> list[str]:
+def referenced_media(record: Any, profile: SiteProfile) -> list[str]:
     """Every image and document URL the record references, in a stable order; body
-    links count when their extension is one of the profile's document extensions."""
+    links count when they are documents (the profile's document extensions)."""
     urls: list[str] = []
     if isinstance(record, Article):
         urls += [i["url"] for i in record.images] + [a["url"] for a in record.attachments]
@@ -47,14 +47,9 @@ def referenced_media(record: Any, documents: frozenset[str] = frozenset()) -> li
         urls += [
             a.get("href")
             for a in root.iter("a")
-            if a.get("href") and _extension(a.get("href")) in documents
+            if a.get("href") and is_document(a.get("href"), profile)
         ]
     return list(dict.fromkeys(urls))
-
-
-def _extension(href: str) -> str:
-    name = href.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _html_fields(record: Any) -> list[str]:
@@ -102,12 +97,9 @@ class MediaPipeline:
         if not self.enabled or not isinstance(item, Article | Partner | Cluster | Page):
             return item
         origin = Origin.from_url(item.source_url, self.profile)
-        documents = frozenset(
-            e.lower() for e in self.profile.section("attachments").get("document_extensions", [])
-        )
         urls = [
             u
-            for u in referenced_media(item, documents)
+            for u in referenced_media(item, self.profile)
             if origin.owns(u) and is_media(u, self.profile)
         ]
         results = await asyncio.gather(*(self._fetch_once(url) for url in urls))

@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,18 +93,22 @@ def _unescape(name: str) -> str:
     return "".join(out)
 
 
-def sums_bytes(out_dir: Path) -> bytes:
+def sums_bytes(out_dir: Path, known: Mapping[str, str] | None = None) -> bytes:
     lines = []
+    known = known or {}
     for relative in sorted(export_files(out_dir), key=lambda p: p.encode("utf-8")):
         prefix, name = _escape(relative)
-        lines.append(f"{prefix}{file_sha256(Path(out_dir) / relative)}  {name}\n")
+        digest = known.get(relative) or file_sha256(Path(out_dir) / relative)
+        lines.append(f"{prefix}{digest}  {name}\n")
     return "".join(lines).encode("utf-8")
 
 
-def write_checksums(out_dir: Path) -> Path:
-    """Write ``DIR/SHA256SUMS`` over every export file; returns its path."""
+def write_checksums(out_dir: Path, known: Mapping[str, str] | None = None) -> Path:
+    """Write ``DIR/SHA256SUMS`` over every export file; returns its path. ``known``
+    (relative path → SHA-256 just computed for the manifest) spares hashing WARCs and
+    media a second time."""
     path = Path(out_dir) / SUMS_NAME
-    atomic_write(path, sums_bytes(Path(out_dir)))
+    atomic_write(path, sums_bytes(Path(out_dir), known))
     return path
 
 
