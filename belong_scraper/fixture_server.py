@@ -10,14 +10,20 @@ import calendar
 import hashlib
 import json
 import re
+import socket
+import struct
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from belong_scraper.faults import build_faults
 
 # A fixed Last-Modified for static files: the snapshot does not change between runs.
 STATIC_LAST_MODIFIED = formatdate(1700000000, usegmt=True)
@@ -55,13 +61,17 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: bytes
+    behaviour: str | None = None  # a fault's hang, reset or drip (belong_scraper.faults)
+    behaviour_args: dict[str, Any] = field(default_factory=dict)
+    no_length: bool = False
 
 
 class FixtureSite:
     """The routing logic, independent of the HTTP server so it can be tested directly."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, faults: Sequence[str] = (), variant: int = 0):
         self.root = Path(root)
+        self.faults = build_faults(self.root, list(faults), variant) if faults else []
         spec = json.loads((self.root / "routes.json").read_text(encoding="utf-8"))
         self.routes = [Route(**r) for r in spec["routes"]]
         self.calendar = spec.get("calendar")
@@ -94,11 +104,43 @@ class FixtureSite:
     def _reply(self, target: str) -> Reply:
         parts = urlsplit(target)
         params = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-        if self.calendar and parts.path == self.calendar["path"]:
+        for fault in self.faults:
+            for fault_route in fault.routes:
+                if fault_route.matches(parts.path, params):
+                    answer = fault_route.answer(params)
+                    return Reply(answer.status, dict(answer.headers), answer.body,
+                                 answer.behaviour, dict(answer.behaviour_args),
+                                 answer.no_length)  # fmt: skip
+        reply = self._route_reply(parts.path, params)
+        if self.faults and reply.status == 200:
+            reply.body = self._with_fault_links(parts.path, reply)
+        return reply
+
+    def _with_fault_links(self, path: str, reply: Reply) -> bytes:
+        """Faults are reached like any page: the home page links to them, the feed
+        carries their items."""
+        body = reply.body
+        if path == "/":
+            links = [href for fault in self.faults for href in fault.links]
+            if links:
+                items = "".join(f'<li><a href="{escape(h)}">{escape(h)}</a></li>' for h in links)
+                block = f'<ul class="site-extra">{items}</ul>'.encode()
+                body = body.replace(b"</body>", block + b"</body>", 1)
+        elif "xml" in reply.headers.get("Content-Type", ""):
+            # Before the first item: the legacy feed is cut short by a fatal error.
+            items = "".join(item for fault in self.faults for item in fault.feed_items)
+            at = body.find(b"<item")
+            at = at if at >= 0 else body.find(b"</channel>")
+            if items and at >= 0:
+                body = body[:at] + items.encode() + body[at:]
+        return body
+
+    def _route_reply(self, path: str, params: dict[str, str]) -> Reply:
+        if self.calendar and path == self.calendar["path"]:
             return self._calendar(params.get(self.calendar["param"], ""))
-        route = self._match(parts.path, params)
+        route = self._match(path, params)
         if route is None:
-            return self._not_found(parts.path)
+            return self._not_found(path)
         index = self.routes.index(route)
         with self._lock:
             seen = self._fail_counts.get(index, 0)
@@ -110,7 +152,7 @@ class FixtureSite:
             headers = {"Content-Type": "text/html; charset=utf-8", "Retry-After": "0"}
             return Reply(route.fail_status, headers, body)
         body = (self.root / route.file).read_bytes() if route.file else b""
-        headers = self._default_headers(parts.path, route.file, body)
+        headers = self._default_headers(path, route.file, body)
         if route.location:
             headers["Location"] = route.location
         headers.update(route.headers)
@@ -182,8 +224,15 @@ class LoggedRequest:
 class FixtureServer:
     """A threaded HTTP server on 127.0.0.1 serving one site folder; use as a context manager."""
 
-    def __init__(self, root: Path, port: int = 0, host: str = "127.0.0.1"):
-        self.site = FixtureSite(root)
+    def __init__(
+        self,
+        root: Path,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        faults: Sequence[str] = (),
+        variant: int = 0,
+    ):
+        self.site = FixtureSite(root, faults, variant)
         self.log: list[LoggedRequest] = []
         server = self
 
@@ -201,16 +250,55 @@ class FixtureServer:
             def _answer(self, send_body: bool) -> None:
                 reply = server.site.reply(self.path, dict(self.headers))
                 sent = len(reply.body) if send_body else 0
+                status = 0 if reply.behaviour in ("hang", "reset") else reply.status
                 server.log.append(
-                    LoggedRequest(self.command, self.path, reply.status, dict(self.headers), sent)
+                    LoggedRequest(self.command, self.path, status, dict(self.headers), sent)
                 )
+                if reply.behaviour:
+                    self._misbehave(reply, send_body)
+                    return
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                if reply.no_length:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(reply.body)
+
+            def _misbehave(self, reply: Reply, send_body: bool) -> None:
+                """A fault's transport behaviour: never answer, reset the connection, or
+                send the answer a few bytes at a time. Each ends by itself."""
+                args = reply.behaviour_args
+                self.close_connection = True
+                if reply.behaviour == "hang":
+                    time.sleep(float(args.get("seconds", 60)))
+                    return
+                if reply.behaviour == "reset":
+                    # SO_LINGER 0: close() sends RST instead of FIN.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                if send_body:
-                    self.wfile.write(reply.body)
+                chunk, interval = int(args.get("chunk", 1)), float(args.get("interval", 0.5))
+                deadline = time.monotonic() + float(args.get("seconds", 60))
+                try:
+                    for start in range(0, len(reply.body) if send_body else 0, chunk):
+                        if time.monotonic() > deadline:
+                            break
+                        self.wfile.write(reply.body[start : start + chunk])
+                        self.wfile.flush()
+                        time.sleep(interval)
+                except OSError:
+                    pass  # the client gave up: that is the point
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the request log above replaces stderr noise

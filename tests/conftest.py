@@ -8,7 +8,11 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,21 +59,46 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+@dataclass
+class CliResult:
+    """A finished belong-scraper process: what it printed, its exit status, and what it
+    cost (wall time, peak resident memory of that process alone, from wait4)."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_mb: float
+
+
+def run_cli(*args: str, timeout: float = 600) -> CliResult:
     """Run the belong-scraper command for real, in its own process (Twisted's reactor
     cannot be restarted within one process)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "belong_scraper.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=ROOT,
-    )
+    command = [sys.executable, "-m", "belong_scraper.cli", *args]
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                env=env, cwd=ROOT)  # fmt: skip
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        if seconds >= timeout:
+            raise subprocess.TimeoutExpired(command, timeout)
+        out.seek(0)
+        err.seek(0)
+        return CliResult(command, proc.returncode, out.read().decode("utf-8", "replace"),
+                         err.read().decode("utf-8", "replace"), seconds,
+                         usage.ru_maxrss / 1024)  # fmt: skip
 
 
-def migrate(server: FixtureServer, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def migrate(server: FixtureServer, out: Path, *extra: str) -> CliResult:
     result = run_cli(
         "migrate", "--start-url", server.origin + "/", "--out", str(out), *FAST, *extra
     )
