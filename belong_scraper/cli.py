@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import socket
@@ -108,6 +109,28 @@ def check_reachable(url: str, timeout: float = 20.0) -> None:
         raise CliError(f"cannot reach {url}: {exc.strerror or exc}", EXIT_UNREACHABLE) from exc
 
 
+class OneLineErrors(logging.Filter):
+    """Every failure is one line on stderr: a logged exception keeps its type and message,
+    never its traceback (the ledger holds the failure itself)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            first = (str(exc).strip().splitlines() or [""])[0]
+            record.msg = f"{record.getMessage()}: {type(exc).__name__}: {first}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        record.stack_info = None
+        return True
+
+
+def one_line_logs() -> None:
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, OneLineErrors) for f in handler.filters):
+            handler.addFilter(OneLineErrors())
+
+
 def run_migration(
     start_url: str,
     out_dir: Path,
@@ -173,6 +196,7 @@ def _crawl(
         raise CliError(str(exc), EXIT_USAGE) from exc
     check_reachable(start_url)
     process = CrawlerProcess(settings)
+    one_line_logs()
     crawler = process.create_crawler(SiteSpider)
     process.crawl(crawler, start_url=start_url)
     process.start()
@@ -184,6 +208,13 @@ def _crawl(
             f"--out {out_dir}",
             EXIT_INTERRUPTED,
         )
+    if stats.get("export/failed"):
+        # The responses stay in the job folder: --resume re-runs the export without
+        # fetching again.
+        return EXIT_INCOMPLETE, (
+            f"the export failed ({stats['export/failed']}); the previous export and the "
+            f"state are untouched; retry with: migrate --resume --out {out_dir}"
+        )
     if status is not None:
         shutil.rmtree(job_dir(out_dir), ignore_errors=True)
     if status is None:
@@ -194,9 +225,10 @@ def _crawl(
         f"written to {out_dir} (state: {db_url})"
     )
     if status != "complete":
+        reasons = "; ".join(stats.get("export/reasons") or ["see the ledger"])
         return EXIT_INCOMPLETE, (
-            f"incomplete: {stats.get('export/failed_pages', 0)} pages failed, "
-            f"{stats.get('export/rejected', 0)} records rejected; see {out_dir}/manifest.json"
+            f"incomplete: {reasons}; {stats.get('export/records', 0)} records written to "
+            f"{out_dir} (every fetch's outcome: {out_dir}/ledger.json)"
         )
     return EXIT_OK, summary
 
@@ -273,6 +305,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             teasers, texts = known_articles(store)
             baseline = not teasers
             process = CrawlerProcess(settings)
+            one_line_logs()
             crawler = process.create_crawler(WatchSpider)
             process.crawl(crawler, start_url=args.start_url, known=teasers, known_texts=texts)
             process.start()
@@ -308,7 +341,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not (site / "routes.json").exists():
         raise CliError(f"{site} is not a fixture site folder (no routes.json)", EXIT_USAGE)
     try:
-        server = FixtureServer(site, port=args.port, host=args.host)
+        server = FixtureServer(
+            site, port=args.port, host=args.host, faults=args.fault or (), variant=args.variant
+        )
+    except ValueError as exc:  # an unknown fault
+        raise CliError(str(exc), EXIT_USAGE) from exc
     except OSError as exc:
         raise CliError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror}", EXIT_USAGE
@@ -369,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--site", help="site folder (default: the bundled fixtures/site)")
     serve.add_argument("--port", type=int, default=8642)
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--fault", action="append", metavar="NAME",
+                       help="switch a fault on (repeatable): belong_scraper/faults")  # fmt: skip
+    serve.add_argument("--variant", type=int, default=0, help="another payload of each fault")
     serve.set_defaults(func=cmd_serve)
     from belong_scraper.archive.cli import add_commands
 

@@ -35,6 +35,7 @@ class Handoff:
     unmapped_links: list[dict[str, Any]] = field(default_factory=list)
     broken_body_links: list[dict[str, Any]] = field(default_factory=list)
     wxr: dict[str, Any] = field(default_factory=dict)
+    rejected_ids: set[str] = field(default_factory=set)  # records the handoff failed on
 
 
 def legacy_path(url: str) -> str:

@@ -149,6 +149,25 @@ class PageReport:
     etag: str | None = None
     last_modified: str | None = None
     payload_sha256: str | None = None
+    # Attempts the downloader made (1 + retries); 0 when nothing reached the server.
+    attempts: int = 0
+    # The redirect chain that led here, in order (reported when it loops or is too long).
+    hops: list[str] = field(default_factory=list)
+    # Why it was not fetched, when that was a decision: robots, too-large, redirect-hops...
+    skip: str | None = None
+    # Links found here and not followed, with why: off-site, trap guard.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Rejected:
+    """A record (or the item it would have been) that failed in extraction, a pipeline or
+    the export: an outcome in the ledger, never a silently dropped item."""
+
+    url: str
+    error: str
+    stage: str
+    record_id: str | None = None
 
 
 def record_type(record: Record) -> str:
@@ -162,3 +181,13 @@ def exported_fields(record: Record) -> list[str]:
 def to_export_dict(record: Record) -> dict[str, Any]:
     """The record as exported: contract keys in contract order, evidence left out."""
     return {name: getattr(record, name) for name in exported_fields(record)}
+
+
+RECORD_CLASSES = {"article": Article, "partner": Partner, "cluster": Cluster, "page": Page}
+
+
+def from_export_dict(kind: str, data: dict[str, Any]) -> Record:
+    """A record as an earlier run exported it (kept in the state), to carry it over."""
+    cls = RECORD_CLASSES[kind]
+    names = {f.name for f in fields(cls)} - {"evidence"}
+    return cls(**{k: v for k, v in data.items() if k in names})

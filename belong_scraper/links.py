@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import unescape as html_unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 from lxml import html as lxml_html
@@ -70,14 +72,30 @@ def html_links(root: lxml_html.HtmlElement, base: str) -> list[tuple[str, str]]:
     return found
 
 
+GUID = re.compile(r"<guid(\s[^>]*)?>(.*?)</guid\s*>", re.IGNORECASE | re.DOTALL)
+CDATA = re.compile(r"^<!\[CDATA\[(.*)\]\]>$", re.DOTALL)
+NOT_PERMALINK = re.compile(r"""isPermaLink\s*=\s*["']?\s*false""", re.IGNORECASE)
+
+
 def feed_links(text: str, base: str) -> list[tuple[str, str]]:
     """Item links of an RSS/Atom feed, parsed leniently (the legacy feed is not well-formed)."""
     parsed = feedparser.parse(text, resolve_relative_uris=False, sanitize_html=False)
     found: list[tuple[str, str]] = []
     candidates = [parsed.feed.get("link")]
+    # A guid is a page only when it is an absolute http(s) URL not marked
+    # isPermaLink="false"; "123@site", a urn or a tag: URI is a name, never a page.
+    names: set[str] = set()
+    for attributes, value in GUID.findall(text):
+        value = html_unescape(CDATA.sub(r"\1", value.strip()).strip())
+        if urlsplit(value).scheme in ("http", "https") and not NOT_PERMALINK.search(attributes):
+            candidates.append(value)
+        else:
+            names.add(value)
     for entry in parsed.entries:
-        candidates += [entry.get("link"), entry.get("id")]
-        candidates += [link.get("href") for link in entry.get("links", [])]
+        # feedparser makes a link of a permalink guid when an item has no <link>.
+        candidates += [link for link in [entry.get("link")] if link not in names]
+        candidates += [link.get("href") for link in entry.get("links", [])
+                       if link.get("href") not in names]  # fmt: skip
     for href in candidates:
         url = absolute(href or "", base)
         if url and url.startswith("http"):

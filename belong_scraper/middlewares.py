@@ -9,7 +9,7 @@ article links, so it is followed to its end; an endless calendar stops producing
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
@@ -17,11 +17,12 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from belong_scraper.items import Article, Cluster, Page, Partner
+from belong_scraper.items import Article, Cluster, Page, PageReport, Partner
 from belong_scraper.profile import load_profile
 from belong_scraper.urls import page_type, url_family
 
 RECORD_CLASSES = (Article, Partner, Cluster, Page)
+REDIRECT_CODES = (301, 302, 303, 307, 308)
 UNCOUNTED_KINDS = {"other", "feed"}
 
 
@@ -33,7 +34,9 @@ class TrapGuardMiddleware:
         self.max_per_family = settings.getint("TRAP_MAX_PAGES_PER_FAMILY", 10000)
         self.stats = crawler.stats
         self.linked_from_family: dict[str, set[str]] = defaultdict(set)
-        self.requested_per_family: Counter[str] = Counter()
+        # Distinct URLs let through per family: a page linked from many pages of its family
+        # (a windowed pagination links ~8 neighbours) counts once.
+        self.requested_per_family: dict[str, set[str]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrapGuardMiddleware:
@@ -50,6 +53,12 @@ class TrapGuardMiddleware:
             yield output
 
     def _guard(self, response: Response, outputs: list[Any]) -> Iterator[Any]:
+        report = next((o for o in outputs if isinstance(o, PageReport)), None)
+        if response.status in REDIRECT_CODES:
+            # A redirect is no page of a chain: its hops are bounded by MAX_REDIRECT_HOPS,
+            # whatever this guard counts.
+            yield from outputs
+            return
         family = url_family(response.url)
         productive = any(isinstance(o, RECORD_CLASSES) for o in outputs)
         seen = self.linked_from_family[family]
@@ -73,13 +82,21 @@ class TrapGuardMiddleware:
                     page_type(output.url, self.profile)[0] in UNCOUNTED_KINDS
                 )
                 if chained:
-                    if (
-                        barren >= self.limit
-                        or self.requested_per_family[target] >= self.max_per_family
-                    ):
-                        self.stats.inc_value("trap_guard/dropped")
+                    let_through = self.requested_per_family[target]
+                    if barren >= self.limit:
+                        self._drop(report, output.url, "trap-guard")
                         continue
-                    self.requested_per_family[target] += 1
+                    if output.url not in let_through and len(let_through) >= self.max_per_family:
+                        self._drop(report, output.url, "trap-guard-cap")
+                        continue
+                    let_through.add(output.url)
                     output.meta["trap_family"] = target
                     output.meta["trap_barren"] = barren
             yield output
+
+    def _drop(self, report: PageReport | None, url: str, why: str) -> None:
+        """Not followed, but not lost: the page's report (and so the ledger) says why.
+        A cap is a limit (the run is incomplete); a barren chain is a trap, cut by design."""
+        self.stats.inc_value(f"trap_guard/dropped/{why}")
+        if report is not None:
+            report.skipped.setdefault(url, why)

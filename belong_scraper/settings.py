@@ -35,8 +35,11 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
-# Redirects are followed by the spider so each one is recorded (see spiders/site.py).
+# Redirects are followed by the spider so each one is recorded (see spiders/site.py), up
+# to MAX_REDIRECT_HOPS whatever the trap guard counts; a longer chain or a loop is in the
+# ledger with its hops.
 REDIRECT_ENABLED = True
+MAX_REDIRECT_HOPS = 5
 COOKIES_ENABLED = False  # PHPSESSID cookies would only add session noise
 DEPTH_LIMIT = 0  # deep pagination is legitimate; traps are bounded by TrapGuardMiddleware
 TRAP_BARREN_LIMIT = 3
@@ -50,6 +53,8 @@ SPIDER_MIDDLEWARES = {
 # Web archive (docs/archive.md): every exchange as served, into <EXPORT_DIR>/archive/.
 # Closest to the downloader, so it sees bodies before decompression and every retry.
 DOWNLOADER_MIDDLEWARES = {
+    # After the HTTP cache (900): counts what reached the server, retries included.
+    "belong_scraper.ledger.FetchLog": 920,
     "belong_scraper.archive.middleware.WarcCaptureMiddleware": 950,
 }
 WARC_ENABLED = True

@@ -14,36 +14,57 @@ from belong_scraper.profile import SiteProfile
 NON_HTTP = re.compile(r"^\s*(?:javascript|mailto|tel|data|about|ftp|file|#)", re.IGNORECASE)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host_port(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) with the scheme's default port made explicit; None when the
+    URL is not http(s) or its port is not a number."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        return None
+    try:
+        port = parts.port or DEFAULT_PORTS[scheme]
+    except ValueError:
+        return None
+    return scheme, (parts.hostname or "").rstrip("."), port
+
+
+def _bare(host: str) -> str:
+    return host[4:] if host.startswith("www.") else host
+
+
 @dataclass(frozen=True)
 class Origin:
-    """The crawled origin, plus the legacy host names that fold into it."""
+    """The crawl's scope: the start URL's scheme, host (with or without www.) and port,
+    plus the profile's legacy host names on their default ports (http or https), which
+    fold into it. Another port of the same host is another site."""
 
     scheme: str
     netloc: str
-    aliases: frozenset[str]
+    host: str
+    port: int
+    legacy_hosts: frozenset[str]
 
     @classmethod
     def from_url(cls, start_url: str, profile: SiteProfile) -> Origin:
-        parts = urlsplit(start_url)
-        netloc = parts.netloc.lower()
-        host = parts.hostname or ""
-        aliases = {netloc, host, *profile.hosts}
-        bare = host[4:] if host.startswith("www.") else host
-        aliases |= {bare, "www." + bare}
-        for name in profile.hosts:
-            bare_alias = name[4:] if name.startswith("www.") else name
-            aliases |= {bare_alias, "www." + bare_alias}
-        return cls(parts.scheme.lower() or "https", netloc, frozenset(aliases))
+        scheme, host, port = _host_port(start_url) or ("https", "", 443)
+        legacy = frozenset(_bare(h) for h in profile.hosts)
+        return cls(scheme, urlsplit(start_url).netloc.lower(), _bare(host), port, legacy)
 
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.netloc}"
 
     def owns(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        found = _host_port(url)
+        if found is None:
             return False
-        return parts.netloc.lower() in self.aliases or (parts.hostname or "") in self.aliases
+        scheme, host, port = found
+        if _bare(host) == self.host and scheme == self.scheme and port == self.port:
+            return True
+        return _bare(host) in self.legacy_hosts and port == DEFAULT_PORTS[scheme]
 
 
 def _dropped(name: str, patterns: list[str]) -> bool:

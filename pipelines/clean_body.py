@@ -6,10 +6,11 @@ from typing import Any
 
 from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.sanitize import clean_body
-from pipelines.base import ProfilePipeline
+from pipelines.base import ProfilePipeline, rejects_failures
 
 
 class CleanBodyPipeline(ProfilePipeline):
+    @rejects_failures
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             self._article(item)

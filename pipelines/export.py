@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from scrapy.crawler import Crawler
 from belong_scraper import __version__
 from belong_scraper.archive import finish_archive, write_checksums
 from belong_scraper.archive.fixity import export_files, file_sha256
+from belong_scraper.archive.middleware import close_active
 from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
@@ -50,16 +52,32 @@ from belong_scraper.items import (
     PageReport,
     Partner,
     Record,
+    Rejected,
+    from_export_dict,
+    record_type,
+    to_export_dict,
+)
+from belong_scraper.ledger import (
+    LEDGER_NAME,
+    build_ledger,
+    fetched_urls,
+    ledger_counts,
+    ledger_status,
+    one_line,
 )
 from belong_scraper.profile import load_profile
 from belong_scraper.report import write_report
 from belong_scraper.schemas import DOCUMENT_SCHEMAS, validation_errors
 from belong_scraper.spiders.watch import teaser_hash
+from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.targets.hugo import write_hugo
 from belong_scraper.targets.wxr import write_wxr
 from belong_scraper.urls import Origin, canonical_url
+from pipelines.base import rejection
 from pipelines.watch import text_hash
+
+logger = logging.getLogger(__name__)
 
 
 class ExportPipeline:
@@ -73,6 +91,7 @@ class ExportPipeline:
         self.records: list[Record] = []
         self.listings: list[Listing] = []
         self.reports: list[PageReport] = []
+        self.rejected: list[Rejected] = []
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -97,14 +116,17 @@ class ExportPipeline:
             self.listings.append(item)
         elif isinstance(item, PageReport):
             self.reports.append(item)
+        elif isinstance(item, Rejected):
+            self.rejected.append(item)
         return item
 
     def spider_closed(self, reason: str) -> None:
-        """Export only a crawl that ran to its end; an interrupted one (Ctrl-C, shutdown)
-        leaves the previous export untouched and is continued by `migrate --resume`."""
+        """Export only a crawl that ran to its end or was cut by a limit (an honest
+        ``incomplete``); an interrupted one (Ctrl-C, shutdown) leaves the previous export
+        untouched and is continued by `migrate --resume`."""
         try:
             if reason == "finished" or reason.startswith("closespider_"):
-                self._export()
+                self._staged_export(reason)
             else:
                 self.store.close_run(self.run_id, "interrupted", {})
                 self.crawler.stats.set_value("export/interrupted", reason)
@@ -112,116 +134,219 @@ class ExportPipeline:
             self.store.close()
             self.locks.close()
 
-    def _export(self) -> None:
+    def _staged_export(self, reason: str) -> None:
+        """Build the new folder beside the old one; the state is committed and the folder
+        swapped in together, last. A failure anywhere leaves both as they were."""
+        stage: StagedFolder | None = None
+        try:
+            this_run = close_active(self.out_dir)  # WARCs complete before they are linked
+            stage = StagedFolder(self.out_dir)
+            self._export(stage, reason, this_run)
+        except Exception as exc:
+            if stage is not None:
+                stage.discard()
+            message = one_line(exc)
+            logger.error("export failed, previous export and state kept: %s", message)
+            self.store.close_run(self.run_id, "failed", {})
+            self.crawler.stats.set_value("export/failed", message)
+
+    def _export(self, stage: StagedFolder, reason: str, this_run: dict[str, int]) -> None:
+        out_dir = stage.path
         stats = self.crawler.stats
         known = self.store.known_records()
         records, facts = assemble(
             self.records, self.listings, self.reports, self.profile, previous=known
         )
-        handoff = self._handoff(records)
+        spider = self.crawler.spider
+        requested = sorted(getattr(spider, "requested", ()))
+        fetched = fetched_urls(self.crawler)
+        rejected_items = list(self.rejected)
+        entries = build_ledger(self.reports, records, rejected_items, fetched, requested, reason)
+        status, reasons = ledger_status(entries, reason)
+        carried = self._carried(known, records, status)
+        handoff = self._handoff(records, carried, rejected_items, out_dir)
+        records = [r for r in records if r.id not in handoff.rejected_ids]
         by_type, rejected = split_valid(records)
-        files = write_records(self.out_dir, by_type)
+        for bad in rejected:
+            rejected_items.append(Rejected(
+                url=bad["record"].get("source_url") or "", stage="schema",
+                error="breaks its schema: " + "; ".join(bad["errors"])[:300],
+                record_id=bad["id"]))  # fmt: skip
+        # A record that failed this time is exported as the previous run had it.
+        exported = {row["id"] for rows in by_type.values() for row in rows}
+        for item in rejected_items:
+            state = known.get(item.record_id or "")
+            if (
+                state is not None
+                and state.removed_in_run is None
+                and item.record_id not in {c.id for c in carried}
+            ):
+                carried.append(from_export_dict(state.type, state.data))
+        carried = [c for c in carried if c.id not in exported]
+        for record in carried:
+            by_type[record_type(record)].append(to_export_dict(record))
+        entries = build_ledger(self.reports, records, rejected_items, fetched, requested, reason)
+        status, reasons = ledger_status(entries, reason)
+        files = write_records(out_dir, by_type)
         files.update(
             write_handoff(
-                self.out_dir,
+                out_dir,
                 handoff.assets,
                 handoff.redirects,
                 nginx_map(handoff.redirects, self._canonicalize, self.profile),
                 apache_rules(handoff.redirects, self._canonicalize, self.profile),
             )
         )
-        place_assets(self.out_dir, handoff.assets)
-        files.update(self._renderings(handoff))
+        place_assets(out_dir, handoff.assets)
+        files.update(self._renderings(handoff, out_dir))
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
-        status = "complete" if not (facts.failed_pages or rejected) else "incomplete"
+        ledger = {"run_id": self.run_id, "status": status, "reasons": reasons,
+                  "finish_reason": reason, "counts": ledger_counts(entries),
+                  "entries": entries}  # fmt: skip
+        atomic_write(out_dir / LEDGER_NAME, json_bytes(ledger))
+        files[LEDGER_NAME] = describe(json_bytes(ledger), len(entries))
         finished_at = datetime.now(UTC)
         manifest = self._manifest(files, counts, facts, rejected, status, finished_at)
+        manifest["status_reasons"] = reasons
+        manifest["ledger"] = {"file": LEDGER_NAME, "counts": ledger["counts"]}
+        manifest["rejected_items"] = [
+            {"url": r.url, "record_id": r.record_id, "stage": r.stage, "error": r.error}
+            for r in rejected_items
+            if r.stage != "schema"
+        ]
+        manifest["carried_records"] = sorted(c.id for c in carried)
         manifest["counts"]["assets"] = len(handoff.assets)
         manifest["failed_downloads"] = handoff.failed_downloads
         manifest["unmapped_links"] = handoff.unmapped_links
         manifest["broken_body_links"] = handoff.broken_body_links
         manifest["wxr"] = handoff.wxr
         manifest["wxr_collisions"] = handoff.wxr.get("collisions", [])
-        changes = self.store.finish_run(
+
+        def finish(changes: dict[str, dict[str, list[str]]]) -> None:
+            """Inside the state's transaction: the rest of the folder, then the swap."""
+            self._finish_folder(out_dir, manifest, changes, this_run)
+            stage.commit()
+
+        self.store.finish_run(
             self.run_id,
             status,
             counts,
-            [row for kind in RECORD_TYPES for row in by_type[kind]],
+            [row for kind in RECORD_TYPES for row in by_type[kind] if row["id"] in exported],
             self._fetched_pages(records),
-            {r.id: change_hash(r) for r in records},
+            {r.id: change_hash(r) for r in records if r.id in exported},
             removable=self._removable(known, records, status),
-        )
-        change_set = {"previous_run": self.previous_run, "run": self.run_id}
-        change_set |= {EXPORT_FILES[kind]: changes[kind] for kind in RECORD_TYPES}
-        assert not validation_errors("changes", change_set), validation_errors(
-            "changes", change_set
-        )
-        atomic_write(self.out_dir / "changes.json", json_bytes(change_set))
-        manifest["files"]["changes.json"] = describe(json_bytes(change_set))
-        manifest["changes"] = {
-            EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
-        }
-        write_manifest(self.out_dir, manifest)
-        # The report reads the finished folder (manifest included), then is listed in it.
-        write_report(self.out_dir)
-        report = json.loads((self.out_dir / "report.json").read_text(encoding="utf-8"))
-        for problem in validation_errors("report", report):
-            manifest["warnings"].append(f"report.json: {problem}")
-        for kind in ("changes", "report"):
-            schema = json_bytes(DOCUMENT_SCHEMAS[kind])
-            atomic_write(self.out_dir / "schema" / f"{kind}.schema.json", schema)
-            manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
-        for name in ("report.html", "report.json", "review.csv"):
-            manifest["files"][name] = describe((self.out_dir / name).read_bytes())
-        # The archive closes last: its index and provenance.json cover every fetch, media
-        # downloads included; SHA256SUMS then covers every file, the manifest included.
-        manifest["archive"] = finish_archive(self.out_dir)
-        # Every other file too (media, WARCs, ...): the manifest describes the whole folder.
-        for name in export_files(self.out_dir):
-            if name != "manifest.json" and name not in manifest["files"]:
-                path = self.out_dir / name  # streamed: WARCs can be large
-                manifest["files"][name] = {
-                    "sha256": file_sha256(path),
-                    "bytes": path.stat().st_size,
-                }
-        write_manifest(self.out_dir, manifest)
-        write_checksums(
-            self.out_dir, {name: entry["sha256"] for name, entry in manifest["files"].items()}
+            before_commit=finish,
         )
         self.store.save_watch_items(self.run_id, self._watch_baseline(records))
         stats.set_value("export/status", status)
+        stats.set_value("export/reasons", reasons)
         stats.set_value("export/records", sum(counts.values()))
-        stats.set_value("export/rejected", len(rejected))
-        stats.set_value("export/failed_pages", len(facts.failed_pages))
+        stats.set_value("export/rejected", len(rejected_items))
+        stats.set_value("export/failed_pages", ledger["counts"]["failed"])
         stats.set_value("export/pages", facts.pages)
         stats.set_value("export/assets", len(handoff.assets))
         stats.set_value("export/failed_downloads", len(handoff.failed_downloads))
 
-    def _handoff(self, records: list[Record]) -> Handoff:
-        """Assets, bodies rewritten to the new site, the redirect map (hashes redone)."""
+    def _finish_folder(
+        self,
+        out_dir: Path,
+        manifest: dict[str, Any],
+        changes: dict[str, dict[str, list[str]]],
+        this_run: dict[str, int],
+    ) -> None:
+        change_set = {"previous_run": self.previous_run, "run": self.run_id}
+        change_set |= {EXPORT_FILES[kind]: changes[kind] for kind in RECORD_TYPES}
+        problems = validation_errors("changes", change_set)
+        if problems:
+            raise ValueError(f"changes.json breaks its schema: {problems[0]}")
+        atomic_write(out_dir / "changes.json", json_bytes(change_set))
+        manifest["files"]["changes.json"] = describe(json_bytes(change_set))
+        manifest["changes"] = {
+            EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
+        }
+        write_manifest(out_dir, manifest)
+        # The report reads the finished folder (manifest included), then is listed in it.
+        write_report(out_dir)
+        report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+        for problem in validation_errors("report", report):
+            manifest["warnings"].append(f"report.json: {problem}")
+        for kind in ("changes", "report"):
+            schema = json_bytes(DOCUMENT_SCHEMAS[kind])
+            atomic_write(out_dir / "schema" / f"{kind}.schema.json", schema)
+            manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
+        for name in ("report.html", "report.json", "review.csv"):
+            manifest["files"][name] = describe((out_dir / name).read_bytes())
+        # The archive closes last: its index and provenance.json cover every fetch, media
+        # downloads included; SHA256SUMS then covers every file, the manifest included.
+        manifest["archive"] = finish_archive(out_dir, this_run)
+        # Every other file too (media, WARCs, ...): the manifest describes the whole folder.
+        for name in export_files(out_dir):
+            if name != "manifest.json" and name not in manifest["files"]:
+                path = out_dir / name  # streamed: WARCs can be large
+                manifest["files"][name] = {
+                    "sha256": file_sha256(path),
+                    "bytes": path.stat().st_size,
+                }
+        write_manifest(out_dir, manifest)
+        write_checksums(
+            out_dir, {name: entry["sha256"] for name, entry in manifest["files"].items()}
+        )
+
+    def _carried(self, known: dict[str, Any], records: list[Record], status: str) -> list[Record]:
+        """Known records this run did not export and cannot prove gone: carried over from
+        the state as the previous run had them (an incomplete crawl proves nothing)."""
+        current = {r.id for r in records}
+        removable = self._removable(known, records, status)
+        return [
+            from_export_dict(state.type, state.data)
+            for record_id, state in sorted(known.items())
+            if record_id not in current
+            and state.removed_in_run is None
+            and record_id not in removable
+            and state.data
+        ]
+
+    def _handoff(
+        self,
+        records: list[Record],
+        carried: list[Record],
+        rejected: list[Rejected],
+        out_dir: Path,
+    ) -> Handoff:
+        """Assets, bodies rewritten to the new site, the redirect map (hashes redone).
+        Carried records keep their bodies as exported; they still own their redirects and
+        the assets they used."""
         handoff = Handoff()
         handoff.assets, handoff.failed_downloads, by_url = collect_assets(records)
+        handoff.assets += carried_assets(out_dir, carried, handoff.assets)
         origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
         self._origin = origin
         rewriter = LinkRewriter(
-            records, self.reports, by_url, origin, self.profile, handoff.failed_downloads
-        )
-        rewrite_records(records, rewriter)
-        handoff.redirects = redirect_rows(records, self.reports, rewriter, self.profile)
+            [*records, *carried], self.reports, by_url, origin, self.profile,
+            handoff.failed_downloads,
+        )  # fmt: skip
+        for record in records:
+            try:
+                rewrite_records([record], rewriter)
+                record.content_sha256 = content_hash(record)
+            except Exception as exc:  # one record's failure rejects it, not the export
+                rejected.append(rejection(record, "export", exc))
+                handoff.rejected_ids.add(record.id)
+        kept = [r for r in records if r.id not in handoff.rejected_ids]
+        handoff.redirects = redirect_rows([*kept, *carried], self.reports, rewriter, self.profile)
         handoff.unmapped_links = [
             {"url": url, "linked_from": sorted(ids)}
             for url, ids in sorted(rewriter.unmapped.items())
         ]
         # A body link still pointing at the old site needs a human before cut-over.
         unmapped_in = {record_id for ids in rewriter.unmapped.values() for record_id in ids}
-        for record in records:
+        for record in kept:
             if record.id in unmapped_in and "unmapped-link" not in record.review_flags:
                 record.review_flags.append("unmapped-link")
+                record.content_sha256 = content_hash(record)
         handoff.broken_body_links = [
             {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.broken.items())
         ]
-        for record in records:
-            record.content_sha256 = content_hash(record)
         return handoff
 
     def _canonicalize(self, url: str) -> str | None:
@@ -236,20 +361,20 @@ class ExportPipeline:
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
 
-    def _renderings(self, handoff: Handoff) -> dict[str, dict[str, Any]]:
+    def _renderings(self, handoff: Handoff, out_dir: Path) -> dict[str, dict[str, Any]]:
         """The CMS renderings of the export folder: a Hugo tree and a WordPress WXR file.
 
         They read the files just written (the contract), so they stay renderings of it."""
         files: dict[str, dict[str, Any]] = {}
         hugo_files = write_hugo(
-            self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
+            out_dir, site_title=self.profile.site_title, language=self.profile.default_language
         )
         for name in hugo_files:
-            files[name] = describe((self.out_dir / name).read_bytes())
+            files[name] = describe((out_dir / name).read_bytes())
         handoff.wxr = write_wxr(
-            self.out_dir, site_title=self.profile.site_title, language=self.profile.default_language
+            out_dir, site_title=self.profile.site_title, language=self.profile.default_language
         )
-        files["wordpress.xml"] = describe((self.out_dir / "wordpress.xml").read_bytes())
+        files["wordpress.xml"] = describe((out_dir / "wordpress.xml").read_bytes())
         return files
 
     def _watch_baseline(self, records: list[Record]) -> list[dict[str, Any]]:
@@ -267,16 +392,19 @@ class ExportPipeline:
 
     def _removable(self, known: dict[str, Any], records: list[Record], status: str) -> set[str]:
         """Known records absent from this run that are really gone: their page answered
-        404/410, or answered without them, or (in a complete crawl) is no longer linked.
-        A page that failed to load proves nothing."""
+        404/410, or answered and was read without them, or (in a complete crawl) is no
+        longer linked. Nothing is removed by an incomplete run: a page that failed to load,
+        to extract or to export proves nothing."""
+        if status != "complete":
+            return set()
         current = {r.id for r in records}
-        fetched = {r.canonical: r.status for r in self.reports if not r.redirect_to}
+        fetched = {r.canonical: r for r in self.reports if not r.redirect_to}
         removable = set()
         for record_id, state in known.items():
             if record_id in current or state.removed_in_run is not None:
                 continue
-            page_status = fetched.get(state.source_url)
-            if page_status in (200, 404, 410) or (page_status is None and status == "complete"):
+            page = fetched.get(state.source_url)
+            if page is None or page.status in (404, 410) or (page.status == 200 and not page.error):
                 removable.add(record_id)
         return removable
 
@@ -343,3 +471,22 @@ class ExportPipeline:
             "warnings": sorted(set(facts.warnings)),
             "state_db": self.db_url,
         }
+
+
+def carried_assets(
+    out_dir: Path, carried: list[Record], current: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The previous export's assets that carried records use, when their file is still
+    in the folder: a carried body keeps pointing at files that exist."""
+    previous = out_dir / "assets.json"
+    ids = {record.id for record in carried}
+    if not ids or not previous.exists():
+        return []
+    have = {asset["sha256"] for asset in current}
+    kept = []
+    for asset in json.loads(previous.read_text(encoding="utf-8")):
+        if asset["sha256"] in have or not ids & set(asset.get("used_by", [])):
+            continue
+        if (out_dir / asset["local_path"]).is_file():
+            kept.append(asset)
+    return kept

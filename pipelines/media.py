@@ -29,6 +29,7 @@ from belong_scraper.media import media_type_of
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.urls import Origin, is_document, is_media
+from pipelines.base import rejects_failures
 
 
 def referenced_media(record: Any, profile: SiteProfile) -> list[str]:
@@ -93,6 +94,7 @@ class MediaPipeline:
             for asset in json.loads(assets.read_text(encoding="utf-8")):
                 self.previous_files[asset["sha256"]] = out_dir / asset["local_path"]
 
+    @rejects_failures
     async def process_item(self, item: Any) -> Any:
         if not self.enabled or not isinstance(item, Article | Partner | Cluster | Page):
             return item

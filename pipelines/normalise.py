@@ -19,10 +19,11 @@ from belong_scraper.normalise import (
     first_sentences,
     partner_role,
 )
-from pipelines.base import ProfilePipeline
+from pipelines.base import ProfilePipeline, rejects_failures
 
 
 class NormalisePipeline(ProfilePipeline):
+    @rejects_failures
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             self._article(item)

@@ -11,15 +11,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
-from belong_scraper.urls import Origin
+from belong_scraper.urls import Origin, path_and_query
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -44,6 +46,21 @@ def fixture_site() -> Iterator[FixtureServer]:
     """The bundled snapshot on a free loopback port (fresh: fail-once pages fail again)."""
     with FixtureServer(SITE) as server:
         yield server
+
+
+@pytest.fixture
+def fixture_site_with() -> Iterator[Callable[..., FixtureServer]]:
+    """The bundled snapshot with faults switched on: ``fixture_site_with(["hang"])``."""
+    servers: list[FixtureServer] = []
+
+    def start(faults: list[str], site: Path = SITE, variant: int = 0) -> FixtureServer:
+        server = FixtureServer(site, faults=faults, variant=variant).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture
@@ -98,11 +115,30 @@ def run_cli(*args: str, timeout: float = 600) -> CliResult:
                          usage.ru_maxrss / 1024)  # fmt: skip
 
 
-def migrate(server: FixtureServer, out: Path, *extra: str) -> CliResult:
+def migrate(server: FixtureServer, out: Path, *extra: str, check_ledger: bool = True) -> CliResult:
+    """Migrate the served site; whenever the run wrote an export, its ledger must account
+    for exactly what the server saw: every request it logged, as many times, once each."""
+    before = len(server.log)
     result = run_cli(
         "migrate", "--start-url", server.origin + "/", "--out", str(out), *FAST, *extra
     )
+    if check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
+        assert_ledger_matches(out, server.log[before:])
     return result
+
+
+def assert_ledger_matches(out: Path, requests: list) -> None:
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    urls = [entry["url"] for entry in ledger["entries"]]
+    assert len(urls) == len(set(urls)), "a URL has more than one outcome"
+    served = Counter(r.target for r in requests)
+    recorded = Counter(
+        {path_and_query(e["url"]): e["attempts"] for e in ledger["entries"] if e.get("attempts")}
+    )
+    missing = {t: n for t, n in served.items() if recorded.get(t) != n}
+    extra = {t: n for t, n in recorded.items() if served.get(t) != n}
+    assert not missing and not extra, f"server saw {missing}, ledger says {extra}"
+    assert all(entry["outcome"] in OUTCOMES for entry in ledger["entries"])
 
 
 def load_export(out: Path) -> dict[str, list[dict]]:

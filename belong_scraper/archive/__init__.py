@@ -27,7 +27,7 @@ def write_provenance(out_dir: Path) -> Path:
     return write(Path(out_dir))
 
 
-def finish_archive(out_dir: Path) -> dict[str, Any]:
+def finish_archive(out_dir: Path, this_run: dict[str, int] | None = None) -> dict[str, Any]:
     """Close this process's WARC writers on ``out_dir``, write ``archive/index.cdxj`` and
     ``provenance.json``, and return facts for the manifest. A folder without WARCs (a run
     with ``WARC_ENABLED=False``) gets neither file and ``{"enabled": False, ...}``."""
@@ -37,7 +37,9 @@ def finish_archive(out_dir: Path) -> dict[str, Any]:
     from belong_scraper.archive.provenance import write_provenance as write
 
     out_dir = Path(out_dir)
-    this_run = close_active(out_dir)
+    # ``this_run``: counts of writers the caller closed already (a staged export closes
+    # them before it links the WARCs into its staging folder).
+    this_run = close_active(out_dir) if this_run is None else this_run
     directory = archive_dir(out_dir)
     scanned = scan(directory)
     facts: dict[str, Any] = {

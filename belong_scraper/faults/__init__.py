@@ -33,18 +33,22 @@ class FaultReply:
 @dataclass
 class FaultRoute:
     """One path the fault serves. ``query`` is matched like a fixture route (names and
-    values case-insensitive); ``any_query`` matches the path whatever the query, and
-    ``respond`` then builds the reply from the request's parameters."""
+    values case-insensitive); ``any_query`` matches the path whatever the query, ``when``
+    when a predicate of the parameters holds; ``respond`` builds the reply from them."""
 
     path: str
     query: dict[str, str] = field(default_factory=dict)
     reply: FaultReply | None = None
     respond: Callable[[dict[str, str]], FaultReply] | None = None
     any_query: bool = False
+    # Matches the path when this says so (a range of ids without a route for each).
+    when: Callable[[dict[str, str]], bool] | None = None
 
     def matches(self, path: str, params: dict[str, str]) -> bool:
         if path != self.path:
             return False
+        if self.when is not None:
+            return self.when(params)
         if self.any_query:
             return True
         wanted = {k.lower(): v.lower() for k, v in self.query.items()}
@@ -95,17 +99,28 @@ def register(name: str) -> Callable[[Builder], Builder]:
 
 
 def build_faults(root: Path, names: list[str] | tuple[str, ...], variant: int = 0) -> list[Fault]:
+    """Faults by name; ``name:key=value,key=value`` passes integer options to a builder
+    that takes them (``deep-pagination:pages=3334,per_page=6``)."""
     _load_builders()
-    unknown = [n for n in names if n not in FAULTS]
+    parsed = [_parse(spec) for spec in names]
+    unknown = [name for name, _ in parsed if name not in FAULTS]
     if unknown:
-        raise ValueError(
-            f"unknown fault(s) {', '.join(unknown)}; known: {', '.join(sorted(FAULTS))}"
-        )
+        known = ", ".join(sorted(FAULTS))
+        raise ValueError(f"unknown fault(s) {', '.join(unknown)}; known: {known}")
     built = []
-    for name in names:
+    for name, options in parsed:
         rng = random.Random(f"{name}:{variant}")
-        built.append(FAULTS[name](FaultContext(Path(root), variant, rng)))
+        built.append(FAULTS[name](FaultContext(Path(root), variant, rng), **options))
     return built
+
+
+def _parse(spec: str) -> tuple[str, dict[str, int]]:
+    name, _, rest = spec.partition(":")
+    options = {}
+    for pair in filter(None, rest.split(",")):
+        key, _, value = pair.partition("=")
+        options[key.strip()] = int(value)
+    return name.strip(), options
 
 
 def known_faults() -> list[str]:

@@ -25,9 +25,9 @@ def _redirect(location: str, status: int = 302) -> FaultReply:
 
 @register("redirect-chain")
 def redirect_chain(ctx: FaultContext) -> Fault:
-    """A 4-hop chain (longer than the trap guard's barren limit) whose end is an article
-    no other page links to, and a 12-hop chain longer than MAX_REDIRECT_HOPS."""
-    hops = 4 + ctx.variant % 3
+    """A chain of 4 to 5 hops (longer than the trap guard's barren limit, within
+    MAX_REDIRECT_HOPS) whose end is an article no other page links to."""
+    hops = 4 + ctx.variant % 2
     title = ["Chain's end: a study visit to Lisbon", "Regional forum in Timișoara"][ctx.variant % 2]
     routes = [
         FaultRoute("/go.php", {"hop": str(n)}, reply=_redirect(f"/go.php?hop={n + 1}"))
@@ -37,24 +37,78 @@ def redirect_chain(ctx: FaultContext) -> Fault:
         f"/news.php?id={CHAIN_ARTICLE}", 301)))  # fmt: skip
     body = "<p>" + escape(title) + " was reached through a chain of redirects.</p>"
     routes.append(article_route(CHAIN_ARTICLE, article_html(escape(title), body * 3)))
-    routes += [
-        FaultRoute("/long.php", {"hop": str(n)}, reply=_redirect(f"/long.php?hop={n + 1}"))
-        for n in range(1, 13)
-    ]
-    routes.append(FaultRoute("/long.php", {"hop": "13"}, reply=html_reply(b"<p>too far</p>")))
-    return Fault("redirect-chain", routes, links=["/go.php?hop=1", "/long.php?hop=1"])
+    return Fault("redirect-chain", routes, links=["/go.php?hop=1"])
 
 
 @register("redirect-loop")
 def redirect_loop(ctx: FaultContext) -> Fault:
-    """A → B → C → A, and a page that redirects to itself with another spelling."""
-    names = ["a", "b", "c"]
+    """A → B → C → A, a page that redirects to another spelling of itself, and a chain
+    longer than MAX_REDIRECT_HOPS."""
+    names = ["a", "b", "c", "d"][: 3 + ctx.variant % 2]
     routes = [
-        FaultRoute("/loop.php", {"at": n}, reply=_redirect(f"/loop.php?at={names[(i + 1) % 3]}"))
+        FaultRoute("/loop.php", {"at": n},
+                   reply=_redirect(f"/loop.php?at={names[(i + 1) % len(names)]}"))
         for i, n in enumerate(names)
-    ]
+    ]  # fmt: skip
     routes.append(FaultRoute("/self.php", reply=_redirect("/self.php?utm_source=loop")))
-    return Fault("redirect-loop", routes, links=["/loop.php?at=a", "/self.php"])
+    length = 12 + ctx.variant
+    routes += [
+        FaultRoute("/long.php", {"hop": str(n)}, reply=_redirect(f"/long.php?hop={n + 1}"))
+        for n in range(1, length)
+    ]
+    routes.append(FaultRoute("/long.php", {"hop": str(length)},
+                             reply=html_reply(b"<p>too far</p>")))  # fmt: skip
+    return Fault("redirect-loop", routes, links=["/loop.php?at=a", "/self.php", "/long.php?hop=1"])
+
+
+@register("other-port")
+def other_port(ctx: FaultContext) -> Fault:
+    """Links to the same host on other ports (and another scheme): other sites."""
+    port = [1, 9, 8080][ctx.variant % 3]
+    links = [
+        f"http://127.0.0.1:{port}/news.php?id=58",
+        f"https://127.0.0.1/news.php?id={57 + ctx.variant}",
+        f"http://localhost:{port}/page.php?p=about",
+    ]
+    return Fault("other-port", [], links=links)
+
+
+@register("deep-pagination")
+def deep_pagination(ctx: FaultContext, pages: int = 60, per_page: int = 3) -> Fault:
+    """An archive listing of ``pages`` pages in a windowed pagination (first, last, the
+    eight nearest pages), each teasing ``per_page`` articles no other page links to."""
+    first_id = 20000 + 1000 * ctx.variant
+
+    def listing(params: dict[str, str]) -> FaultReply:
+        raw = params.get("page", "1")
+        page = int(raw) if raw.isdigit() and 1 <= int(raw) <= pages else 0
+        if not page:
+            return html_reply(b"<html><body><p>No such page</p></body></html>", status=404)
+        near = sorted({1, pages, *range(max(1, page - 4), min(pages, page + 4) + 1)} - {page})
+        nav = " ".join(f'<a href="/archive.php?page={n}">{n}</a>' for n in near)
+        ids = range(first_id + (page - 1) * per_page, first_id + page * per_page)
+        teasers = "".join(
+            f'<div class="news-item"><h3><a href="/news.php?id={i}">Archive story {i}</a></h3>'
+            f"<p>Story {i} from the archive.</p></div>"
+            for i in ids
+        )
+        body = f'<html><body><div class="news-list">{teasers}</div><div class="pager">{nav}</div>'
+        return html_reply((body + "</body></html>").encode())
+
+    def article(params: dict[str, str]) -> FaultReply:
+        n = int(params["id"])
+        text = f"<p>Story {n} from the archive of the project, kept for the record.</p>" * 4
+        return html_reply(article_html(f"Archive story {n}", text, date="5 May 2023"))
+
+    def ours(params: dict[str, str]) -> bool:
+        raw = params.get("id", "")
+        return raw.isdigit() and first_id <= int(raw) < first_id + pages * per_page
+
+    routes = [
+        FaultRoute("/archive.php", any_query=True, respond=listing),
+        FaultRoute("/news.php", when=ours, respond=article),
+    ]
+    return Fault("deep-pagination", routes, links=["/archive.php?page=1"])
 
 
 @register("feed-guids")

@@ -18,6 +18,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from belong_scraper.items import PageReport
+from belong_scraper.ledger import attempts_of, one_line
+from belong_scraper.limits import TooLarge
 from belong_scraper.links import feed_links, html_links
 from belong_scraper.pages import Document, extract
 from belong_scraper.profile import load_profile
@@ -37,6 +39,8 @@ class SiteSpider(scrapy.Spider):
         if not start_url:
             raise ValueError("the site spider needs -a start_url=URL")
         self.start_url = start_url
+        # Every URL asked for: the ledger gives each one an outcome.
+        self.requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -53,7 +57,10 @@ class SiteSpider(scrapy.Spider):
             if seed and seed != first:
                 yield self._request(seed, referer=None)
 
-    def _request(self, url: str, referer: str | None, hops: int = 0) -> scrapy.Request:
+    def _request(
+        self, url: str, referer: str | None, chain: list[str] | None = None
+    ) -> scrapy.Request:
+        self.requested.add(url)
         return scrapy.Request(
             url,
             callback=self.parse,
@@ -62,7 +69,8 @@ class SiteSpider(scrapy.Spider):
                 "dont_redirect": True,
                 "handle_httpstatus_list": [*REDIRECT_CODES, *GONE_CODES],
                 "referer_canonical": referer,
-                "redirect_hops": hops,
+                "redirect_hops": len(chain or []),
+                "redirect_chain": chain or [],
             },
         )
 
@@ -73,9 +81,24 @@ class SiteSpider(scrapy.Spider):
             yield from self._redirect(response, canonical, referer)
             return
         kind, _ = page_type(canonical, self.profile)
-        if response.status in GONE_CODES:
-            yield PageReport(response.url, canonical, response.status, kind, referer=referer)
+        too_large = response.meta.get("too_large")
+        if response.status in GONE_CODES or too_large:
+            yield PageReport(response.url, canonical, response.status, kind, referer=referer,
+                             error=f"skipped: {too_large}" if too_large else None,
+                             skip="too-large" if too_large else None,
+                             attempts=self._attempts(response.request))  # fmt: skip
             return
+        try:
+            yield from self._page(response, canonical, kind, referer)
+        except Exception as exc:  # a page that cannot be read at all is reported, not fatal
+            logger.warning("could not read %s: %s", response.url, one_line(exc))
+            yield PageReport(response.url, canonical, response.status, kind, referer=referer,
+                             error=f"extraction failed: {one_line(exc)}",
+                             attempts=self._attempts(response.request))  # fmt: skip
+
+    def _page(
+        self, response: Response, canonical: str, kind: str, referer: str | None
+    ) -> Iterator[Any]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         doc = Document.from_bytes(
             response.url, response.body, content_type, self.profile, self.origin
@@ -100,28 +123,32 @@ class SiteSpider(scrapy.Spider):
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
             payload_sha256=hashlib.sha256(response.body).hexdigest(),
+            attempts=self._attempts(response.request),
         )
-        stats = self.crawler.stats
-        for level, count in doc.php_errors.by_level.items():
-            stats.inc_value(f"php_errors/removed/{level}", count)
-        stats.inc_value(f"pages/{kind}")
+        items: list[Any] = []
         if not is_feed:
             try:
-                items = extract(doc)
+                items = list(extract(doc))
             except Exception as exc:  # a broken page is reported and the run goes on
-                logger.exception("could not extract %s", response.url)
-                report.error = f"extraction failed: {type(exc).__name__}: {exc}"
+                logger.warning("could not extract %s: %s", response.url, one_line(exc))
+                report.error = f"extraction failed: {one_line(exc)}"
                 items = []
-            for item in items:
-                flags = getattr(item, "review_flags", [])
-                report.fallback_fields += [f for f in flags if f.startswith("generic-extractor")]
-                yield item
         spellings: dict[str, set[str]] = {}
         for url, _via in raw_links:
             target = canonical_url(url, self.origin, self.profile)
             if target is None:
+                if url.startswith(("http://", "https://")):
+                    report.skipped.setdefault(url, "off-site")
                 continue
             spellings.setdefault(target, set()).add(url)
+        stats = self.crawler.stats
+        for level, count in doc.php_errors.by_level.items():
+            stats.inc_value(f"php_errors/removed/{level}", count)
+        stats.inc_value(f"pages/{kind}")
+        for item in items:
+            flags = getattr(item, "review_flags", [])
+            report.fallback_fields += [f for f in flags if f.startswith("generic-extractor")]
+            yield item
         report.links = sorted(spellings)
         report.spellings = {k: sorted(v) for k, v in spellings.items()}
         yield report
@@ -133,30 +160,69 @@ class SiteSpider(scrapy.Spider):
         location = response.headers.get("Location", b"").decode("latin-1")
         target_url = absolute(location, response.url) if location else None
         target = canonical_url(target_url, self.origin, self.profile) if target_url else None
-        yield PageReport(
+        chain = [*response.meta.get("redirect_chain", []), canonical]
+        report = PageReport(
             response.url, canonical, response.status, "redirect",
             redirect_to=target or target_url, referer=referer,
             spellings={target: [target_url]} if target and target_url else {},
+            attempts=self._attempts(response.request),
         )  # fmt: skip
-        hops = response.meta.get("redirect_hops", 0) + 1
-        if target and target != canonical and hops <= MAX_REDIRECT_HOPS:
-            if not is_media(target, self.profile):
-                yield self._request(target, referer=referer, hops=hops)
+        if target is None:
+            if target_url and target_url.startswith(("http://", "https://")):
+                report.skipped[target_url] = "off-site"
+            elif not target_url:
+                report.error = "redirect without a usable Location header"
+        elif target in chain:
+            report.hops = [*chain, target]
+            report.error = f"redirect loop after {len(chain)} hops"
+        elif len(chain) > self.max_redirect_hops:
+            report.hops = [*chain, target]
+            report.error = f"skipped: redirect chain longer than {self.max_redirect_hops} hops"
+            report.skip = "redirect-hops"
+        yield report
+        if target and not report.error and not is_media(target, self.profile):
+            yield self._request(target, referer=referer, chain=chain)
 
     def failed(self, failure: Failure) -> Iterator[PageReport]:
-        """Fetch failures (5xx after retries, timeouts, robots.txt) are reported, not fatal."""
+        """Fetch failures (5xx after retries, timeouts, robots.txt, too large) are
+        reported, not fatal."""
         request = failure.request
         canonical = canonical_url(request.url, self.origin, self.profile) or request.url
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else 0
-        reason = failure.getErrorMessage() or type(failure.value).__name__
-        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
+        reason = one_line(failure.value) if failure.value is not None else "unknown failure"
+        skip = skip_kind(failure) if response is None else None
+        if skip:
             reason = f"skipped: {reason}"
         kind, _ = page_type(canonical, self.profile)
         yield PageReport(
             request.url, canonical, status, kind,
             error=reason, referer=request.meta.get("referer_canonical"),
+            attempts=self._attempts(request), skip=skip,
         )  # fmt: skip
+
+    @property
+    def max_redirect_hops(self) -> int:
+        return self.crawler.settings.getint("MAX_REDIRECT_HOPS", MAX_REDIRECT_HOPS)
+
+    def _attempts(self, request: scrapy.Request | None) -> int:
+        return attempts_of(self.crawler, request.url) if request is not None else 0
+
+
+def skip_kind(failure: Failure) -> str | None:
+    """Why a request was not fetched, when it was a decision rather than a failure."""
+    if failure.check(TooLarge):
+        return "too-large"
+    if not failure.check(scrapy.exceptions.IgnoreRequest):
+        return None
+    message = str(failure.value)
+    if "robots.txt" in message:
+        return "robots"
+    if "DOWNLOAD_MAXSIZE" in message or "max size" in message:
+        return "too-large"  # Scrapy's own bound on inflated bodies
+    if "offsite" in message.lower():
+        return "off-site"
+    return "ignored"
 
 
 def _header(response: Response, name: str) -> str | None:

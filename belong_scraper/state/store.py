@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -153,12 +153,15 @@ class StateStore:
         pages: Iterable[dict[str, Any]],
         change_hashes: dict[str, str],
         removable: set[str] | None = None,
+        before_commit: Callable[[dict[str, dict[str, list[str]]]], None] | None = None,
     ) -> dict[str, dict[str, list[str]]]:
         """Store the run; returns its change set by type: new, updated, removed ids.
 
         Updated means the change hash (the record's content, not crawl facts) changed.
         A known record missing from this run is marked removed only if it is in
         `removable` (gone, or no longer linked in a complete crawl); never deleted.
+        `before_commit` gets the change set inside the transaction: if it raises (the
+        export could not be finished), nothing of this run is stored.
         """
         changes: dict[str, dict[str, list[str]]] = {
             t: {"new": [], "updated": [], "removed": []} for t in RECORD_TYPES
@@ -213,9 +216,12 @@ class StateStore:
                     session.add(RecordChange(run_id=run_id, record_id=record_id,
                                              record_type=state.type, change="removed",
                                              content_sha256=None))  # fmt: skip
-        for kinds in changes.values():
-            for ids in kinds.values():
-                ids.sort(key=_id_order)
+            for kinds in changes.values():
+                for ids in kinds.values():
+                    ids.sort(key=_id_order)
+            if before_commit is not None:
+                session.flush()
+                before_commit(changes)
         return changes
 
     # -- media validators ---------------------------------------------------------------
