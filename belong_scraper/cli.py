@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, reported in one line
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the state; try again later
 DEMO_PORT = 8642
 
@@ -426,6 +427,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("belong-scraper: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"belong-scraper: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
