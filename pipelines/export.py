@@ -165,7 +165,7 @@ class ExportPipeline:
         status, reasons = ledger_status(entries, reason)
         carried = self._carried(known, records, status)
         handoff = self._handoff(records, carried, rejected_items, out_dir)
-        records = [r for r in records if r.id not in handoff.rejected_ids]
+        assembled, records = records, [r for r in records if r.id not in handoff.rejected_ids]
         by_type, rejected = split_valid(records)
         for bad in rejected:
             rejected_items.append(Rejected(
@@ -185,7 +185,7 @@ class ExportPipeline:
         carried = [c for c in carried if c.id not in exported]
         for record in carried:
             by_type[record_type(record)].append(to_export_dict(record))
-        entries = build_ledger(self.reports, records, rejected_items, fetched, requested, reason)
+        entries = build_ledger(self.reports, assembled, rejected_items, fetched, requested, reason)
         status, reasons = ledger_status(entries, reason)
         files = write_records(out_dir, by_type)
         files.update(

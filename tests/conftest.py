@@ -120,7 +120,14 @@ def migrate(server: FixtureServer, out: Path, *extra: str, check_ledger: bool = 
     for exactly what the server saw: every request it logged, as many times, once each."""
     before = len(server.log)
     result = run_cli(
-        "migrate", "--start-url", server.origin + "/", "--out", str(out), *FAST, *extra
+        "migrate",
+        "--start-url",
+        server.origin + "/",
+        "--out",
+        str(out),
+        *FAST,
+        *extra,
+        timeout=timeout,
     )
     if check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
         assert_ledger_matches(out, server.log[before:])
