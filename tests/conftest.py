@@ -115,7 +115,13 @@ def run_cli(*args: str, timeout: float = 600) -> CliResult:
                          usage.ru_maxrss / 1024)  # fmt: skip
 
 
-def migrate(server: FixtureServer, out: Path, *extra: str, check_ledger: bool = True) -> CliResult:
+def migrate(
+    server: FixtureServer,
+    out: Path,
+    *extra: str,
+    check_ledger: bool = True,
+    timeout: float = 600,
+) -> CliResult:
     """Migrate the served site; whenever the run wrote an export, its ledger must account
     for exactly what the server saw: every request it logged, as many times, once each."""
     before = len(server.log)
