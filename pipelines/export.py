@@ -34,9 +34,8 @@ from belong_scraper.handoff import (
     Handoff,
     LinkRewriter,
     apache_rules,
-    collect_assets,
     nginx_map,
-    place_assets,
+    publish_assets,
     redirect_rows,
     rewrite_records,
 )
@@ -130,7 +129,6 @@ class ExportPipeline:
                 apache_rules(handoff.redirects, self._canonicalize, self.profile),
             )
         )
-        place_assets(self.out_dir, handoff.assets)
         files.update(self._renderings(handoff))
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
         status = "complete" if not (facts.failed_pages or rejected) else "incomplete"
@@ -200,7 +198,7 @@ class ExportPipeline:
     def _handoff(self, records: list[Record]) -> Handoff:
         """Assets, bodies rewritten to the new site, the redirect map (hashes redone)."""
         handoff = Handoff()
-        handoff.assets, handoff.failed_downloads, by_url = collect_assets(records)
+        handoff.assets, handoff.failed_downloads, by_url = publish_assets(self.out_dir, records)
         origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
         self._origin = origin
         rewriter = LinkRewriter(
