@@ -356,8 +356,32 @@ def redirect_rows(
             resolved = rewriter.resolve(report.canonical)
             if resolved and not resolved[1].keys() & {"data-broken", "data-legacy"}:
                 add(report.url, 301, resolved[0], resolved[1].get("data-ref", ""))
+    # A downloaded file's legacy URL → the file it was placed as (one name, see
+    # media_layout): links from elsewhere to the old uploads keep working.
+    for url, asset in sorted(rewriter.assets_by_url.items()):
+        add(url, 301, "/" + asset["local_path"], "")
     keys = set(rows)
     return [r for _, r in sorted(rows.items()) if r["target"] not in keys]
+
+
+# Media paths a server rule can match as they are: no percent-encoding (servers decode
+# it before rewriting), no space, short enough for nginx's map hash buckets.
+PLAIN_MEDIA_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{1,200}$")
+
+
+def _is_media_row(row: dict[str, Any]) -> bool:
+    return str(row["target"]).startswith("/media/")
+
+
+def _media_rules(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(path, query, target) of each media row a server can match, a query first: a file's
+    name is case-sensitive (A.JPG and a.jpg may be two files), unlike the PHP pages."""
+    rules = []
+    for row in rows:
+        path, _, query = row["legacy_path"].partition("?")
+        if _is_media_row(row) and PLAIN_MEDIA_PATH.match(path) and "\n" not in query:
+            rules.append((path, query, row["target"]))
+    return sorted(rules, key=lambda r: (not r[1], r[0], r[1]))
 
 
 def _query_conditions(canonical_query: str) -> list[tuple[str, str]]:
@@ -428,6 +452,10 @@ def nginx_map(
         "map $request_uri $belong_redirect {",
         '    default "";',
     ]
+    for path, query, target in _media_rules(rows):
+        tail = f"\\?{re.escape(query)}$" if query else "(?:\\?.*)?$"
+        lines.append(f"    {_nginx_quote(f'~^{re.escape(path)}{tail}')} {_nginx_quote(target)};")
+    rows = [row for row in rows if not _is_media_row(row)]
     seen: set[str] = set()
     for row in rows:
         if row["legacy_path"].lower() in seen:
@@ -461,6 +489,12 @@ def apache_rules(
     without them when the query string holds nothing or only dropped parameters."""
     only_dropped = dropped_params_regex(profile)
     blocks = []
+    for path, query, target in _media_rules(rows):
+        condition = f"RewriteCond %{{QUERY_STRING}} ^{re.escape(query)}$\n" if query else ""
+        blocks.append(
+            f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]"
+        )
+    rows = [row for row in rows if not _is_media_row(row)]
     for rule in general_rules(rows, canonicalize):
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"

@@ -132,7 +132,8 @@ def media_layout(assets: dict[str, tuple[list[str], str]]) -> dict[str, str]:
     ``assets`` maps a key (the SHA-256) to its URLs and media type. The result depends on
     that set only (sorted), never on crawl order. An asset keeps its legacy path when that
     path is clean and no other asset's path clashes with it on a case-insensitive file
-    system: equal ignoring case, or one a folder of the other (the deeper one yields).
+    system: equal ignoring case, or one a folder of the other (the deeper one yields,
+    unless the shallower has no extension: then it is a folder URL and yields).
     Every other asset gets an alternate name beside it (or under ``_renamed/``).
     """
     preferred: dict[str, MediaName] = {}
@@ -140,6 +141,19 @@ def media_layout(assets: dict[str, tuple[list[str], str]]) -> dict[str, str]:
         names = sorted((media_name(u) for u in urls), key=lambda n: (not n.clean, n.path))
         preferred[key] = names[0]
     clean = {key: name.path for key, name in preferred.items() if name.clean}
+    needed_folders = {
+        parent.as_posix().casefold()
+        for path in clean.values()
+        for parent in list(PurePosixPath(path).parents)[:-1]
+    }
+    # A name without an extension that other files use as a folder is a folder URL
+    # (/uploads/2024/03): it yields. A name with one (a.jpg) stays the file, and the
+    # URLs that treat it as a folder (a.jpg/b.jpg) yield.
+    clean = {
+        key: path
+        for key, path in clean.items()
+        if split_extension(PurePosixPath(path).name)[1] or path.casefold() not in needed_folders
+    }
     folded_files = {path.casefold() for path in clean.values()}
     layout: dict[str, str] = {}
     taken: set[str] = set()
