@@ -124,10 +124,15 @@ def name_cases(ctx: FaultContext) -> list[list[tuple[str, str, str]]]:
     letter = LETTERS[v % len(LETTERS)]
     long_name = "n" * 296 if v == 0 else rng.choice(WORDS) * (40 + v % 7)
     deep = "/".join(f"{rng.choice(WORDS)}-{n:03d}-" + "d" * 180 for n in range(22))
-    upper = word.capitalize()
+    upper = word.capitalize() if v % 2 == 0 else word.upper()
+    # Other variants: deeper file/folder clashes, other trailing junk, other reserved names.
+    inside = other if v == 0 else "/".join(rng.sample(WORDS, 1 + v % 3)) + "/" + other
+    trailing = (".", "%20") if v == 0 else tuple(rng.sample([".", "%20", "..", "%20.", ".%20"], 2))
+    reserved = ["CON", "Aux", "nul", "COM1", "lpt9", "PRN"]
+    first_reserved = "CON" if v == 0 else rng.choice(reserved)
     clashes = [
         (f"{base}/{word}.jpg", "jpg"),
-        (f"{base}/{word}.jpg/{other}.jpg", "jpg"),  # a folder named like the file above
+        (f"{base}/{word}.jpg/{inside}.jpg", "jpg"),  # a folder named like the file above
         (f"/uploads/{year}/../{year}/{month:02d}/", "jpg"),  # resolves to a folder
         (f"/uploads/{other}/../", "png"),  # resolves to /uploads/ itself
         (f"{base}/%2E%2E/{other}.png", "png"),  # an encoded dot segment
@@ -143,10 +148,10 @@ def name_cases(ctx: FaultContext) -> list[list[tuple[str, str, str]]]:
         (f"{base}/{word.lower()}.jpg?v={v + 2}", "jpg"),
         (f"{base}/{word}%2F{other}.jpg", "jpg"),  # an encoded slash
         (f"{base}/nul%00{other}.png", "png"),
-        (f"{base}/{other}.png.", "png"),  # trailing dot
-        (f"{base}/{other}.png%20", "png"),  # trailing space
+        (f"{base}/{other}.png{trailing[0]}", "png"),  # trailing dots and spaces
+        (f"{base}/{other}.png{trailing[1]}", "png"),
         (f"{base}/{other}.png", "png"),
-        (f"{base}/CON.jpg", "jpg"),
+        (f"{base}/{first_reserved}.jpg", "jpg"),
         (f"{base}/{['aux', 'Lpt1', 'com3', 'PRN'][v % 4]}.pdf", "pdf"),
     ]
     cases = []
