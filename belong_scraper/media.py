@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 # Characters kept in a path segment; everything else becomes "_".
 UNSAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
 EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 # Names Windows refuses whatever their extension (a handoff may be unpacked there).
 RESERVED_STEMS = frozenset(
@@ -208,7 +209,9 @@ def media_type_of(body: bytes, content_type: str | None, url: str) -> str:
         return DOCX
     if content_type:
         declared = content_type.split(";", 1)[0].strip().lower()
-        if declared and declared != "application/octet-stream":
+        # A server can say anything; only a well-formed type is believed (assets.json's
+        # schema would refuse the rest, and the whole export with it).
+        if MEDIA_TYPE.match(declared) and declared != "application/octet-stream":
             return declared
     guessed, _ = mimetypes.guess_type(urlsplit(url).path)
     return guessed or "application/octet-stream"

@@ -8,6 +8,10 @@ layout does not depend on the order downloads finished. A failed download is rec
 (status, reason) on the item and the run goes on.
 
 Only media on the legacy site are downloaded: files hosted elsewhere stay links.
+
+An SVG is stored as its sanitized copy (``belong_scraper.svg``), the one published; one
+that cannot be sanitized is not stored and is recorded as withheld. Either way the result
+says so (``svg``) and keeps the digest of the bytes as served (``served_sha256``).
 """
 
 from __future__ import annotations

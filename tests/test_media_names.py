@@ -9,6 +9,8 @@ import hashlib
 import json
 import mimetypes
 import re
+import shutil
+import subprocess
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +27,7 @@ from belong_scraper.media import (
     MAX_SEGMENT_BYTES,
     media_layout,
     media_name,
+    media_type_of,
     split_extension,
 )
 from tests.conftest import HOLDOUT, SITE, migrate
@@ -303,6 +306,15 @@ def test_media_name_clashes_end_to_end_and_deterministic(tmp_path: Path) -> None
         second / "out" / "assets.json"
     ).read_bytes()
     assert files_under(first / "out" / "media") == files_under(second / "out" / "media")
+    if shutil.which("hugo"):  # the built site serves every file where the bodies point
+        public = tmp_path / "public"
+        built = subprocess.run(
+            ["hugo", "--source", str(first / "out" / "hugo"), "--destination", str(public)],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert built.returncode == 0, built.stderr
+        for entry in json.loads((first / "out" / "assets.json").read_text(encoding="utf-8")):
+            assert (public / entry["local_path"]).is_file(), entry["local_path"]
 
 
 @pytest.mark.parametrize("variant", [1, 2])
@@ -319,3 +331,10 @@ def test_a_rerun_over_an_earlier_export_keeps_one_file_per_asset(tmp_path: Path)
         assert migrate(server, out).returncode == 0
         result = migrate(server, out)
         check_media_export(out, tmp_path, SITE, 3, result, server)
+
+
+@pytest.mark.parametrize("declared", ["jpeg", "image/", "image/jpeg x", "<script>/x", "ÿ/ÿ"])
+def test_a_malformed_content_type_is_not_believed(declared: str) -> None:
+    assert media_type_of(b"GIF89a...", declared, "http://x/a.gif") == "image/gif"
+    assert media_type_of(b"plain", declared, "http://x/a.txt") == "text/plain"
+    assert media_type_of(b"plain", declared, "http://x/a") == "application/octet-stream"
