@@ -141,6 +141,8 @@ def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> dict[str, str]:
     Returns the assets that could not be placed (asset id → reason); the others are on
     disk. A stale file of an earlier run standing where a folder is needed is removed.
     """
+    if (out_dir / "media").is_symlink():
+        return {a["id"]: "not placed: media/ is a symlink" for a in assets}
     media = (out_dir / "media").resolve()
     incoming = media / ".incoming"
     targets = {PurePosixPath(a["local_path"]).relative_to("media") for a in assets}

@@ -207,6 +207,16 @@ def test_never_writes_through_a_symlink(tmp_path: Path) -> None:
     assert list(outside.iterdir()) == []
 
 
+def test_never_writes_through_a_symlinked_media_folder(tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    (outside / ".incoming").mkdir(parents=True)
+    out.mkdir()
+    (out / "media").symlink_to(outside)
+    placed = asset("media/a.png", b"x", outside / ".incoming")
+    assert set(place_assets(out, [placed])) == {placed["id"]}
+    assert not (outside / "a.png").exists()
+
+
 # ---------------------------------------------------------------------------- end to end
 
 
