@@ -92,7 +92,7 @@ def media_name(url: str) -> MediaName:
         digest = hashlib.sha256(parts.query.encode()).hexdigest()[:8]
         segments[-1] = f"{stem}-{digest}{ext}"
     path = PurePosixPath(*segments).as_posix()
-    if len(path.encode()) > MAX_PATH_BYTES:
+    if len(path.encode()) > MAX_PATH_BYTES or len(segments[-1].encode()) > MAX_SEGMENT_BYTES:
         clean = False
     return MediaName(path, clean)
 

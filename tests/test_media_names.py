@@ -139,7 +139,7 @@ def test_one_file_per_sha256_whatever_the_number_of_urls() -> None:
 PIECES = st.sampled_from(
     ["a.jpg", "A.JPG", "b", "..", ".", "%2E%2E", "%2e", "%2F", "x%2Fy.png", "%00", "CON.jpg",
      "aux", "t.png.", "t.png%20", "03", "uploads", "%C3%BC" * 100 + ".pdf", "n" * 260 + ".gif",
-     "", "a..b.pdf", ".htaccess", "doc.PDF", "file.pdf", "q.jpg?v=1"]
+     "", "a..b.pdf", ".htaccess", "doc.PDF", "file.pdf", "q.jpg?v=1", "r" * 95 + ".jpg?v=1"]
 )  # fmt: skip
 URL_SETS = st.lists(
     st.lists(PIECES, min_size=1, max_size=6).map(lambda p: "http://x/uploads/" + "/".join(p)),
