@@ -348,3 +348,13 @@ def test_a_malformed_content_type_is_not_believed(declared: str) -> None:
     assert media_type_of(b"GIF89a...", declared, "http://x/a.gif") == "image/gif"
     assert media_type_of(b"plain", declared, "http://x/a.txt") == "text/plain"
     assert media_type_of(b"plain", declared, "http://x/a") == "application/octet-stream"
+
+
+def test_canonical_spelling_keeps_an_encoded_slash(profile, origin) -> None:
+    """Decoding %2F would request another file (a/b.jpg) than the one linked."""
+    from belong_scraper.urls import canonical_url
+
+    for spelling in ("a%2Fb.jpg", "a%2fb.jpg"):
+        url = f"{origin.url}/uploads/{spelling}"
+        assert canonical_url(url, origin, profile) == f"{origin.url}/uploads/a%2Fb.jpg"
+    assert canonical_url(f"{origin.url}/uploads/a/b.jpg", origin, profile).endswith("/a/b.jpg")
