@@ -11,14 +11,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
-from belong_scraper.media import asset_id, safe_media_path
+from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
 from belong_scraper.profile import SiteProfile
 from belong_scraper.sanitize import html_to_markdown, html_to_text
@@ -65,7 +65,13 @@ def non_record_path(kind: str, keys: dict[str, str]) -> str | None:
 
 
 def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[str, dict]]:
-    """Assets (one per distinct file), failed downloads, and URL → asset."""
+    """Assets (one per distinct file), failed downloads, and URL → asset.
+
+    Each asset's ``local_path`` comes from ``media_layout`` over every asset of the run:
+    one name per file, decided once, that bodies, assets.json and the renderings share.
+    Records referencing an SVG get its review flag (its published copy is sanitized, or
+    it was withheld).
+    """
     by_sha: dict[str, dict[str, Any]] = {}
     failed: dict[str, dict[str, Any]] = {}
     url_to_sha: dict[str, str] = {}
@@ -79,6 +85,8 @@ def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[
                     credit or image.get("credit"),
                 )
         for url, result in sorted(record.evidence.get("media", {}).items()):
+            if result.get("svg"):
+                _flag(record, f"svg-{result['svg']}")
             if not result.get("ok"):
                 entry = failed.setdefault(
                     url, {"url": url, "status": result["status"], "reason": result["reason"],
@@ -95,6 +103,9 @@ def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[
             )  # fmt: skip
             asset["urls"].add(url)
             asset["used_by"].add(record.id)
+    layout = media_layout(
+        {sha: (sorted(info["urls"]), info["media_type"]) for sha, info in by_sha.items()}
+    )
     assets = []
     for sha, info in sorted(by_sha.items()):
         urls = sorted(info["urls"])
@@ -104,7 +115,7 @@ def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[
             {
                 "id": asset_id(sha),
                 "url": urls[0],
-                "local_path": "media/" + min(safe_media_path(u) for u in urls),
+                "local_path": "media/" + layout[sha],
                 "sha256": sha,
                 "bytes": info["bytes"],
                 "media_type": info["media_type"],
@@ -114,27 +125,89 @@ def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[
             }
         )
     assets.sort(key=lambda a: a["id"])
-    by_url = {url: next(a for a in assets if a["sha256"] == sha) for url, sha in url_to_sha.items()}
+    by_sha_asset = {a["sha256"]: a for a in assets}
+    by_url = {url: by_sha_asset[sha] for url, sha in url_to_sha.items()}
     failures = [{**f, "used_by": sorted(f["used_by"])} for _, f in sorted(failed.items())]
     return assets, failures, by_url
 
 
-def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> None:
-    """Move each downloaded file to its legacy layout under media/; never outside it."""
+def _flag(record: Record, flag: str) -> None:
+    if flag not in record.review_flags:
+        record.review_flags.append(flag)
+
+
+def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> dict[str, str]:
+    """Move each downloaded file to its place under media/; never outside it.
+
+    Returns the assets that could not be placed (asset id → reason); the others are on
+    disk. A stale file of an earlier run standing where a folder is needed is removed.
+    """
+    if (out_dir / "media").is_symlink():
+        return {a["id"]: "not placed: media/ is a symlink" for a in assets}
     media = (out_dir / "media").resolve()
     incoming = media / ".incoming"
+    targets = {PurePosixPath(a["local_path"]).relative_to("media") for a in assets}
+    unplaced: dict[str, str] = {}
+    if assets:
+        media.mkdir(parents=True, exist_ok=True)
     for asset in assets:
-        target = (out_dir / asset["local_path"]).resolve()
-        if media not in target.parents:
-            raise ValueError(f"asset path escapes media/: {asset['local_path']}")
-        source = incoming / asset["sha256"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.exists():
-            os.replace(source, target)
+        relative = PurePosixPath(asset["local_path"]).relative_to("media")
+        try:
+            _place(media, incoming / asset["sha256"], relative, targets)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            unplaced[asset["id"]] = f"not placed: {reason}"
     if incoming.exists():
         for leftover in incoming.iterdir():
             leftover.unlink()
         incoming.rmdir()
+    return unplaced
+
+
+def _place(media: Path, source: Path, relative: PurePosixPath, targets: set) -> None:
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise ValueError(f"asset path escapes media/: {relative}")
+    folder = media
+    for depth, part in enumerate(relative.parts[:-1], start=1):
+        folder = folder / part
+        if folder.is_symlink():
+            raise ValueError(f"symlink in the way: {folder}")
+        if folder.exists() and not folder.is_dir():
+            if PurePosixPath(*relative.parts[:depth]) in targets:
+                raise ValueError(f"a file of this run stands where a folder is needed: {folder}")
+            folder.unlink()  # left by an earlier run whose layout differed
+        folder.mkdir(exist_ok=True)
+    final = folder / relative.name
+    if media != final.parent.resolve() and media not in final.parent.resolve().parents:
+        raise ValueError(f"asset path escapes media/: {relative}")
+    if final.is_symlink() or final.is_dir():
+        raise ValueError(f"not a regular file: {final}")
+    if source.exists():
+        os.replace(source, final)
+    elif not final.is_file():
+        raise ValueError("downloaded file missing")
+
+
+def publish_assets(
+    out_dir: Path, records: list[Record]
+) -> tuple[list[dict], list[dict], dict[str, dict]]:
+    """``collect_assets``, then the files placed; an asset that cannot be placed becomes
+    a failed download with its reason (its records get a review flag), the rest go on."""
+    assets, failures, by_url = collect_assets(records)
+    unplaced = place_assets(out_dir, assets)
+    if not unplaced:
+        return assets, failures, by_url
+    for url, asset in sorted(by_url.items()):
+        if asset["id"] in unplaced:
+            failures.append({"url": url, "status": 200, "reason": unplaced[asset["id"]],
+                             "used_by": asset["used_by"]})  # fmt: skip
+            del by_url[url]
+    used_by = {i for a in assets if a["id"] in unplaced for i in a["used_by"]}
+    for record in records:
+        if record.id in used_by:
+            _flag(record, "media-not-placed")
+    failures.sort(key=lambda f: f["url"])
+    return [a for a in assets if a["id"] not in unplaced], failures, by_url
 
 
 class LinkRewriter:
@@ -180,11 +253,14 @@ class LinkRewriter:
         canonical = canonical_url(url, self.origin, self.profile)
         if canonical is None:
             return None
-        asset = self.assets_by_url.get(canonical)
+        # The URL as written first: canonical spelling folds %2F into "/", which may be
+        # another file.
+        asset = self.assets_by_url.get(url) or self.assets_by_url.get(canonical)
         if asset is not None:
             return "/" + asset["local_path"], {"data-asset": asset["id"]}
-        if canonical in self.failed_media:
-            return legacy_path(canonical), {"data-missing": str(self.failed_media[canonical])}
+        for spelling in (url, canonical):
+            if spelling in self.failed_media:
+                return legacy_path(spelling), {"data-missing": str(self.failed_media[spelling])}
         if canonical in self.targets:
             path, record_id = self.targets[canonical]
             return path, {"data-ref": record_id}
@@ -283,8 +359,32 @@ def redirect_rows(
             resolved = rewriter.resolve(report.canonical)
             if resolved and not resolved[1].keys() & {"data-broken", "data-legacy"}:
                 add(report.url, 301, resolved[0], resolved[1].get("data-ref", ""))
+    # A downloaded file's legacy URL → the file it was placed as (one name, see
+    # media_layout): links from elsewhere to the old uploads keep working.
+    for url, asset in sorted(rewriter.assets_by_url.items()):
+        add(url, 301, "/" + asset["local_path"], "")
     keys = set(rows)
     return [r for _, r in sorted(rows.items()) if r["target"] not in keys]
+
+
+# Media paths a server rule can match as they are: no percent-encoding (servers decode
+# it before rewriting), no space, short enough for nginx's map hash buckets.
+PLAIN_MEDIA_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{1,200}$")
+
+
+def _is_media_row(row: dict[str, Any]) -> bool:
+    return str(row["target"]).startswith("/media/")
+
+
+def _media_rules(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(path, query, target) of each media row a server can match, a query first: a file's
+    name is case-sensitive (A.JPG and a.jpg may be two files), unlike the PHP pages."""
+    rules = []
+    for row in rows:
+        path, _, query = row["legacy_path"].partition("?")
+        if _is_media_row(row) and PLAIN_MEDIA_PATH.match(path) and "\n" not in query:
+            rules.append((path, query, row["target"]))
+    return sorted(rules, key=lambda r: (not r[1], r[0], r[1]))
 
 
 def _query_conditions(canonical_query: str) -> list[tuple[str, str]]:
@@ -355,6 +455,10 @@ def nginx_map(
         "map $request_uri $belong_redirect {",
         '    default "";',
     ]
+    for path, query, target in _media_rules(rows):
+        tail = f"\\?{re.escape(query)}$" if query else "(?:\\?.*)?$"
+        lines.append(f"    {_nginx_quote(f'~^{re.escape(path)}{tail}')} {_nginx_quote(target)};")
+    rows = [row for row in rows if not _is_media_row(row)]
     seen: set[str] = set()
     for row in rows:
         if row["legacy_path"].lower() in seen:
@@ -388,6 +492,12 @@ def apache_rules(
     without them when the query string holds nothing or only dropped parameters."""
     only_dropped = dropped_params_regex(profile)
     blocks = []
+    for path, query, target in _media_rules(rows):
+        condition = f"RewriteCond %{{QUERY_STRING}} ^{re.escape(query)}$\n" if query else ""
+        blocks.append(
+            f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]"
+        )
+    rows = [row for row in rows if not _is_media_row(row)]
     for rule in general_rules(rows, canonicalize):
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"

@@ -95,7 +95,8 @@ def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
         return None
     rules = profile.section("urls")
     parts = urlsplit(url)
-    path = unquote(parts.path) or "/"
+    # An encoded slash is part of a name, not a separator: decoding it names another file.
+    path = unquote(re.sub("%2[Ff]", "%252F", parts.path)) or "/"
     path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
     path = "/" if path in (".", "//") else re.sub(r"/{2,}", "/", path)
     head, _, tail = path.rpartition("/")

@@ -36,9 +36,8 @@ from belong_scraper.handoff import (
     Handoff,
     LinkRewriter,
     apache_rules,
-    collect_assets,
     nginx_map,
-    place_assets,
+    publish_assets,
     redirect_rows,
     rewrite_records,
 )
@@ -197,7 +196,6 @@ class ExportPipeline:
                 apache_rules(handoff.redirects, self._canonicalize, self.profile),
             )
         )
-        place_assets(out_dir, handoff.assets)
         files.update(self._renderings(handoff, out_dir))
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
         ledger = {"run_id": self.run_id, "status": status, "reasons": reasons,
@@ -317,7 +315,7 @@ class ExportPipeline:
         Carried records keep their bodies as exported; they still own their redirects and
         the assets they used."""
         handoff = Handoff()
-        handoff.assets, handoff.failed_downloads, by_url = collect_assets(records)
+        handoff.assets, handoff.failed_downloads, by_url = publish_assets(out_dir, records)
         handoff.assets += carried_assets(out_dir, carried, handoff.assets)
         origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
         self._origin = origin

@@ -8,6 +8,10 @@ layout does not depend on the order downloads finished. A failed download is rec
 (status, reason) on the item and the run goes on.
 
 Only media on the legacy site are downloaded: files hosted elsewhere stay links.
+
+An SVG is stored as its sanitized copy (``belong_scraper.svg``), the one published; one
+that cannot be sanitized is not stored and is recorded as withheld. Either way the result
+says so (``svg``) and keeps the digest of the bytes as served (``served_sha256``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.media import media_type_of
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.state import StateStore, default_db_url
+from belong_scraper.svg import is_svg, sanitize_svg
 from belong_scraper.urls import Origin, is_document, is_media
 from pipelines.base import rejects_failures
 
@@ -157,11 +162,22 @@ class MediaPipeline:
         status: int,
         known: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        header = response.headers.get
+        served = hashlib.sha256(body).hexdigest()
+        svg = None
+        if is_svg(body, content_type, url):
+            # The published copy is sanitized (the WARC keeps what was served); its digest
+            # is the one assets.json gives, so fixity checks describe the file on disk.
+            clean = sanitize_svg(body)
+            if clean is None:
+                reason = "svg withheld: not a well-formed SVG document"
+                return {"ok": False, "status": status, "reason": reason, "svg": "withheld",
+                        "served_sha256": served}  # fmt: skip
+            body, svg, content_type = clean, "sanitized", "image/svg+xml"
         digest = hashlib.sha256(body).hexdigest()
         target = self.incoming / digest
         if not target.exists():
             atomic_write(target, body)
-        header = response.headers.get
         return {
             "ok": True,
             "status": status,
@@ -171,4 +187,5 @@ class MediaPipeline:
             "etag": (header("ETag") or b"").decode("latin-1") or (known or {}).get("etag"),
             "last_modified": (header("Last-Modified") or b"").decode("latin-1")
             or (known or {}).get("last_modified"),
+            **({"svg": svg, "served_sha256": served} if svg else {}),
         }
