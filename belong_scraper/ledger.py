@@ -91,6 +91,21 @@ def _report_entry(report: PageReport, records: list[str]) -> dict[str, Any]:
     return _entry(report.url, "page", kind=report.kind, **common)
 
 
+def _media_outcome(result: dict[str, Any]) -> tuple[str, str | None]:
+    """A media download that gave no asset: skipped by decision (robots, an SVG withheld
+    because it cannot be made safe: the record is flagged for review), gone, or failed."""
+    if result.get("svg") == "withheld":
+        return "skipped", "unsafe-withheld"
+    reason = str(result.get("reason", ""))
+    if reason.startswith("skipped"):
+        if "robots" in reason:
+            return "skipped", "robots"
+        return "skipped", "too-large" if "too large" in reason.lower() else "ignored"
+    if result.get("status") in GONE or (result.get("status") == 200 and reason == "empty file"):
+        return "broken", None  # the site links to nothing usable: its fault, not the run's
+    return "failed", None
+
+
 def build_ledger(
     reports: Iterable[PageReport],
     records: Iterable[Record],
@@ -122,9 +137,8 @@ def build_ledger(
                 entries[url] = _entry(url, "asset", status=result.get("status"),
                                       attempts=fetched.get(url) or None)  # fmt: skip
             else:
-                outcome = "skipped" if str(result.get("reason", "")).startswith("skipped") else (
-                    "broken" if result.get("status") in GONE else "failed")  # fmt: skip
-                entries[url] = _entry(url, outcome, status=result.get("status"),
+                outcome, skip = _media_outcome(result)
+                entries[url] = _entry(url, outcome, status=result.get("status"), skip=skip,
                                       reason=result.get("reason"),
                                       attempts=fetched.get(url) or None)  # fmt: skip
     for item in rejected:
