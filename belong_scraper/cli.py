@@ -187,6 +187,8 @@ def _crawl(
     settings.set("HTTPCACHE_POLICY", "scrapy.extensions.httpcache.DummyPolicy")
     settings.set("HTTPCACHE_EXPIRATION_SECS", 0)
     settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [408, 429, 500, 502, 503, 504, 522, 524])
+    # Downloads wait there too: the export folder is only touched by the export itself.
+    settings.set("MEDIA_INCOMING_DIR", str(job_dir(out_dir) / "incoming"), priority="cmdline")
     settings.set("PROGRESS_ENABLED", True, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
     for name, value in overrides.items():

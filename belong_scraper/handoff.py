@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,8 +137,12 @@ def _flag(record: Record, flag: str) -> None:
         record.review_flags.append(flag)
 
 
-def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> dict[str, str]:
-    """Move each downloaded file to its place under media/; never outside it.
+def place_assets(
+    out_dir: Path, assets: list[dict[str, Any]], incoming: Path | None = None
+) -> dict[str, str]:
+    """Move each downloaded file to its place under media/; never outside it. Downloads
+    kept outside the folder (``incoming``: the run's job folder) are linked, not moved,
+    so a failed export can be retried from them.
 
     Returns the assets that could not be placed (asset id → reason); the others are on
     disk. A stale file of an earlier run standing where a folder is needed is removed.
@@ -145,7 +150,8 @@ def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> dict[str, str]:
     if (out_dir / "media").is_symlink():
         return {a["id"]: "not placed: media/ is a symlink" for a in assets}
     media = (out_dir / "media").resolve()
-    incoming = media / ".incoming"
+    inside = incoming is None
+    incoming = media / ".incoming" if incoming is None else Path(incoming)
     targets = {PurePosixPath(a["local_path"]).relative_to("media") for a in assets}
     unplaced: dict[str, str] = {}
     if assets:
@@ -153,18 +159,20 @@ def place_assets(out_dir: Path, assets: list[dict[str, Any]]) -> dict[str, str]:
     for asset in assets:
         relative = PurePosixPath(asset["local_path"]).relative_to("media")
         try:
-            _place(media, incoming / asset["sha256"], relative, targets)
+            _place(media, incoming / asset["sha256"], relative, targets, keep_source=not inside)
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             unplaced[asset["id"]] = f"not placed: {reason}"
-    if incoming.exists():
+    if inside and incoming.exists():
         for leftover in incoming.iterdir():
             leftover.unlink()
         incoming.rmdir()
     return unplaced
 
 
-def _place(media: Path, source: Path, relative: PurePosixPath, targets: set) -> None:
+def _place(
+    media: Path, source: Path, relative: PurePosixPath, targets: set, keep_source: bool = False
+) -> None:
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise ValueError(f"asset path escapes media/: {relative}")
     folder = media
@@ -182,19 +190,27 @@ def _place(media: Path, source: Path, relative: PurePosixPath, targets: set) -> 
         raise ValueError(f"asset path escapes media/: {relative}")
     if final.is_symlink() or final.is_dir():
         raise ValueError(f"not a regular file: {final}")
-    if source.exists():
+    if source.exists() and keep_source:
+        temporary = final.with_name(f".{final.name}.placing")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source, temporary)
+        except OSError:  # another file system
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, final)
+    elif source.exists():
         os.replace(source, final)
     elif not final.is_file():
         raise ValueError("downloaded file missing")
 
 
 def publish_assets(
-    out_dir: Path, records: list[Record]
+    out_dir: Path, records: list[Record], incoming: Path | None = None
 ) -> tuple[list[dict], list[dict], dict[str, dict]]:
     """``collect_assets``, then the files placed; an asset that cannot be placed becomes
     a failed download with its reason (its records get a review flag), the rest go on."""
     assets, failures, by_url = collect_assets(records)
-    unplaced = place_assets(out_dir, assets)
+    unplaced = place_assets(out_dir, assets, incoming)
     if not unplaced:
         return assets, failures, by_url
     for url, asset in sorted(by_url.items()):

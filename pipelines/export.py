@@ -315,7 +315,10 @@ class ExportPipeline:
         Carried records keep their bodies as exported; they still own their redirects and
         the assets they used."""
         handoff = Handoff()
-        handoff.assets, handoff.failed_downloads, by_url = publish_assets(out_dir, records)
+        incoming = self.crawler.settings.get("MEDIA_INCOMING_DIR")
+        handoff.assets, handoff.failed_downloads, by_url = publish_assets(
+            out_dir, records, Path(incoming) if incoming else None
+        )
         handoff.assets += carried_assets(out_dir, carried, handoff.assets)
         origin = Origin.from_url(self._start_url() or records[0].source_url, self.profile)
         self._origin = origin

@@ -68,11 +68,21 @@ def _html_fields(record: Any) -> list[str]:
     return []
 
 
+def media_incoming(settings: Any) -> Path:
+    """Where downloads wait for the export: ``MEDIA_INCOMING_DIR`` (the CLI puts it in the
+    run's job folder, so the export folder is untouched until the export), else
+    ``<EXPORT_DIR>/media/.incoming``."""
+    configured = settings.get("MEDIA_INCOMING_DIR")
+    if configured:
+        return Path(configured)
+    return Path(settings.get("EXPORT_DIR", "exports")) / "media" / ".incoming"
+
+
 class MediaPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.profile = load_profile(crawler.settings.get("SITE_PROFILE"))
-        self.incoming = Path(crawler.settings.get("EXPORT_DIR", "exports")) / "media" / ".incoming"
+        self.incoming = media_incoming(crawler.settings)
         self.enabled = crawler.settings.getbool("MEDIA_ENABLED", True)
         self.results: dict[str, asyncio.Future[dict[str, Any]]] = {}
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from belong_scraper.archive.fixity import export_files
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.items import Article, PageReport, Rejected
 from belong_scraper.ledger import build_ledger, ledger_status
@@ -26,8 +25,8 @@ def by_url(ledger: dict) -> dict[str, dict]:
 
 
 def folder_bytes(out: Path) -> dict[str, bytes]:
-    """Every file of the export (what SHA256SUMS covers, and SHA256SUMS itself)."""
-    return {name: (out / name).read_bytes() for name in [*export_files(out), "SHA256SUMS"]}
+    """Every file under the folder, hidden ones too."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 def entries_where(ledger: dict, **facts) -> list[dict]:
