@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
 from lxml import etree
 from lxml import html as lxml_html
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 from belong_scraper.cleaning import (
     is_boilerplate_block,
     normalise_space,
+    remove_unsafe_chars,
     repair_text,
     strip_php_errors,
 )
@@ -340,6 +342,7 @@ def _escape(text: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Plain text of sanitized HTML: one block a paragraph, list items on their own line."""
+    html = remove_unsafe_chars(html)
     if not html.strip():
         return ""
     root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -364,20 +367,114 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(b for b in blocks if b).strip()
 
 
+# Text characters CommonMark (and goldmark's extensions) would read as markup that makes
+# something live: raw HTML and autolinks (<), links and images ([ ]), an entity (an "&"
+# that opens one: "Skills & Jobs" is plain text already), the escapes, code spans and
+# emphasis that could shift how the rest is read (\ ` *), a table cell's end (|).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|]|&(?=#|[A-Za-z0-9]+;))")
+# What a link destination must not hold raw: backslash-escaped (CommonMark undoes it) so that
+# neither an entity (&#106;avascript:) nor a bracket or parenthesis changes its meaning.
+DESTINATION_SPECIAL = re.compile(r"([\\()<>&\[\]\"'`*])")
+# Percent-encoded: whitespace and controls end a destination early.
+DESTINATION_BREAK = re.compile(r"[\x00-\x20\x7f-\x9f]")
+LINK_SCHEMES = {"http", "https", "mailto"}
+IMAGE_SCHEMES = {"http", "https"}
+# A scheme is everything before the first ":" that comes before any "/", "?" or "#";
+# browsers ignore tabs, newlines and leading controls or spaces when they read it.
+SCHEME = re.compile(r"^([^/?#]*?):")
+URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+# An autolink (<https://...>) only for a URL whose every character is plain.
+PLAIN_URL = re.compile(r"^(?:https?://|mailto:)[A-Za-z0-9._~:/?#@!$'+,;=%-]+$")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that renders as exactly that text, never as markup."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def url_allowed(url: str, schemes: set[str]) -> bool:
+    """Whether a URL is relative or uses one of the schemes (never javascript:, data: ...)."""
+    match = SCHEME.match(URL_IGNORED.sub("", url))
+    return match is None or match.group(1).lower() in schemes
+
+
+def _destination(url: str) -> str:
+    url = DESTINATION_BREAK.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    return DESTINATION_SPECIAL.sub(r"\\\1", url)
+
+
+def _link_title(title: str | None) -> str:
+    title = DESTINATION_SPECIAL.sub(r"\\\1", normalise_space(title or ""))
+    return f' "{title}"' if title else ""
+
+
+class SafeMarkdownConverter(MarkdownConverter):
+    """markdownify, with every text node escaped (markup shown as text stays text), link
+    and image destinations limited to safe schemes and escaped, alt text and titles
+    escaped, and code fences longer than any backtick run they hold."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        return escape_markdown(text) if text else ""
+
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "_noformat" in parent_tags:
+            return text
+        prefix, suffix, text = _chomp(text)
+        if not text:
+            return ""
+        href = el.get("href") or ""
+        if not href or not url_allowed(href, LINK_SCHEMES):
+            return prefix + text + suffix
+        title = el.get("title")
+        if not title and PLAIN_URL.match(href) and text == escape_markdown(href):
+            return f"{prefix}<{href}>{suffix}"
+        return f"{prefix}[{text}]({_destination(href)}{_link_title(title)}){suffix}"
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        alt = escape_markdown(normalise_space(el.attrs.get("alt") or ""))
+        src = el.attrs.get("src") or ""
+        if "_inline" in parent_tags and el.parent.name not in self.options["keep_inline_images_in"]:
+            return alt
+        if not src or not url_allowed(src, IMAGE_SCHEMES):
+            return alt
+        return f"![{alt}]({_destination(src)}{_link_title(el.attrs.get('title'))})"
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if not text:
+            return ""
+        text = text.strip("\n")
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}\n{text}\n{fence}\n\n"
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """Leading and trailing spaces moved outside the link's brackets."""
+    prefix = " " if text and text[0] == " " else ""
+    suffix = " " if text and text[-1] == " " else ""
+    return prefix, suffix, text.strip()
+
+
+MARKDOWN = SafeMarkdownConverter(
+    heading_style="ATX", bullets="-", strip=["span"], escape_underscores=False
+)
+
+
 def html_to_markdown(html: str) -> str:
-    """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left."""
+    """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left. The HTML is
+    sanitized first, so whatever the input the Markdown renders nothing live."""
+    html = sanitize_html(html)
     if not html.strip():
         return ""
-    markdown = markdownify(
-        html, heading_style="ATX", bullets="-", strip=["span"], escape_underscores=False
-    )
+    markdown = MARKDOWN.convert(html)
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
 
 def sanitize_html(html: str) -> str:
+    """The allowlisted HTML of any text: no script, no event handler, no unsafe URL."""
     return nh3.clean(
-        html,
+        remove_unsafe_chars(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
