@@ -19,9 +19,7 @@ gets a report. A file that exists but is not the JSON it should be is an error.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 import sys
@@ -32,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from belong_scraper.assemble import SHORT_BODY_CHARS
-from belong_scraper.exporters import atomic_write, json_bytes
+from belong_scraper.exporters import atomic_write, csv_table, json_bytes, read_csv_rows
 
 REPORT_VERSION = 1
 REPORT_FILES = ("report.json", "review.csv", "report.html")
@@ -84,8 +82,7 @@ def _load_json(path: Path, default: Any) -> Any:
 def _load_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+    return read_csv_rows(path.read_text(encoding="utf-8"))
 
 
 def _list(value: Any) -> list[Any]:
@@ -327,13 +324,11 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
 
 
 def review_csv_bytes(review: Sequence[Mapping[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
-    for row in review:
-        cells = [row[column] for column in REVIEW_COLUMNS[:-1]]
-        writer.writerow([*cells, ";".join(sorted(row["reasons"]))])
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        [*(row[column] for column in REVIEW_COLUMNS[:-1]), ";".join(sorted(row["reasons"]))]
+        for row in review
+    )
+    return csv_table(REVIEW_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------------------- report.html
