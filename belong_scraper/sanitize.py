@@ -484,6 +484,27 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# What the media and link rewrite (handoff.py) adds to a sanitized body: kept when a body
+# from the export folder is sanitized again before a CMS gets it.
+HANDOFF_ATTRIBUTES = {"data-asset", "data-missing", "data-ref", "data-broken", "data-legacy"}
+
+
+def sanitize_export_html(html: str) -> str:
+    """sanitize_html for an exported body: the same allowlist plus the rewrite's data-*."""
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    for tag in ("a", "img"):
+        attributes[tag] |= HANDOFF_ATTRIBUTES
+    return nh3.clean(
+        remove_unsafe_chars(html),
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel=None,
+        clean_content_tags={"script", "style"},
+    )
+
+
 def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -> CleanBody:
     """Raw body HTML from a page object to the contract's body_html/markdown/text."""
     out = CleanBody()
