@@ -7,6 +7,11 @@ nothing the migration found is lost on the way. The site has its own minimal lay
 theme, no modules, no network) and mounts ``DIR/media`` at ``/media/``, where the bodies'
 rewritten image and document links already point.
 
+Hugo renders nothing unsanitized: goldmark's ``unsafe`` is off, so the body is Markdown
+only (html_to_markdown escapes markup that was text and keeps only safe link schemes),
+raw HTML in a hand-edited body is omitted and goldmark drops javascript: links; every
+front matter value reaches the page through Go's contextually escaping html/template.
+
 Front matter is YAML written as one ``key: <JSON>`` line per field: JSON values are valid
 YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes are stable.
 """
@@ -53,8 +58,9 @@ disableHugoGeneratorInject = true
   tag = "tags"
 
 [markup.goldmark.renderer]
-  # Bodies were sanitized with nh3's allowlist before export; keep the little HTML left.
-  unsafe = true
+  # Bodies are Markdown that holds no HTML (markup shown as text is escaped): any raw HTML
+  # is omitted and javascript: links dropped rather than trusted, whoever wrote the file.
+  unsafe = false
 
 [markup.goldmark.extensions]
   # The legacy text already has its typography; do not rewrite quotes and dashes.
