@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from belong_scraper.exporters import atomic_write
-from belong_scraper.sanitize import html_to_markdown
+from belong_scraper.sanitize import escape_markdown, html_to_markdown
 from belong_scraper.targets import entry_href, legacy_urls_of, load_assets, load_export, media_href
 
 SITE_DIR = "hugo"
@@ -200,6 +200,36 @@ INDEX = """\
 {{ end }}
 """
 
+# Hugo's own feed, with every title written as HTML-escaped text: feed readers render
+# <title> and <description> as HTML, so a title that shows "<script>" must reach them as
+# "&lt;script&gt;" (escaped once more for XML by the template engine).
+RSS = """\
+{{- $pages := cond (or .IsHome .IsSection) .RegularPages .Pages -}}
+{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
+{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\" standalone=\\"yes\\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>{{ if .IsHome }}{{ site.Title | htmlEscape }}{{ else }}\
+{{ .Title | htmlEscape }} on {{ site.Title | htmlEscape }}{{ end }}</title>
+<link>{{ .Permalink }}</link>
+<description>Recent content{{ if not .IsHome }} in {{ .Title | htmlEscape }}{{ end }} on \
+{{ site.Title | htmlEscape }}</description>
+<generator>Hugo</generator>
+<language>{{ site.LanguageCode }}</language>
+{{ with .OutputFormats.Get "rss" }}\
+{{ printf "<atom:link href=%q rel=\\"self\\" type=%q />" .Permalink .MediaType | safeHTML }}
+{{ end }}\
+{{ range $pages }}<item>
+<title>{{ .Title | htmlEscape }}</title>
+<link>{{ .Permalink }}</link>
+{{ if not .Date.IsZero }}<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+{{ end }}<guid>{{ .Permalink }}</guid>
+<description>{{ .Summary | html }}</description>
+</item>
+{{ end }}</channel>
+</rss>
+"""
+
 NOT_FOUND = """\
 {{ define "main" }}
 <h1>Page not found</h1>
@@ -213,6 +243,7 @@ LAYOUTS = {
     "layouts/_default/list.html": LIST,
     "layouts/index.html": INDEX,
     "layouts/404.html": NOT_FOUND,
+    "layouts/_default/rss.xml": RSS,
 }
 
 
@@ -370,7 +401,9 @@ def _article(
         ("legacy_id", record.get("legacy_id")),
         ("legacy_urls", legacy_urls_of(record)),
         ("author", record.get("author")),
-        ("summary", record.get("summary") or ""),
+        # Hugo renders a front matter summary as Markdown: the exact text is summary_text.
+        ("summary", escape_markdown(record.get("summary") or "")),
+        ("summary_text", record.get("summary") or ""),
         ("language", record.get("language")),
         ("clusters", list(record.get("clusters") or [])),
         ("images", images),
@@ -400,7 +433,8 @@ def _cluster(
         ("legacy_id", record.get("legacy_id")),
         ("legacy_urls", legacy_urls_of(record)),
         ("review_flags", list(record.get("review_flags") or [])),
-        ("summary", record.get("summary") or ""),
+        ("summary", escape_markdown(record.get("summary") or "")),
+        ("summary_text", record.get("summary") or ""),
         ("related_articles", related_ids),
         ("related", related),
     ]
