@@ -222,7 +222,8 @@ RSS = """\
 {{ range $pages }}<item>
 <title>{{ .Title | htmlEscape }}</title>
 <link>{{ .Permalink }}</link>
-{{ if not .Date.IsZero }}<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+{{ if not .Date.IsZero }}\
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
 {{ end }}<guid>{{ .Permalink }}</guid>
 <description>{{ .Summary | html }}</description>
 </item>
