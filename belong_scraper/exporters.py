@@ -83,9 +83,13 @@ def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
+    # Python's writer leaves a field holding a lone "\r" unquoted (only the line
+    # terminator's characters count): every reader and spreadsheet then starts a new row
+    # there, and what follows, "=1+1", is a formula again. Such a row is quoted whole.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        cells = [_cell(value) for value in row]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
