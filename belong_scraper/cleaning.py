@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ftfy
+from lxml import etree
 from lxml import html as lxml_html
 
 PHP_FATAL_LEVELS = (
@@ -256,12 +257,16 @@ def prepare_document(body: bytes, content_type: str | None = None) -> tuple[str,
 
 
 def parse_html(text: str) -> lxml_html.HtmlElement:
-    """Parse (possibly truncated, malformed) HTML leniently into an element tree."""
-    if not text.strip():
-        text = "<html><body></body></html>"
+    """Parse (possibly truncated, malformed) HTML leniently into an element tree; a text
+    with no element at all (only a comment, only controls) is an empty document."""
     # lxml refuses str input with an XML encoding declaration, or with control characters.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", remove_unsafe_chars(text))
-    return lxml_html.document_fromstring(text)
+    try:
+        if text.strip():
+            return lxml_html.document_fromstring(text)
+    except etree.ParserError:
+        pass
+    return lxml_html.document_fromstring("<html><body></body></html>")
 
 
 INLINE = {"a", "span", "button", "em", "strong", "b", "i", "small"}

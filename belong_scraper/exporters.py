@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
 from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 
@@ -75,8 +76,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return neutralise_csv_cell(str(value))
+        return remove_unsafe_chars(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    # The characters no output carries (cleaning removed them from records already) would
+    # also make the UTF-8 encoding of the file fail.
+    return neutralise_csv_cell(remove_unsafe_chars(str(value)))
 
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -8,12 +8,14 @@ it only restructure (Word cruft, layout tables, credits, embeds, empty blocks).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from bs4 import MarkupResemblesLocatorWarning
 from lxml import etree
 from lxml import html as lxml_html
 from markdownify import MarkdownConverter
@@ -341,8 +343,9 @@ def _escape(text: str) -> str:
 
 
 def html_to_text(html: str) -> str:
-    """Plain text of sanitized HTML: one block a paragraph, list items on their own line."""
-    html = remove_unsafe_chars(html)
+    """Plain text of HTML: one block a paragraph, list items on their own line. The HTML
+    goes through the allowlist first (a no-op for a clean body): any text gives text."""
+    html = sanitize_html(html)
     if not html.strip():
         return ""
     root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -387,9 +390,22 @@ URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 PLAIN_URL = re.compile(r"^(?:https?://|mailto:)[A-Za-z0-9._~:/?#@!$'+,;=%-]+$")
 
 
+# What opens a block where a line starts (a list item, heading, rule, setext underline,
+# fence): escaped at the start of a text node or of a line in it, after any indentation
+# (a text node may be where a Markdown line starts; anywhere else it is plain text).
+BLOCK_START = re.compile(r"(^|\n)([ \t]*)(-+|=+|_+|~+|#{1,6}|\+|[0-9]{1,9}[.)])(?=\s|$)")
+
+
+def _block_start(match: re.Match[str]) -> str:
+    lead, marker = match.group(1) + match.group(2), match.group(3)
+    if marker[0].isdigit():  # "1." : a backslash before a digit is no escape
+        return lead + marker[:-1] + "\\" + marker[-1]
+    return lead + "\\" + marker
+
+
 def escape_markdown(text: str) -> str:
     """Plain text as Markdown that renders as exactly that text, never as markup."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return BLOCK_START.sub(_block_start, MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def url_allowed(url: str, schemes: set[str]) -> bool:
@@ -466,7 +482,10 @@ def html_to_markdown(html: str) -> str:
     html = sanitize_html(html)
     if not html.strip():
         return ""
-    markdown = MARKDOWN.convert(html)
+    with warnings.catch_warnings():
+        # A body that is one word or a URL is still HTML here, not a file name.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        markdown = MARKDOWN.convert(html)
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
