@@ -338,6 +338,26 @@ def _serialise(root: lxml_html.HtmlElement) -> str:
     return "\n".join(parts)
 
 
+def _fragment(html: str) -> lxml_html.HtmlElement:
+    """The HTML as children of one <div>. lxml's fragment parser gives up on a body that
+    holds document markup (a lone "<HTML", "<html><head></head></html>", only a doctype):
+    such a body is read as a whole document instead, its <body> becoming the <div>, rather
+    than raising and losing the record."""
+    try:
+        return lxml_html.fragment_fromstring(html or "<p></p>", create_parent="div")
+    except (etree.ParserError, AssertionError, ValueError):
+        pass
+    div = lxml_html.Element("div")
+    try:
+        body = lxml_html.document_fromstring(f"<html><body>{html}</body></html>").find("body")
+    except (etree.ParserError, ValueError):
+        body = None
+    if body is not None:
+        div.text = body.text
+        div.extend(list(body))
+    return div
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -348,7 +368,7 @@ def html_to_text(html: str) -> str:
     html = sanitize_html(html)
     if not html.strip():
         return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = _fragment(html)
     blocks: list[str] = []
     for child in root:
         if child.tag in ("ul", "ol"):
@@ -530,10 +550,10 @@ def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -
     raw_html, _ = strip_php_errors(repair_text(raw_html or ""))
     if not raw_html.strip():
         return out
-    root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
+    root = _fragment(raw_html)
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
-    root = lxml_html.fragment_fromstring(safe or "<p></p>", create_parent="div")
+    root = _fragment(safe)
     _tidy(root, profile.boilerplate_phrases)
     out.html = _serialise(root)
     out.markdown = html_to_markdown(out.html)
