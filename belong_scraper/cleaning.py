@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ftfy
+from lxml import etree
 from lxml import html as lxml_html
 
 PHP_FATAL_LEVELS = (
@@ -58,8 +59,20 @@ META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.I)
 # Any run of whitespace, including no-break spaces from &nbsp; runs.
 WHITESPACE = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-# Characters that are never text: zero-width and control characters.
-INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Code points no XML or HTML document may carry: C0 controls other than tab, newline and
+# carriage return, DEL, C1 controls, lone surrogates, and the noncharacters (U+FDD0-U+FDEF
+# and the last two of every plane). lxml refuses some of them outright (the item was lost),
+# the HTML parser turns others into U+FFFD, JSON cannot encode a lone surrogate as UTF-8.
+NONCHARACTERS = "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                        for plane in range(17))  # fmt: skip
+UNSAFE_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + NONCHARACTERS + "]"
+)
+# C0 controls only: removed before ftfy, which maps C1 controls (cp1252 read as latin-1) to
+# the characters they stood for, so those are kept for it and removed after.
+C0_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Characters that are never text: zero-width characters (and every UNSAFE_CHARS one).
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]|" + UNSAFE_CHARS.pattern)
 
 FIX_ENCODING_ONLY = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -192,18 +205,32 @@ def _redecode(match: re.Match[str]) -> str:
 LOST_CLOSING_QUOTE = re.compile(r"â€(?=[\s,.;:!?)\]]|$)")
 
 
+# Word writes a manual line break as a vertical tab and a page break as a form feed: they
+# separate words, so they become a newline rather than vanish.
+LINE_BREAK_CONTROLS = re.compile("[\x0b\x0c]")
+
+
+def remove_unsafe_chars(text: str) -> str:
+    """Drop the code points XML and HTML cannot hold (UNSAFE_CHARS); tab and newlines stay,
+    a vertical tab or form feed becomes a newline."""
+    return UNSAFE_CHARS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
+
+
 def repair_text(text: str) -> str:
-    """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``) and normalise to NFC."""
+    """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``), normalise to NFC, and drop the
+    characters no output can carry (a Word paste's vertical tab or form feed, ESC, NUL)."""
     if not text:
         return text
+    text = C0_CONTROLS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
     text = LOST_CLOSING_QUOTE.sub("\u201d", text)
     text = ftfy.fix_text(text, FIX_ENCODING_ONLY)
-    return unicodedata.normalize("NFC", LEFTOVER_MOJIBAKE.sub(_redecode, text))
+    text = unicodedata.normalize("NFC", LEFTOVER_MOJIBAKE.sub(_redecode, text))
+    return remove_unsafe_chars(text)
 
 
 def normalise_space(text: str) -> str:
     """Collapse whitespace (no-break spaces included), drop invisible characters, NFC."""
-    text = INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", LINE_BREAK_CONTROLS.sub(" ", text))
     return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
 
 
@@ -230,12 +257,16 @@ def prepare_document(body: bytes, content_type: str | None = None) -> tuple[str,
 
 
 def parse_html(text: str) -> lxml_html.HtmlElement:
-    """Parse (possibly truncated, malformed) HTML leniently into an element tree."""
-    if not text.strip():
-        text = "<html><body></body></html>"
-    # lxml refuses str input with an XML encoding declaration; strip it if present.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    return lxml_html.document_fromstring(text)
+    """Parse (possibly truncated, malformed) HTML leniently into an element tree; a text
+    with no element at all (only a comment, only controls) is an empty document."""
+    # lxml refuses str input with an XML encoding declaration, or with control characters.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", remove_unsafe_chars(text))
+    try:
+        if text.strip():
+            return lxml_html.document_fromstring(text)
+    except etree.ParserError:
+        pass
+    return lxml_html.document_fromstring("<html><body></body></html>")
 
 
 INLINE = {"a", "span", "button", "em", "strong", "b", "i", "small"}

@@ -13,11 +13,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
 from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 
@@ -43,23 +45,65 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): a first
+# character = + - @, also after spaces (Excel and LibreOffice trim them), their full-width
+# forms, or a leading tab or carriage return.
+FORMULA_START = re.compile(r"^(?:[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def _formula_like(text: str) -> bool:
+    # A text that opens with the quote the rule adds is quoted again when what follows it
+    # would be, so restore_csv_cell can always tell an added quote from one in the data.
+    while text.startswith("'"):
+        text = text[1:]
+    return bool(FORMULA_START.match(text))
+
+
+def neutralise_csv_cell(text: str) -> str:
+    """The cell as written to every CSV: a text a spreadsheet would run as a formula gets a
+    leading single quote (exports/README.md, "CSV cells"); any other text is unchanged."""
+    return "'" + text if _formula_like(text) else text
+
+
+def restore_csv_cell(text: str) -> str:
+    """The exact text of a CSV cell: undoes neutralise_csv_cell."""
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+        return remove_unsafe_chars(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    # The characters no output carries (cleaning removed them from records already) would
+    # also make the UTF-8 encoding of the file fail.
+    return neutralise_csv_cell(remove_unsafe_chars(str(value)))
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    # Python's writer leaves a field holding a lone "\r" unquoted (only the line
+    # terminator's characters count): every reader and spreadsheet then starts a new row
+    # there, and what follows, "=1+1", is a formula again. Such a row is quoted whole.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        cells = [_cell(value) for value in row]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
+    return buffer.getvalue().encode("utf-8")
 
 
 def csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    return csv_table(columns, ([row.get(c) for c in columns] for row in rows))
+
+
+def read_csv_rows(data: str) -> list[dict[str, str]]:
+    """Rows of a CSV this module wrote, each cell's exact text restored."""
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    return [{k: restore_csv_cell(v or "") for k, v in row.items()} for row in reader]
 
 
 def columns_of(kind: str) -> list[str]:

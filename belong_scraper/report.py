@@ -11,7 +11,8 @@ state database) and writes three views of those facts beside it:
   copied from the manifest);
 - ``review.csv``: the records a human should look at, one row each, for a spreadsheet;
 - ``report.html``: one self-contained page (inline CSS and SVG, no script, no network: a
-  Content-Security-Policy forbids any fetch), readable on screen and on paper.
+  Content-Security-Policy forbids any fetch), readable on screen and on paper, rendered
+  by a Jinja2 template with autoescape, so no value can add markup.
 
 Missing files and keys count as empty: the folder of an older or interrupted run still
 gets a report. A file that exists but is not the JSON it should be is an error.
@@ -19,20 +20,23 @@ gets a report. A file that exists but is not the JSON it should be is an error.
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import json
 import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.ext
+from markupsafe import Markup
+
 from belong_scraper.assemble import SHORT_BODY_CHARS
-from belong_scraper.exporters import atomic_write, json_bytes
+from belong_scraper.exporters import atomic_write, csv_table, json_bytes, read_csv_rows
 
 REPORT_VERSION = 1
 REPORT_FILES = ("report.json", "review.csv", "report.html")
@@ -84,8 +88,7 @@ def _load_json(path: Path, default: Any) -> Any:
 def _load_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+    return read_csv_rows(path.read_text(encoding="utf-8"))
 
 
 def _list(value: Any) -> list[Any]:
@@ -327,20 +330,43 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
 
 
 def review_csv_bytes(review: Sequence[Mapping[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
-    for row in review:
-        cells = [row[column] for column in REVIEW_COLUMNS[:-1]]
-        writer.writerow([*cells, ";".join(sorted(row["reasons"]))])
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        [*(row[column] for column in REVIEW_COLUMNS[:-1]), ";".join(sorted(row["reasons"]))]
+        for row in review
+    )
+    return csv_table(REVIEW_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------------------- report.html
+# The page is a Jinja2 template with autoescape on (templates/report.html.j2): this part
+# only turns the facts into plain values (text, numbers, links as href and text), never
+# into markup, so no value can reach the page unescaped.
 
 
-def _e(value: Any) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
+class _CompactLines(jinja2.ext.Extension):
+    """Drops each line break and the indentation after it from a .j2 template's source:
+    the template is written readable, the page compact (spaces between inline elements
+    show, so the page keeps only the ones the template writes within a line)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return re.sub(r"\n[ \t]*", "", source) if (name or "").endswith(".j2") else source
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("belong_scraper", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=lambda value: "" if value is None else value,
+        extensions=[_CompactLines],
+    )
+
+
+@cache
+def _css() -> Markup:
+    # The package's own style sheet, not data: trusted as it is (quotes in font names).
+    return Markup(resources.files("belong_scraper").joinpath("templates/report.css").read_text())
 
 
 def _origin(url: Any) -> str:
@@ -348,53 +374,51 @@ def _origin(url: Any) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _link(url: Any, origin: str, text: Any = None) -> str:
-    """An <a> to a legacy page (http/https only: never javascript: or data:), shortened to
-    its path when it is on the crawled origin."""
+def _link(url: Any, origin: str, text: Any = None) -> dict[str, Any]:
+    """A link to a legacy page (http/https only: never javascript: or data:), shortened to
+    its path when it is on the crawled origin; any other URL is shown as text."""
     url = "" if url is None else str(url)
     if text is None:
         text = (url[len(origin) :] or "/") if origin and url.startswith(origin + "/") else url
-    if re.match(r"^https?://", url, re.I):
-        return f'<a href="{_e(url)}">{_e(text)}</a>'
-    return _e(text)
+    href = url if re.match(r"^https?://", url, re.I) else None
+    return {"kind": "link", "href": href, "text": text}
+
+
+def _text(value: Any) -> dict[str, Any]:
+    return {"kind": "text", "text": value}
+
+
+def _links(urls: Iterable[Any], origin: str) -> dict[str, Any]:
+    return {"kind": "links", "entries": [_link(url, origin) for url in urls]}
 
 
 def _group(reason: str) -> str:
     return next((g for prefix, g in REASON_GROUPS if reason.startswith(prefix)), "other")
 
 
-def _tag(reason: str) -> str:
-    return f'<span class="tag tag-{_group(reason)}">{_e(reason)}</span>'
+def _tag(reason: str) -> dict[str, str]:
+    return {"group": _group(reason), "text": reason}
 
 
-def _none(text: str) -> str:
-    return f'<p class="ok">{_e(text)}</p>'
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str, kinds: str = "") -> str:
-    """Rows hold HTML that is already escaped; head is plain text. kinds has one letter per
-    column: u = URL (may wrap anywhere), n = number (right-aligned), i = id, s = short text
-    kept on one line, t = text."""
-
-    def attr(i: int) -> str:
-        kind = {"u": "url", "n": "num", "i": "id", "s": "short"}.get(kinds[i : i + 1], "")
-        return f' class="{kind}"' if kind else ""
-
-    out = [f'<table class="{_e(cls)}"><thead><tr>']
-    out += [f"<th{attr(i)}>{_e(h)}</th>" for i, h in enumerate(head)]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>" + "".join(f"<td{attr(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+def _table(head: Sequence[str], rows: Iterable[Sequence[dict]], cls: str, kinds: str = "") -> dict:
+    """kinds has one letter per column: u = URL (may wrap anywhere), n = number
+    (right-aligned), i = id, s = short text kept on one line, t = text."""
+    names = {"u": "url", "n": "num", "i": "id", "s": "short"}
+    return {
+        "cls": cls,
+        "head": list(head),
+        "kinds": [names.get(kinds[i : i + 1], "") for i in range(len(head))],
+        "rows": [list(row) for row in rows],
+        "halves": None,
+    }
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _chart_svg(per_month: Mapping[str, Any]) -> str:
-    """Bar chart of articles per month as inline SVG (no script, no fonts to fetch)."""
+def _chart(per_month: Mapping[str, Any]) -> dict[str, Any]:
+    """Bar chart of articles per month, as numbers for inline SVG (no script, no fonts)."""
     months: dict[str, int] = per_month["months"]
     left, top, plot_h, bottom = 34, 22, 150, 44
     slot = max(12.0, min(48.0, 970 / max(len(months), 1)))
@@ -405,151 +429,62 @@ def _chart_svg(per_month: Mapping[str, Any]) -> str:
         + ", ".join(f"{m}: {n}" for m, n in months.items() if n)
         + f"; undated: {per_month['undated']}"
     )
-    out = [
-        f'<svg id="articles-chart" class="chart" role="img" aria-label="{_e(label)}" '
-        f'viewBox="0 0 {width:.0f} {height}" '
-        f'width="{width:.0f}" height="{height}">'
-    ]
-    out.append(f"<title>{_e(label)}</title>")
+    base = top + plot_h
+    chart: dict[str, Any] = {
+        "label": label,
+        "width": f"{width:.0f}",
+        "height": height,
+        "empty_x": f"{width / 2:.0f}",
+        "empty_y": f"{top + plot_h / 2:.0f}",
+        "left": left,
+        "right": f"{width - 10:.0f}",
+        "tick_x": left - 6,
+        "base": base,
+        "year_top": top - 6,
+        "year_bottom": base + 36,
+        "year_label_y": base + 34,
+        "initial_y": base + 14,
+        "ticks": [],
+        "months": [],
+    }
     if not months:
-        out.append(
-            f'<text x="{width / 2:.0f}" y="{top + plot_h / 2:.0f}" text-anchor="middle" '
-            'class="axis">No dated articles</text></svg>'
-        )
-        return "".join(out)
+        return chart
     peak = max(months.values())
     step = 1 if peak <= 6 else 2 if peak <= 12 else 5 if peak <= 30 else 10
     axis_max = max(4, -(-peak // step) * step)  # a lone article is not a full-height bar
-    base = top + plot_h
     for tick in range(0, axis_max + 1, step):
         y = base - plot_h * tick / axis_max
-        out.append(
-            f'<line class="grid" x1="{left}" x2="{width - 10:.0f}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="axis" x="{left - 6}" y="{y + 3.5:.1f}" text-anchor="end">{tick}</text>'
-        )
+        chart["ticks"].append({"tick": tick, "y": f"{y:.1f}", "label_y": f"{y + 3.5:.1f}"})
     for i, (month, n) in enumerate(months.items()):
         x = left + i * slot
         year, mon = month.split("-")
-        if i == 0 or mon == "01":
-            if i:
-                out.append(
-                    f'<line class="year" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" '
-                    f'y2="{base + 36}"/>'
-                )
-            out.append(f'<text class="year-label" x="{x + 2:.1f}" y="{base + 34}">{year}</text>')
+        first_of_year = i == 0 or mon == "01"
         centre = x + slot / 2
-        out.append(
-            f'<text class="axis" x="{centre:.1f}" y="{base + 14}" '
-            f'text-anchor="middle">{MONTH_INITIALS[int(mon) - 1]}</text>'
-        )
+        bar = None
         if n:
             h = plot_h * n / axis_max
             bar_w = slot * 0.7
-            tip = f"{MONTH_NAMES[int(mon) - 1]} {year}: {_plural(n, 'article')}"
-            out.append(
-                f'<rect class="bar" x="{centre - bar_w / 2:.1f}" y="{base - h:.1f}" '
-                f'width="{bar_w:.1f}" height="{h:.1f}"><title>{_e(tip)}</title></rect>'
-                f'<text class="value" x="{centre:.1f}" y="{base - h - 4:.1f}" '
-                f'text-anchor="middle">{n}</text>'
-            )
-    out.append(
-        f'<line class="baseline" x1="{left}" x2="{width - 10:.0f}" y1="{base}" y2="{base}"/>'
-    )
-    out.append("</svg>")
-    return "".join(out)
+            bar = {
+                "x": f"{centre - bar_w / 2:.1f}",
+                "y": f"{base - h:.1f}",
+                "width": f"{bar_w:.1f}",
+                "height": f"{h:.1f}",
+                "tip": f"{MONTH_NAMES[int(mon) - 1]} {year}: {_plural(n, 'article')}",
+                "value_y": f"{base - h - 4:.1f}",
+            }
+        chart["months"].append(
+            {
+                "year": year,
+                "year_line": f"{x:.1f}" if first_of_year and i else None,
+                "year_label": f"{x + 2:.1f}" if first_of_year else None,
+                "centre": f"{centre:.1f}",
+                "initial": MONTH_INITIALS[int(mon) - 1],
+                "n": n,
+                "bar": bar,
+            }
+        )
+    return chart
 
-
-CSS = """
-:root { --ink: #1d2430; --muted: #5b6676; --line: #d9dee5; --soft: #f4f6f9;
-  --accent: #2457a6; --warn: #a5560b; --warn-bg: #fff4e5; --bad: #a61b1b; --good: #1c6b3a; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  "Noto Sans", "DejaVu Sans", sans-serif; }
-main { max-width: 1080px; margin: 0 auto; padding: 28px 32px 48px; }
-header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 18px; }
-h1 { font-size: 26px; margin: 0 0 6px; letter-spacing: -0.01em; }
-h2 { font-size: 18px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 14px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase;
-  letter-spacing: 0.04em; }
-section { margin: 26px 0 0; }
-a { color: var(--accent); text-decoration: none; }
-a:hover { text-decoration: underline; }
-.meta { display: flex; flex-wrap: wrap; gap: 4px 22px; margin: 0; color: var(--muted); }
-.meta dt { display: inline; font-weight: 600; color: var(--ink); }
-.meta dd { display: inline; margin: 0 0 0 4px; }
-.status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
-  font-weight: 600; background: #e3f1e8; color: var(--good); }
-.status.incomplete, .status.failed { background: #fde8e8; color: var(--bad); }
-nav { margin: 10px 0 0; font-size: 13px; }
-nav a { margin-right: 14px; white-space: nowrap; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 10px;
-  margin: 0; padding: 0; list-style: none; }
-.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-  background: var(--soft); }
-.cards .n { display: block; font-size: 24px; font-weight: 700; line-height: 1.1;
-  font-variant-numeric: tabular-nums; }
-.cards .label { color: var(--muted); font-size: 12px; }
-.cards li.attn { background: var(--warn-bg); border-color: #f0c88f; }
-.cards li.attn .n { color: var(--warn); }
-.note { color: var(--muted); margin: 6px 0 0; font-size: 13px; }
-.ok { color: var(--good); margin: 4px 0; }
-.ok::before { content: "\\2713  "; font-weight: 700; }
-.warn { color: var(--warn); }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th { text-align: left; font-weight: 600; color: var(--muted); font-size: 12px;
-  border-bottom: 2px solid var(--line); padding: 5px 8px; white-space: nowrap; }
-td { border-bottom: 1px solid var(--line); padding: 4px 8px; vertical-align: top; }
-tbody tr:nth-child(even) td { background: #fafbfc; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.url { overflow-wrap: anywhere; }
-table.php { table-layout: fixed; }
-table.php th:nth-child(1) { width: 56%; }
-table.php th:nth-child(3) { width: 84px; }
-table.php td.id { white-space: normal; overflow-wrap: anywhere; }
-td.short { white-space: nowrap; }
-td.id { white-space: nowrap; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
-  "DejaVu Sans Mono", monospace; font-size: 12px; }
-td ul { margin: 0; padding: 0; list-style: none; }
-.meter { display: inline-block; height: 8px; background: #e0733a; border-radius: 2px;
-  vertical-align: middle; margin-left: 6px; }
-.tag { display: inline-block; padding: 0 6px; margin: 1px 3px 1px 0; border-radius: 3px;
-  font-size: 11.5px; white-space: nowrap; border: 1px solid transparent; }
-.tag-date { background: #e6effb; color: #1d4b8f; border-color: #c5d8f2; }
-.tag-lang { background: #efeafa; color: #55368f; border-color: #dcd0f3; }
-.tag-content { background: var(--warn-bg); color: #8a4a09; border-color: #f2d3a6; }
-.tag-extract { background: #fde8e8; color: #8f1d1d; border-color: #f4c4c4; }
-.tag-other { background: #eef0f3; color: #3c4654; border-color: #d9dee5; }
-.tag .n { font-weight: 700; margin-left: 4px; }
-.chart { display: block; max-width: 100%; height: auto; margin: 4px 0; }
-.chart .bar { fill: var(--accent); }
-.chart .grid { stroke: #e7eaef; stroke-width: 1; }
-.chart .baseline { stroke: #8a94a3; stroke-width: 1; }
-.chart .year { stroke: #c3c9d2; stroke-width: 1; stroke-dasharray: 3 3; }
-.chart text { font: 10.5px system-ui, "DejaVu Sans", sans-serif; fill: var(--muted); }
-.chart .value { fill: var(--ink); font-weight: 600; }
-.chart .year-label { fill: var(--ink); font-weight: 600; font-size: 11px; }
-.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 0 28px; }
-footer { margin-top: 36px; color: var(--muted); font-size: 12px;
-  border-top: 1px solid var(--line); padding-top: 8px; }
-@media (max-width: 720px) { main { padding: 16px; } .cols { grid-template-columns: 1fr; } }
-@media print {
-  @page { margin: 14mm 12mm; }
-  body { font-size: 10.5pt; }
-  main { max-width: none; padding: 0; }
-  nav { display: none; }
-  a { color: inherit; }
-  section { break-inside: auto; }
-  h2, h3 { break-after: avoid; }
-  tr, .cards li, .chart { break-inside: avoid; }
-  thead { display: table-header-group; }
-  tbody tr:nth-child(even) td { background: none; }
-  .cards li { background: none; }
-  .cards li.attn { border-width: 2px; }
-  .meter, .tag, .status { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -563,7 +498,7 @@ SECTIONS = (
 )
 
 
-def _summary(facts: Mapping[str, Any]) -> str:
+def _summary(facts: Mapping[str, Any]) -> dict[str, Any]:
     counts = facts["counts"]
     php = facts["php_errors_removed"]
     cards = [(counts[name], name.capitalize(), False) for name in (*RECORD_FILES.values(),)]
@@ -576,24 +511,18 @@ def _summary(facts: Mapping[str, Any]) -> str:
         (len(facts["failed_pages"]), "Failed pages", True),
         (facts["review"]["count"], "Records to review", True),
     ]
-    items = "".join(
-        f'<li class="{"attn" if flag and n else ""}"><span class="n">{_e(n)}</span>'
-        f'<span class="label">{_e(label)}</span></li>'
-        for n, label, flag in cards
+    differ = "; ".join(
+        f"{name}: manifest {d['manifest']}, files {d['files']}"
+        for name, d in facts["manifest_counts_differ"].items()
     )
-    out = [f'<ul class="cards">{items}</ul>']
-    differ = facts["manifest_counts_differ"]
-    if differ:
-        text = "; ".join(
-            f"{name}: manifest {d['manifest']}, files {d['files']}" for name, d in differ.items()
-        )
-        out.append(f'<p class="note warn">Counts differ from manifest.json: {_e(text)}</p>')
-    return "".join(out)
+    return {
+        "cards": [{"n": n, "label": label, "attn": bool(flag and n)} for n, label, flag in cards],
+        "differ": differ,
+    }
 
 
-def _per_month(facts: Mapping[str, Any]) -> str:
+def _per_month(facts: Mapping[str, Any]) -> dict[str, Any]:
     per_month = facts["articles_per_month"]
-    out = [_chart_svg(per_month)]
     note = f"{_plural(per_month['dated'], 'dated article')} by month of publication"
     if per_month["months"]:
         first, last = next(iter(per_month["months"])), next(reversed(per_month["months"]))
@@ -601,196 +530,164 @@ def _per_month(facts: Mapping[str, Any]) -> str:
     note += f". {_plural(per_month['undated'], 'undated article')}"
     if per_month["undated_ids"]:
         note += " (not in the chart): " + ", ".join(per_month["undated_ids"])
-    return "".join(out) + f'<p class="note">{_e(note)}.</p>'
+    return {"chart": _chart(per_month), "note": note}
 
 
-def _php_section(facts: Mapping[str, Any], origin: str) -> str:
+def _php_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     php = facts["php_errors_removed"]
     if not php["total"] and not php["by_page"]:
-        return _none("No PHP error output was found on any page.")
+        return {"none": "No PHP error output was found on any page."}
     levels = ", ".join(f"{level.replace('_', ' ')} {n}" for level, n in php["by_level"].items())
-    out = [
-        f'<p class="note">{_e(php["total"])} error messages removed from '
-        f"{_e(_plural(len(php['by_page']), 'page'))} (by level: {_e(levels or 'none')}). "
-        "Most affected pages first.</p>"
-    ]
     peak = max((row["count"] for row in php["by_page"]), default=1) or 1
     rows = [
         (
             _link(row["url"], origin),
-            _e(row["record_id"] or "—"),
-            f"{_e(row['count'])}"
-            f'<span class="meter" style="width:{48 * row["count"] / peak:.0f}px"></span>',
+            _text(row["record_id"] or "—"),
+            {"kind": "meter", "n": row["count"], "width": f"{48 * row['count'] / peak:.0f}"},
         )
         for row in php["by_page"]
     ]
     head = ("Legacy page", "Record", "Errors")
-    if len(rows) <= 12:
-        return "".join(out) + _table(head, rows, "php", "uin")
-    # A long list reads down the left column, then the right: half the scrolling.
-    half = -(-len(rows) // 2)
-    halves = (_table(head, part, "php", "uin") for part in (rows[:half], rows[half:]))
-    return "".join(out) + '<div class="cols">' + "".join(halves) + "</div>"
+    table = _table(head, rows, "php", "uin")
+    if len(rows) > 12:
+        # A long list reads down the left column, then the right: half the scrolling.
+        half = -(-len(rows) // 2)
+        table["halves"] = [_table(head, part, "php", "uin") for part in (rows[:half], rows[half:])]
+    return {
+        "none": None,
+        "total": php["total"],
+        "pages": _plural(len(php["by_page"]), "page"),
+        "levels": levels or "none",
+        "table": table,
+    }
 
 
-def _links_list(urls: Iterable[str], origin: str) -> str:
-    return "<ul>" + "".join(f"<li>{_link(url, origin)}</li>" for url in urls) + "</ul>"
-
-
-def _broken_section(facts: Mapping[str, Any], origin: str) -> str:
+def _broken_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     links = facts["broken_links"]
     if not links:
-        return _none("No broken links: every linked legacy page answered.")
+        return {"none": "No broken links: every linked legacy page answered."}
     rows = [
         (
             _link(link["url"], origin),
-            _e(link["status"]),
-            _links_list(link["linked_from"], origin),
-            _e(", ".join(link["in_record_bodies"]) or "—"),
+            _text(link["status"]),
+            _links(link["linked_from"], origin),
+            _text(", ".join(link["in_record_bodies"]) or "—"),
         )
         for link in links
     ]
-    note = (
-        '<p class="note">Legacy links that answered 404 or 410, with the pages that link to '
-        "them; migrated bodies keep them marked as broken.</p>"
-    )
-    return note + _table(
-        ("Broken URL", "Status", "Linked from", "In bodies of"), rows, "broken", "unut"
-    )
+    head = ("Broken URL", "Status", "Linked from", "In bodies of")
+    return {"none": None, "table": _table(head, rows, "broken", "unut")}
 
 
-def _redirect_section(facts: Mapping[str, Any], origin: str) -> str:
+def _redirect_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     redirects = facts["redirects"]
-    by_status = redirects["map_by_status"]
-    out = [
-        '<p class="note">Generated map (<code>redirects.csv</code>, also as nginx and Apache '
-        f"rules): <strong>{_e(by_status['301'])}</strong> legacy URLs answer 301 with their new "
-        f"path, <strong>{_e(by_status['410'])}</strong> answer 410 Gone (removed articles).</p>"
+    gone = [
+        (_link(r["legacy_url"], origin), _text(r["record_id"] or "—"))
+        for r in redirects["map_gone"]
     ]
-    if redirects["map_gone"]:
-        rows = [
-            (_link(r["legacy_url"], origin), _e(r["record_id"] or "—"))
-            for r in redirects["map_gone"]
-        ]
-        out.append(
-            "<h3>410 Gone</h3>" + _table(("Legacy URL", "Removed record"), rows, "gone", "ui")
-        )
-    out.append("<h3>Legacy redirects seen during the crawl</h3>")
-    if redirects["legacy"]:
-        rows = [
-            (_link(r["from"], origin), _e(r["status"]), _link(r["to"], origin))
-            for r in redirects["legacy"]
-        ]
-        out.append(_table(("From", "Status", "To"), rows, "legacy", "unu"))
-    else:
-        out.append(_none("The legacy site answered no request with a redirect."))
-    return "".join(out)
+    legacy = [
+        (_link(r["from"], origin), _text(r["status"]), _link(r["to"], origin))
+        for r in redirects["legacy"]
+    ]
+    return {
+        "moved": redirects["map_by_status"]["301"],
+        "gone": redirects["map_by_status"]["410"],
+        "gone_table": _table(("Legacy URL", "Removed record"), gone, "gone", "ui")
+        if gone
+        else None,
+        "legacy_table": _table(("From", "Status", "To"), legacy, "legacy", "unu")
+        if legacy
+        else None,
+    }
 
 
-def _failed_downloads(facts: Mapping[str, Any], origin: str) -> str:
+def _failed_downloads(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     failed = facts["failed_downloads"]
     if not failed:
-        return _none("Every referenced image and document was downloaded.")
+        return {"none": "Every referenced image and document was downloaded."}
     rows = [
         (
             _link(f.get("url"), origin),
-            _e(f.get("status") if f.get("status") is not None else "—"),
-            _e(f.get("reason") or ""),
-            _e(", ".join(f.get("used_by") or []) or "—"),
+            _text(f.get("status") if f.get("status") is not None else "—"),
+            _text(f.get("reason") or ""),
+            _text(", ".join(f.get("used_by") or []) or "—"),
         )
         for f in failed
     ]
-    return _table(("File", "Status", "Reason", "Used by"), rows, "downloads", "untt")
+    head = ("File", "Status", "Reason", "Used by")
+    return {"none": None, "table": _table(head, rows, "downloads", "untt")}
 
 
-def _other_section(facts: Mapping[str, Any], origin: str) -> str:
-    out = []
-    failed = facts["failed_pages"]
-    out.append("<h3>Failed pages</h3>")
-    if failed:
-        rows = [
-            (_link(p.get("url"), origin), _e(p.get("status")), _e(p.get("error") or ""))
-            for p in failed
-        ]
-        out.append(_table(("Page", "Status", "Error"), rows, "failed", "unt"))
-    else:
-        out.append(_none("Every page was fetched."))
-    out.append("<h3>Links not mapped to the new site</h3>")
-    if facts["unmapped_links"]:
-        rows = [
-            (_link(u.get("url"), origin), _e(", ".join(map(str, u.get("linked_from") or []))))
-            for u in facts["unmapped_links"]
-        ]
-        out.append(_table(("Legacy URL", "Linked from"), rows, "unmapped", "ut"))
-    else:
-        out.append(_none("Every internal link in the bodies points at the new site."))
-    if facts["wxr_collisions"]:
-        out.append("<h3>WordPress title and date collisions</h3>")
-        rows = [
-            (
-                _e(c.get("title")),
-                _e(c.get("date")),
-                _e(c.get("post_type")),
-                _e(", ".join(map(str, c.get("ids") or []))),
-            )
-            for c in facts["wxr_collisions"]
-        ]
-        out.append(_table(("Title", "Date", "Post type", "Records"), rows, "wxr"))
-    if facts["rejected_records"]:
-        out.append("<h3>Rejected records (failed their schema)</h3>")
-        out.append(f"<p>{_e(', '.join(facts['rejected_records']))}</p>")
-    if facts["skipped_by_robots"]:
-        out.append("<h3>Skipped by robots.txt</h3>")
-        out.append(_links_list((s.get("url") for s in facts["skipped_by_robots"]), origin))
-    if facts["warnings"]:
-        out.append("<h3>Warnings</h3>")
-        out.append("<ul>" + "".join(f"<li>{_e(w)}</li>" for w in facts["warnings"]) + "</ul>")
-    return "".join(out)
+def _other_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    failed = [
+        (_link(p.get("url"), origin), _text(p.get("status")), _text(p.get("error") or ""))
+        for p in facts["failed_pages"]
+    ]
+    unmapped = [
+        (_link(u.get("url"), origin), _text(", ".join(map(str, u.get("linked_from") or []))))
+        for u in facts["unmapped_links"]
+    ]
+    wxr = [
+        (
+            _text(c.get("title")),
+            _text(c.get("date")),
+            _text(c.get("post_type")),
+            _text(", ".join(map(str, c.get("ids") or []))),
+        )
+        for c in facts["wxr_collisions"]
+    ]
+    return {
+        "failed": _table(("Page", "Status", "Error"), failed, "failed", "unt") if failed else None,
+        "unmapped": _table(("Legacy URL", "Linked from"), unmapped, "unmapped", "ut")
+        if unmapped
+        else None,
+        "wxr": _table(("Title", "Date", "Post type", "Records"), wxr, "wxr") if wxr else None,
+        "rejected": ", ".join(facts["rejected_records"]),
+        "robots": [_link(s.get("url"), origin) for s in facts["skipped_by_robots"]],
+        "warnings": facts["warnings"],
+    }
 
 
-def _review_section(facts: Mapping[str, Any], origin: str) -> str:
+def _review_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     review = facts["review"]
     if not review["records"]:
-        return _none("No record needs a human look.")
-    tags = "".join(
-        f'<span class="tag tag-{_group(r)}">{_e(r)}<span class="n">{_e(n)}</span></span>'
-        for r, n in review["by_reason"].items()
-    )
-    out = [
-        f'<p class="note">{_e(_plural(review["count"], "record"))} to check by hand '
-        "(also in <code>review.csv</code>), sorted by id. "
-        f"Reasons: {tags}</p>"
-    ]
+        return {"none": "No record needs a human look."}
     rows = [
         (
-            _e(r["id"]),
-            _e(r["title"]),
-            _e(r["path"]),
-            "".join(_tag(reason) for reason in r["reasons"]),
+            _text(r["id"]),
+            _text(r["title"]),
+            _text(r["path"]),
+            {"kind": "tags", "entries": [_tag(reason) for reason in r["reasons"]]},
             _link(r["source_url"], origin),
         )
         for r in review["records"]
     ]
-    table = _table(
-        ("Record", "Title", "New path", "Reasons", "Legacy page"), rows, "review", "ituts"
-    )
-    return "".join(out) + table
+    head = ("Record", "Title", "New path", "Reasons", "Legacy page")
+    return {
+        "none": None,
+        "count": _plural(review["count"], "record"),
+        "reasons": [{**_tag(r), "n": n} for r, n in review["by_reason"].items()],
+        "table": _table(head, rows, "review", "ituts"),
+    }
 
 
 def render_html(facts: Mapping[str, Any]) -> str:
-    """The report page; every value escaped, nothing fetched."""
+    """The report page; every value escaped by the template engine, nothing fetched."""
     run = facts["run"]
     origin = _origin(run.get("start_url"))
-    status = str(run.get("status") or "unknown")
-    meta = [
-        ("Site", _link(run.get("start_url"), "", run.get("start_url") or "—")),
-        ("Run", _e(run.get("run_id") or "—")),
-        ("Started", _e(run.get("started_at") or "—")),
-        ("Finished", _e(run.get("finished_at") or "—")),
-        ("Status", f'<span class="status {_e(status)}">{_e(status)}</span>'),
+    meta: list[dict[str, Any]] = [
+        {
+            "key": "Site",
+            "status": None,
+            "value": _link(run.get("start_url"), "", run.get("start_url") or "—"),
+        },
+        {"key": "Run", "status": None, "value": _text(run.get("run_id") or "—")},
+        {"key": "Started", "status": None, "value": _text(run.get("started_at") or "—")},
+        {"key": "Finished", "status": None, "value": _text(run.get("finished_at") or "—")},
+        {"key": "Status", "status": str(run.get("status") or "unknown"), "value": None},
     ]
     if facts.get("contract_version"):
-        meta.append(("Contract", _e(facts["contract_version"])))
+        meta.append({"key": "Contract", "status": None, "value": _text(facts["contract_version"])})
     bodies = {
         "summary": _summary(facts),
         "per-month": _per_month(facts),
@@ -801,28 +698,12 @@ def render_html(facts: Mapping[str, Any]) -> str:
         "other": _other_section(facts, origin),
         "review": _review_section(facts, origin),
     }
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        # No fetch of any kind: styles and images are inline, there is no script.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">",
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Migration report — {_e(run.get('run_id') or 'export')}</title>",
-        f"<style>{CSS}</style></head><body><main>",
-        '<header><h1>Migration report</h1><dl class="meta">',
-        "".join(f"<div><dt>{_e(k)}</dt><dd>{v}</dd></div>" for k, v in meta),
-        "</dl><nav>",
-        "".join(f'<a href="#{sid}">{_e(title)}</a>' for sid, title in SECTIONS),
-        "</nav></header>",
-    ]
-    for sid, title in SECTIONS:
-        out.append(f'<section id="{sid}"><h2>{_e(title)}</h2>{bodies[sid]}</section>')
-    out.append(
-        "<footer>Written by belong-scraper from the export folder: report.json holds the same "
-        "facts, review.csv the review list.</footer></main></body></html>\n"
+    page = (
+        _templates()
+        .get_template("report.html.j2")
+        .render(run_id=run.get("run_id"), css=_css(), meta=meta, sections=SECTIONS, bodies=bodies)
     )
-    return "".join(out)
+    return page + "\n"
 
 
 # ---------------------------------------------------------------------------- entry point

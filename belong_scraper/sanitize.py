@@ -8,18 +8,22 @@ it only restructure (Word cruft, layout tables, credits, embeds, empty blocks).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
+from bs4 import MarkupResemblesLocatorWarning
 from lxml import etree
 from lxml import html as lxml_html
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 from belong_scraper.cleaning import (
     is_boilerplate_block,
     normalise_space,
+    remove_unsafe_chars,
     repair_text,
     strip_php_errors,
 )
@@ -334,15 +338,37 @@ def _serialise(root: lxml_html.HtmlElement) -> str:
     return "\n".join(parts)
 
 
+def _fragment(html: str) -> lxml_html.HtmlElement:
+    """The HTML as children of one <div>. lxml's fragment parser gives up on a body that
+    holds document markup (a lone "<HTML", "<html><head></head></html>", only a doctype):
+    such a body is read as a whole document instead, its <body> becoming the <div>, rather
+    than raising and losing the record."""
+    try:
+        return lxml_html.fragment_fromstring(html or "<p></p>", create_parent="div")
+    except (etree.ParserError, AssertionError, ValueError):
+        pass
+    div = lxml_html.Element("div")
+    try:
+        body = lxml_html.document_fromstring(f"<html><body>{html}</body></html>").find("body")
+    except (etree.ParserError, ValueError):
+        body = None
+    if body is not None:
+        div.text = body.text
+        div.extend(list(body))
+    return div
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def html_to_text(html: str) -> str:
-    """Plain text of sanitized HTML: one block a paragraph, list items on their own line."""
+    """Plain text of HTML: one block a paragraph, list items on their own line. The HTML
+    goes through the allowlist first (a no-op for a clean body): any text gives text."""
+    html = sanitize_html(html)
     if not html.strip():
         return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = _fragment(html)
     blocks: list[str] = []
     for child in root:
         if child.tag in ("ul", "ol"):
@@ -364,22 +390,153 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(b for b in blocks if b).strip()
 
 
+# Text characters CommonMark (and goldmark's extensions) would read as markup that makes
+# something live: raw HTML and autolinks (<), links and images ([ ]), an entity (an "&"
+# that opens one: "Skills & Jobs" is plain text already), the escapes, code spans and
+# emphasis that could shift how the rest is read (\ ` *), a table cell's end (|).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|]|&(?=#|[A-Za-z0-9]+;))")
+# What a link destination must not hold raw: backslash-escaped (CommonMark undoes it) so that
+# neither an entity (&#106;avascript:) nor a bracket or parenthesis changes its meaning.
+DESTINATION_SPECIAL = re.compile(r"([\\()<>&\[\]\"'`*])")
+# Percent-encoded: whitespace and controls end a destination early.
+DESTINATION_BREAK = re.compile(r"[\x00-\x20\x7f-\x9f]")
+LINK_SCHEMES = {"http", "https", "mailto"}
+IMAGE_SCHEMES = {"http", "https"}
+# A scheme is everything before the first ":" that comes before any "/", "?" or "#";
+# browsers ignore tabs, newlines and leading controls or spaces when they read it.
+SCHEME = re.compile(r"^([^/?#]*?):")
+URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+# An autolink (<https://...>) only for a URL whose every character is plain.
+PLAIN_URL = re.compile(r"^(?:https?://|mailto:)[A-Za-z0-9._~:/?#@!$'+,;=%-]+$")
+
+
+# What opens a block where a line starts (a list item, heading, rule, setext underline,
+# fence): escaped at the start of a text node or of a line in it, after any indentation
+# (a text node may be where a Markdown line starts; anywhere else it is plain text).
+BLOCK_START = re.compile(r"(^|\n)([ \t]*)(-+|=+|_+|~+|#{1,6}|\+|[0-9]{1,9}[.)])(?=\s|$)")
+
+
+def _block_start(match: re.Match[str]) -> str:
+    lead, marker = match.group(1) + match.group(2), match.group(3)
+    if marker[0].isdigit():  # "1." : a backslash before a digit is no escape
+        return lead + marker[:-1] + "\\" + marker[-1]
+    return lead + "\\" + marker
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that renders as exactly that text, never as markup."""
+    return BLOCK_START.sub(_block_start, MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def url_allowed(url: str, schemes: set[str]) -> bool:
+    """Whether a URL is relative or uses one of the schemes (never javascript:, data: ...)."""
+    match = SCHEME.match(URL_IGNORED.sub("", url))
+    return match is None or match.group(1).lower() in schemes
+
+
+def _destination(url: str) -> str:
+    url = DESTINATION_BREAK.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    return DESTINATION_SPECIAL.sub(r"\\\1", url)
+
+
+def _link_title(title: str | None) -> str:
+    title = DESTINATION_SPECIAL.sub(r"\\\1", normalise_space(title or ""))
+    return f' "{title}"' if title else ""
+
+
+class SafeMarkdownConverter(MarkdownConverter):
+    """markdownify, with every text node escaped (markup shown as text stays text), link
+    and image destinations limited to safe schemes and escaped, alt text and titles
+    escaped, and code fences longer than any backtick run they hold."""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        return escape_markdown(text) if text else ""
+
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "_noformat" in parent_tags:
+            return text
+        prefix, suffix, text = _chomp(text)
+        if not text:
+            return ""
+        href = el.get("href") or ""
+        if not href or not url_allowed(href, LINK_SCHEMES):
+            return prefix + text + suffix
+        title = el.get("title")
+        if not title and PLAIN_URL.match(href) and text == escape_markdown(href):
+            return f"{prefix}<{href}>{suffix}"
+        return f"{prefix}[{text}]({_destination(href)}{_link_title(title)}){suffix}"
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        alt = escape_markdown(normalise_space(el.attrs.get("alt") or ""))
+        src = el.attrs.get("src") or ""
+        if "_inline" in parent_tags and el.parent.name not in self.options["keep_inline_images_in"]:
+            return alt
+        if not src or not url_allowed(src, IMAGE_SCHEMES):
+            return alt
+        return f"![{alt}]({_destination(src)}{_link_title(el.attrs.get('title'))})"
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if not text:
+            return ""
+        text = text.strip("\n")
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}\n{text}\n{fence}\n\n"
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """Leading and trailing spaces moved outside the link's brackets."""
+    prefix = " " if text and text[0] == " " else ""
+    suffix = " " if text and text[-1] == " " else ""
+    return prefix, suffix, text.strip()
+
+
+MARKDOWN = SafeMarkdownConverter(
+    heading_style="ATX", bullets="-", strip=["span"], escape_underscores=False
+)
+
+
 def html_to_markdown(html: str) -> str:
-    """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left."""
+    """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left. The HTML is
+    sanitized first, so whatever the input the Markdown renders nothing live."""
+    html = sanitize_html(html)
     if not html.strip():
         return ""
-    markdown = markdownify(
-        html, heading_style="ATX", bullets="-", strip=["span"], escape_underscores=False
-    )
+    with warnings.catch_warnings():
+        # A body that is one word or a URL is still HTML here, not a file name.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        markdown = MARKDOWN.convert(html)
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
 
 def sanitize_html(html: str) -> str:
+    """The allowlisted HTML of any text: no script, no event handler, no unsafe URL."""
     return nh3.clean(
-        html,
+        remove_unsafe_chars(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+        link_rel=None,
+        clean_content_tags={"script", "style"},
+    )
+
+
+# What the media and link rewrite (handoff.py) adds to a sanitized body: kept when a body
+# from the export folder is sanitized again before a CMS gets it.
+HANDOFF_ATTRIBUTES = {"data-asset", "data-missing", "data-ref", "data-broken", "data-legacy"}
+
+
+def sanitize_export_html(html: str) -> str:
+    """sanitize_html for an exported body: the same allowlist plus the rewrite's data-*."""
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    for tag in ("a", "img"):
+        attributes[tag] |= HANDOFF_ATTRIBUTES
+    return nh3.clean(
+        remove_unsafe_chars(html),
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
         link_rel=None,
@@ -393,10 +550,10 @@ def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -
     raw_html, _ = strip_php_errors(repair_text(raw_html or ""))
     if not raw_html.strip():
         return out
-    root = lxml_html.fragment_fromstring(raw_html, create_parent="div")
+    root = _fragment(raw_html)
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
-    root = lxml_html.fragment_fromstring(safe or "<p></p>", create_parent="div")
+    root = _fragment(safe)
     _tidy(root, profile.boilerplate_phrases)
     out.html = _serialise(root)
     out.markdown = html_to_markdown(out.html)

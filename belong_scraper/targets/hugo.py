@@ -7,6 +7,11 @@ nothing the migration found is lost on the way. The site has its own minimal lay
 theme, no modules, no network) and mounts ``DIR/media`` at ``/media/``, where the bodies'
 rewritten image and document links already point.
 
+Hugo renders nothing unsanitized: goldmark's ``unsafe`` is off, so the body is Markdown
+only (html_to_markdown escapes markup that was text and keeps only safe link schemes),
+raw HTML in a hand-edited body is omitted and goldmark drops javascript: links; every
+front matter value reaches the page through Go's contextually escaping html/template.
+
 Front matter is YAML written as one ``key: <JSON>`` line per field: JSON values are valid
 YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes are stable.
 """
@@ -20,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from belong_scraper.exporters import atomic_write
-from belong_scraper.sanitize import html_to_markdown
+from belong_scraper.sanitize import escape_markdown, html_to_markdown
 from belong_scraper.targets import entry_href, legacy_urls_of, load_assets, load_export, media_href
 
 SITE_DIR = "hugo"
@@ -53,8 +58,9 @@ disableHugoGeneratorInject = true
   tag = "tags"
 
 [markup.goldmark.renderer]
-  # Bodies were sanitized with nh3's allowlist before export; keep the little HTML left.
-  unsafe = true
+  # Bodies are Markdown that holds no HTML (markup shown as text is escaped): any raw HTML
+  # is omitted and javascript: links dropped rather than trusted, whoever wrote the file.
+  unsafe = false
 
 [markup.goldmark.extensions]
   # The legacy text already has its typography; do not rewrite quotes and dashes.
@@ -194,6 +200,37 @@ INDEX = """\
 {{ end }}
 """
 
+# Hugo's own feed, with every title written as HTML-escaped text: feed readers render
+# <title> and <description> as HTML, so a title that shows "<script>" must reach them as
+# "&lt;script&gt;" (escaped once more for XML by the template engine).
+RSS = """\
+{{- $pages := cond (or .IsHome .IsSection) .RegularPages .Pages -}}
+{{- if .IsHome }}{{ $pages = site.RegularPages }}{{ end -}}
+{{- printf "<?xml version=\\"1.0\\" encoding=\\"utf-8\\" standalone=\\"yes\\"?>" | safeHTML }}
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>{{ if .IsHome }}{{ site.Title | htmlEscape }}{{ else }}\
+{{ .Title | htmlEscape }} on {{ site.Title | htmlEscape }}{{ end }}</title>
+<link>{{ .Permalink }}</link>
+<description>Recent content{{ if not .IsHome }} in {{ .Title | htmlEscape }}{{ end }} on \
+{{ site.Title | htmlEscape }}</description>
+<generator>Hugo</generator>
+<language>{{ site.LanguageCode }}</language>
+{{ with .OutputFormats.Get "rss" }}\
+{{ printf "<atom:link href=%q rel=\\"self\\" type=%q />" .Permalink .MediaType | safeHTML }}
+{{ end }}\
+{{ range $pages }}<item>
+<title>{{ .Title | htmlEscape }}</title>
+<link>{{ .Permalink }}</link>
+{{ if not .Date.IsZero }}\
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
+{{ end }}<guid>{{ .Permalink }}</guid>
+<description>{{ .Summary | html }}</description>
+</item>
+{{ end }}</channel>
+</rss>
+"""
+
 NOT_FOUND = """\
 {{ define "main" }}
 <h1>Page not found</h1>
@@ -207,6 +244,7 @@ LAYOUTS = {
     "layouts/_default/list.html": LIST,
     "layouts/index.html": INDEX,
     "layouts/404.html": NOT_FOUND,
+    "layouts/_default/rss.xml": RSS,
 }
 
 
@@ -364,7 +402,9 @@ def _article(
         ("legacy_id", record.get("legacy_id")),
         ("legacy_urls", legacy_urls_of(record)),
         ("author", record.get("author")),
-        ("summary", record.get("summary") or ""),
+        # Hugo renders a front matter summary as Markdown: the exact text is summary_text.
+        ("summary", escape_markdown(record.get("summary") or "")),
+        ("summary_text", record.get("summary") or ""),
         ("language", record.get("language")),
         ("clusters", list(record.get("clusters") or [])),
         ("images", images),
@@ -394,7 +434,8 @@ def _cluster(
         ("legacy_id", record.get("legacy_id")),
         ("legacy_urls", legacy_urls_of(record)),
         ("review_flags", list(record.get("review_flags") or [])),
-        ("summary", record.get("summary") or ""),
+        ("summary", escape_markdown(record.get("summary") or "")),
+        ("summary_text", record.get("summary") or ""),
         ("related_articles", related_ids),
         ("related", related),
     ]

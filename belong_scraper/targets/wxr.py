@@ -18,6 +18,12 @@ Two importer behaviours shape the file:
 
 Built with lxml (names and text escaped by the serializer, bodies in CDATA), UTF-8, no
 DOCTYPE, no volatile values: two runs over one export folder give identical bytes.
+
+WordPress stores what the file says and prints titles, excerpts, term and author names as
+HTML (the importer runs with ``unfiltered_html``: nothing filters them on the way). So every
+text field is written HTML-escaped (``_html_text``): a title that shows ``<script>`` shows
+it, never runs it. Bodies are HTML already and go through the sanitizer's allowlist once
+more, whoever wrote the export folder.
 """
 
 from __future__ import annotations
@@ -35,7 +41,9 @@ from urllib.parse import urlsplit
 from lxml import etree
 from slugify import slugify
 
+from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.exporters import atomic_write
+from belong_scraper.sanitize import sanitize_export_html
 from belong_scraper.targets import (
     legacy_urls_of,
     load_assets,
@@ -61,8 +69,8 @@ BASE = {"article": 100000, "cluster": 200000, "page": 300000, "partner": 400000}
 ATTACHMENT_BASE = 500000
 FALLBACK_BASE = 900000
 RANGE = 100000
-# Characters XML 1.0 cannot carry at all (lxml refuses them): dropped.
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Meta values WordPress reads as a file path or an id, never prints: kept as they are.
+RAW_META = {"_wp_attached_file", "_thumbnail_id"}
 UPLOADS = re.compile(r"^media/uploads/(\d{4}/\d{2}/.+)$")
 
 
@@ -101,9 +109,9 @@ def render_wxr(
 
     root = etree.Element("rss", {"version": "2.0"}, nsmap=NS)
     channel = _sub(root, "channel")
-    _sub(channel, "title", site_title)
+    _sub(channel, "title", _html_text(site_title))
     _sub(channel, "link", site_url)
-    _sub(channel, "description", f"{site_title}: content migrated from the legacy site")
+    _sub(channel, "description", _html_text(f"{site_title}: content migrated from the legacy site"))
     _sub(channel, "language", language)
     _sub(channel, "wp:wxr_version", "1.2")
     _sub(channel, "wp:base_site_url", site_url)
@@ -113,14 +121,14 @@ def render_wxr(
         _sub(author, "wp:author_id", str(number))
         _sub(author, "wp:author_login", login, cdata=True)
         _sub(author, "wp:author_email", "", cdata=True)
-        _sub(author, "wp:author_display_name", display, cdata=True)
+        _sub(author, "wp:author_display_name", _html_text(display), cdata=True)
         _sub(author, "wp:author_first_name", "", cdata=True)
         _sub(author, "wp:author_last_name", "", cdata=True)
     for number, (slug, name) in enumerate(sorted(tags.items()), start=1):
         tag = _sub(channel, "wp:tag")
         _sub(tag, "wp:term_id", str(number))
         _sub(tag, "wp:tag_slug", slug, cdata=True)
-        _sub(tag, "wp:tag_name", name, cdata=True)
+        _sub(tag, "wp:tag_name", _html_text(name), cdata=True)
     _sub(channel, "generator", "belong-scraper")
 
     items: list[_Item] = []
@@ -179,22 +187,22 @@ class _Item:
 
     def write(self, channel: etree._Element) -> None:
         item = _sub(channel, "item")
-        _sub(item, "title", self.title, cdata=True)
+        _sub(item, "title", _html_text(self.title), cdata=True)
         _sub(item, "link", self.link)
         if self.published:
             moment = datetime.strptime(self.published, "%Y-%m-%d").replace(tzinfo=UTC)
             _sub(item, "pubDate", format_datetime(moment))
         _sub(item, "dc:creator", self.creator, cdata=True)
         _sub(item, "guid", self.guid, isPermaLink="false")
-        _sub(item, "description", self.description)
-        _sub(item, "content:encoded", self.content, cdata=True)
-        _sub(item, "excerpt:encoded", self.excerpt, cdata=True)
+        _sub(item, "description", _html_text(self.description))
+        _sub(item, "content:encoded", sanitize_export_html(self.content), cdata=True)
+        _sub(item, "excerpt:encoded", _html_text(self.excerpt), cdata=True)
         _sub(item, "wp:post_id", str(self.post_id))
         _sub(item, "wp:post_date", self.post_date, cdata=True)
         _sub(item, "wp:post_date_gmt", self.post_date, cdata=True)
         _sub(item, "wp:comment_status", "closed", cdata=True)
         _sub(item, "wp:ping_status", "closed", cdata=True)
-        _sub(item, "wp:post_name", self.post_name, cdata=True)
+        _sub(item, "wp:post_name", _html_text(self.post_name), cdata=True)
         _sub(item, "wp:status", self.status, cdata=True)
         _sub(item, "wp:post_parent", str(self.parent))
         _sub(item, "wp:menu_order", "0")
@@ -204,11 +212,11 @@ class _Item:
         if self.attachment_url is not None:
             _sub(item, "wp:attachment_url", self.attachment_url)
         for domain, nicename, name in self.terms:
-            _sub(item, "category", name, cdata=True, domain=domain, nicename=nicename)
+            _sub(item, "category", _html_text(name), cdata=True, domain=domain, nicename=nicename)
         for key, value in self.meta:
             meta = _sub(item, "wp:postmeta")
             _sub(meta, "wp:meta_key", key, cdata=True)
-            _sub(meta, "wp:meta_value", value, cdata=True)
+            _sub(meta, "wp:meta_value", value if key in RAW_META else _html_text(value), cdata=True)
 
 
 def _article(
@@ -518,8 +526,9 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _xml_text(text: str) -> str:
-    return XML_INVALID.sub("", text)
+def _html_text(text: str) -> str:
+    """Plain text as the HTML WordPress will print: <, > and & escaped."""
+    return html.escape(text, quote=False)
 
 
 def _sub(
@@ -528,7 +537,7 @@ def _sub(
     prefix, _, local = tag.rpartition(":")
     element = etree.SubElement(parent, f"{{{NS[prefix]}}}{local}" if prefix else local, attrib)
     if text is not None:
-        clean = _xml_text(text)
+        clean = remove_unsafe_chars(text)
         # CDATA cannot hold "]]>"; such a text is written escaped, which parses the same.
         element.text = etree.CDATA(clean) if cdata and "]]>" not in clean else clean
     return element
