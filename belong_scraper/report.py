@@ -67,6 +67,9 @@ REASON_GROUPS = (
     ("truncated-by-fatal-error", "extract"),
     ("unmapped-link", "content"),
     ("generic-extractor:", "extract"),
+    ("svg-", "content"),
+    ("media-not-placed", "content"),
+    ("field-truncated:", "extract"),
 )
 
 
