@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+
+from tests.checks import strings  # noqa: F401  (re-exported for the safety tests)
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
                   "background", "srcdoc", "content", "srcset", "style"}  # fmt: skip
@@ -72,17 +72,6 @@ def rendered_markdown(markdown: str) -> str:
 
 def live_in_markdown(markdown: str) -> list[str]:
     return live_markup(rendered_markdown(markdown))
-
-
-def strings(data: Any) -> Iterator[str]:
-    if isinstance(data, str):
-        yield data
-    elif isinstance(data, dict):
-        for value in data.values():
-            yield from strings(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from strings(value)
 
 
 def csv_rows(text: str) -> list[list[str]]:
