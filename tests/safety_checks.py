@@ -16,8 +16,6 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
-from tests.checks import strings  # noqa: F401  (re-exported for the safety tests)
-
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster",
                   "background", "srcdoc", "content", "srcset", "style"}  # fmt: skip
 # Browsers drop ASCII whitespace and controls anywhere in a scheme ("java\tscript:").

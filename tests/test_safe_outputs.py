@@ -29,6 +29,7 @@ from belong_scraper.faults.markup import (
     UTF8_CONTROL_ARTICLE,
 )
 from belong_scraper.fixture_server import FixtureServer, FixtureSite
+from tests.checks import strings
 from tests.conftest import HOLDOUT, SITE, CliResult, load_export, migrate
 from tests.safety_checks import (
     csv_rows,
@@ -36,7 +37,6 @@ from tests.safety_checks import (
     live_in_markdown,
     live_markup,
     rendered_markdown,
-    strings,
 )
 
 HUGO = shutil.which("hugo")
