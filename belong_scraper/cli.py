@@ -69,12 +69,28 @@ def prepare_job(out_dir: Path, resume: bool) -> dict[str, str]:
         return json.loads(marker.read_text(encoding="utf-8"))
     if folder.exists():
         print(f"belong-scraper: discarding the interrupted run in {folder}", file=sys.stderr)
+        keep_captures(folder, out_dir)
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
     job = {"run_id": run_id}
     marker.write_text(json.dumps(job), encoding="utf-8")
     return job
+
+
+def keep_captures(job: Path, out_dir: Path) -> None:
+    """What an abandoned run fetched stays archived: its WARCs join the export's archive
+    (the next export indexes them and lists them in SHA256SUMS)."""
+    from belong_scraper.archive.index import archive_dir, warc_files
+
+    source = job / "archive"
+    if not source.is_dir():
+        return
+    target = archive_dir(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in warc_files(source):
+        if not (target / path.name).exists():
+            shutil.move(str(path), target / path.name)
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -189,6 +205,7 @@ def _crawl(
     settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [408, 429, 500, 502, 503, 504, 522, 524])
     # Downloads wait there too: the export folder is only touched by the export itself.
     settings.set("MEDIA_INCOMING_DIR", str(job_dir(out_dir) / "incoming"), priority="cmdline")
+    settings.set("WARC_DIR", str(job_dir(out_dir) / "archive"), priority="cmdline")
     settings.set("PROGRESS_ENABLED", True, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
     for name, value in overrides.items():

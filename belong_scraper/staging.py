@@ -47,6 +47,15 @@ class StagedFolder:
             shutil.rmtree(path)
         path.mkdir(parents=True)
 
+    def link_in(self, files: list[Path], folder: str) -> None:
+        """Files written elsewhere (the run's WARCs in its job folder) into the stage."""
+        target = self.path / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for source in files:
+            destination = target / source.name
+            if not destination.exists():
+                _link_or_copy(str(source), str(destination))
+
     def commit(self) -> None:
         """Swap the staged folder in: two renames, or one per entry inside the folder."""
         if not self.inside:

@@ -20,7 +20,8 @@ from scrapy.crawler import Crawler
 from belong_scraper import __version__
 from belong_scraper.archive import finish_archive, write_checksums
 from belong_scraper.archive.fixity import export_files, file_sha256
-from belong_scraper.archive.middleware import close_active
+from belong_scraper.archive.index import ARCHIVE_DIRNAME
+from belong_scraper.archive.middleware import close_active, pending_warcs
 from belong_scraper.assemble import RunFacts, assemble, change_hash, content_hash
 from belong_scraper.exporters import (
     CONTRACT_VERSION,
@@ -140,6 +141,7 @@ class ExportPipeline:
         try:
             this_run = close_active(self.out_dir)  # WARCs complete before they are linked
             stage = StagedFolder(self.out_dir)
+            stage.link_in(pending_warcs(self.out_dir), ARCHIVE_DIRNAME)
             self._export(stage, reason, this_run)
         except Exception as exc:
             if stage is not None:

@@ -306,7 +306,7 @@ def test_a_failing_export_leaves_the_previous_export_and_state_untouched(
 ) -> None:
     out = tmp_path / "out"
     with FixtureServer(SITE) as server:
-        assert migrate(server, out, "--no-warc").returncode == 0
+        assert migrate(server, out).returncode == 0
     # Something in the folder the export cannot replace: its Hugo tree is now a file.
     shutil.rmtree(out / "hugo")
     (out / "hugo").write_text("not a folder", encoding="utf-8")
@@ -318,7 +318,7 @@ def test_a_failing_export_leaves_the_previous_export_and_state_untouched(
     records_before = {k: v.last_seen_run for k, v in store.known_records().items()}
     store.close()
     with FixtureServer(SITE) as server:
-        result = run_again = migrate(server, out, "--no-warc")
+        result = run_again = migrate(server, out)
     assert run_again.returncode == 1
     assert "export failed" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()[-1]) < 400

@@ -8,8 +8,9 @@ before it is decompressed or retried, and each request after every other middlew
 (User-Agent, Accept-Encoding) has set its headers.
 
 Settings: ``WARC_ENABLED`` (default on), ``EXPORT_DIR`` (files go to
-``<EXPORT_DIR>/archive/``), ``RUN_ID`` (in file names and warcinfo), ``WARC_MAX_SIZE``
-(bytes per file before a new one starts, default 1 GB).
+``<EXPORT_DIR>/archive/``, or to ``WARC_DIR`` until the export links them there),
+``RUN_ID`` (in file names and warcinfo), ``WARC_MAX_SIZE`` (bytes per file before a new
+one starts, default 1 GB).
 
 Responses replayed from Scrapy's HTTP cache (flag ``cached``: what ``migrate --resume``
 replays from the interrupted run's job folder) are not captured again: they were
@@ -74,6 +75,19 @@ _by_dir: dict[Path, list[WarcCaptureMiddleware]] = {}
 _registry_lock = threading.Lock()
 
 
+def pending_warcs(out_dir: Path) -> list[Path]:
+    """WARCs this process's crawl on ``out_dir`` wrote outside its archive/ (the job
+    folder), for the export to link in."""
+    with _registry_lock:
+        middlewares = list(_by_dir.get(Path(out_dir).resolve(), []))
+    home = archive_dir(Path(out_dir)).resolve()
+    found: list[Path] = []
+    for middleware in middlewares:
+        if middleware.directory.resolve() != home:
+            found += [p for p in warc_files(middleware.directory) if p not in found]
+    return found
+
+
 def close_active(out_dir: Path) -> dict[str, int]:
     """Close the writers a crawl in this process has open on ``out_dir`` (the export step
     runs before spider_closed) and return what they wrote, by record type."""
@@ -89,16 +103,23 @@ def close_active(out_dir: Path) -> dict[str, int]:
 
 
 class PayloadIndex:
-    """Payload digests already stored in an archive folder (``response`` records only):
-    from its CDXJ index, or from the WARCs themselves when the index is missing or older
-    than a WARC (a run that ended before writing it)."""
+    """Payload digests already stored in archive folders (``response`` records only):
+    from a folder's CDXJ index, or from its WARCs when the index is missing or older than
+    a WARC (a run that ended before writing it). Several folders: the export's archive
+    (earlier runs) and the run's own, kept in its job folder until the export."""
 
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self, *directories: Path):
+        self.directory = directories[0]
         self.by_digest: dict[str, list[tuple[str, str, str, int]]] = {}
         self._heads: dict[tuple[str, int], PayloadRef | None] = {}
+        self._files: dict[str, Path] = {}
+        for directory in dict.fromkeys(Path(d) for d in directories):
+            self._read(directory)
+
+    def _read(self, directory: Path) -> None:
         index = directory / INDEX_NAME
         files = warc_files(directory)
+        self._files.update({path.name: path for path in files})
         fresh = index.exists() and all(
             index.stat().st_mtime >= path.stat().st_mtime for path in files
         )
@@ -130,7 +151,8 @@ class PayloadIndex:
         key = (filename, offset)
         if key not in self._heads:
             try:
-                head = read_record_head(self.directory / filename, offset)
+                path = self._files.get(filename, self.directory / filename)
+                head = read_record_head(path, offset)
                 self._heads[key] = PayloadRef(
                     url=head.get("WARC-Target-URI", url_),
                     date=head["WARC-Date"],
@@ -150,13 +172,17 @@ class WarcCaptureMiddleware:
         max_size: int = DEFAULT_MAX_SIZE,
         info: dict[str, Any] | None = None,
         stats: Any = None,
+        directory: Path | None = None,
     ):
         self.out_dir = Path(out_dir)
-        self.directory = archive_dir(self.out_dir)
+        # The run's WARCs wait in ``directory`` (the job folder, when the CLI runs) and are
+        # linked into the export's archive/ by the export, so a failed export or an
+        # interrupted crawl adds nothing to the export folder.
+        self.directory = Path(directory) if directory else archive_dir(self.out_dir)
         self.run_id = run_id or make_run_id()
         self.stats = stats
         self.errors = 0
-        self.payloads = PayloadIndex(self.directory)
+        self.payloads = PayloadIndex(archive_dir(self.out_dir), self.directory)
         self.writer = RotatingWarcWriter(self.directory, self.run_id, max_size, info)
         with _registry_lock:
             _by_dir.setdefault(self.out_dir.resolve(), []).append(self)
@@ -179,6 +205,7 @@ class WarcCaptureMiddleware:
             settings.getint("WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
             info,
             crawler.stats,
+            settings.get("WARC_DIR"),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
