@@ -44,6 +44,31 @@ FIDELITY = (
     "percent-encoded (RFC 8187); request headers as Scrapy sent them plus Host"
 )
 UNSAFE_RUN_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+# Request headers whose values are credentials: an archive is shared and kept for decades,
+# a password in it is leaked for as long. The standard ones, and any header a user may add
+# (-s DEFAULT_REQUEST_HEADERS) whose name says it carries a secret (X-Api-Key, X-Auth-Token).
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
+CREDENTIAL_NAME = re.compile(r"auth|token|secret|passw|api-?key|session|cookie|credential", re.I)
+REDACTED = "[redacted]"
+REDACTION = (
+    "request headers carrying credentials (Authorization, Proxy-Authorization, Cookie, and "
+    f"any whose name contains auth, token, secret, passw, api-key, session, cookie or "
+    f"credential) have their value replaced by {REDACTED} in request records; "
+    "response headers (Set-Cookie included) are kept as served"
+)
+TRUNCATION = (
+    "a response over the size bound (PAGE_MAX_BYTES, MEDIA_MAX_BYTES) is stored as the "
+    "prefix that arrived before the download was stopped, with WARC-Truncated: length"
+)
+
+
+def is_credential_header(name: str) -> bool:
+    return name.lower() in CREDENTIAL_HEADERS or bool(CREDENTIAL_NAME.search(name))
+
+
+def redact_request_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The request headers with every credential value replaced by ``[redacted]``."""
+    return [(name, REDACTED if is_credential_header(name) else value) for name, value in headers]
 
 
 def sha256_digest(data: bytes) -> str:
@@ -219,6 +244,8 @@ class RotatingWarcWriter:
             "conformsTo": CONFORMS_TO,
             "isPartOf": self.run_id,
             "fidelity": FIDELITY,
+            "redaction": REDACTION,
+            "truncation": TRUNCATION,
             "payload-digest": "sha256, hex",
             **{k: v for k, v in self.info.items() if v not in (None, "")},
         }
@@ -277,7 +304,7 @@ class RotatingWarcWriter:
         assert self._writer is not None
         split = exchange.url.split("/", 3)
         target = "/" + (split[3] if len(split) > 3 else "")
-        headers = list(exchange.request_headers)
+        headers = redact_request_headers(exchange.request_headers)
         if not any(name.lower() == "host" for name, _ in headers) and len(split) > 2:
             headers.insert(0, ("Host", split[2]))
         http_headers = StatusAndHeaders(
