@@ -90,11 +90,14 @@ def split_credentials(url: str) -> tuple[str, dict[str, Any]]:
     if "@" not in parts.netloc:
         return url, {}
     user, password = unquote(parts.username or ""), unquote(parts.password or "")
-    bare = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    host = parts.netloc.rpartition("@")[2]
+    bare = urlunsplit(parts._replace(netloc=host))
     if not (user or password):
         return bare, {}
+    # Scrapy matches the domain against host[:port] as the URL spells it: with the port,
+    # another service on the same host never gets the credentials.
     auth = {"HTTPAUTH_USER": Secret(user), "HTTPAUTH_PASS": Secret(password),
-            "HTTPAUTH_DOMAIN": parts.hostname}  # fmt: skip
+            "HTTPAUTH_DOMAIN": host.lower()}  # fmt: skip
     return bare, auth
 
 

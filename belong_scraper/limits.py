@@ -115,7 +115,8 @@ class ResponseSizeMiddleware:
         declared = _content_length(response)
         if declared is not None and declared > limit:
             return f"too large: {declared} bytes > limit {limit}"
-        if request.meta.get(TOO_LARGE_KEY) or len(response.body) > limit:
+        stopped = "download_stopped" in (response.flags or []) and request.meta.get(TOO_LARGE_KEY)
+        if stopped or len(response.body) > limit:
             return f"too large: more than {limit} bytes > limit {limit}"
         return None
 
