@@ -44,6 +44,9 @@ DOWNLOAD_WARNSIZE = PAGE_MAX_BYTES
 # Seconds one URL may take, every attempt included: retries stop once it is spent and
 # each attempt's timeout is cut to what remains (a slow drip cannot last for hours).
 PAGE_TIME_BUDGET = 120.0
+# Caps on record fields, in characters, over pipelines/limits.py's defaults (title 500,
+# bodies 1,000,000, ...): e.g. -s 'FIELD_MAX_CHARS={"title": 300}'. A cut field is flagged.
+FIELD_MAX_CHARS: dict[str, int] = {}
 
 RETRY_ENABLED = True
 RETRY_TIMES = 3

@@ -38,7 +38,11 @@ FAULTS = {
     "gzip-bomb": ([9430], "too-large-inflated"),
     "binary-html": ([9440, 9441], "no-record"),
     "invalid-utf8": ([9450], "exported"),
+    "huge-fields": ([9460], "exported-capped"),
 }
+# pipelines/limits.py's caps, in characters.
+CAPS = {"title": 500, "author": 300, "body_html": 1_000_000, "body_text": 1_000_000,
+        "body_markdown": 1_000_000}  # fmt: skip
 
 
 def run_fault(fault: str, site: Path, variant: int, out: Path):
@@ -89,8 +93,10 @@ def check_fault_run(fault: str, site: Path, variant: int, clean: Path, out: Path
         attempts = [e for e in log if e.target == f"/news.php?id={article_id}"]
         entries = manifest_entries(out, url)
         if effect == "exported":
-            article = exported[article_id]
-            check_repaired_article(article)
+            check_repaired_article(exported[article_id])
+            continue
+        if effect == "exported-capped":
+            check_capped_article(exported[article_id])
             continue
         assert article_id not in exported, f"{fault}: article {article_id} was exported"
         assert entries, f"{fault}: {url} is in no list of manifest.json"
@@ -112,6 +118,16 @@ def check_repaired_article(article: dict) -> None:
     assert any(w in article["title"] for w in ("Graz, Österreich", "Timișoara", "café"))
     assert "Newcomers and local volunteers met" in article["body_text"]
     assert "Partners from four regions shared" in article["body_text"]
+
+
+def check_capped_article(article: dict) -> None:
+    """The article with run-on fields is exported, each field cut to its cap, flagged."""
+    for name, cap in CAPS.items():
+        assert len(article[name] or "") <= cap, name
+    assert len(article["tags"]) <= 200 and all(len(t) <= 100 for t in article["tags"])
+    for name in ("title", "author", "body_html", "body_text", "tags"):
+        assert f"field-truncated:{name}" in article["review_flags"], name
+    assert article["body_html"].rstrip().endswith("</p>")  # cut between blocks
 
 
 def check_capture(out: Path, article_id: int, inflated: bool) -> None:

@@ -26,7 +26,12 @@ from belong_scraper.limits import (
     TooLarge,
 )
 from belong_scraper.spiders.site import SiteSpider
-from pipelines.limits import DEFAULT_FIELD_MAX_CHARS, cap_fields, truncate_html
+from pipelines.limits import (
+    DEFAULT_FIELD_MAX_CHARS,
+    FieldLimitsPipeline,
+    cap_fields,
+    truncate_html,
+)
 
 ORIGIN = "http://127.0.0.1:9"
 LIMIT = 64 * 1024
@@ -198,3 +203,12 @@ def test_a_single_huge_block_becomes_escaped_text() -> None:
         and "<script" not in partner.description_html
         and "field-truncated:name" in partner.review_flags
     )
+
+
+def test_the_pipeline_takes_its_caps_from_settings() -> None:
+    pipeline = FieldLimitsPipeline.from_crawler(crawler(FIELD_MAX_CHARS={"title": 20}))
+    article = pipeline.process_item(_article(title="A title far longer than twenty", author="Ann"))
+    assert article.title == "A title far longer" and article.author == "Ann"
+    assert article.review_flags == ["field-truncated:title"]
+    teaser = object()
+    assert pipeline.process_item(teaser) is teaser

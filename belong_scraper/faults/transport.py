@@ -1,5 +1,6 @@
 """Transport faults: pages that never answer, reset, drip, come back empty, huge, as a
-gzip bomb, as binary bytes labelled HTML, or as HTML with invalid UTF-8.
+gzip bomb, as binary bytes labelled HTML, or as HTML with invalid UTF-8; and a page under
+the size bound whose fields are absurdly long.
 
 Each fault page is an article URL in 9400-9499, linked from the home page. Payloads are
 built when the fault is switched on, and the expensive ones (the 40 MB page, the bomb)
@@ -31,6 +32,7 @@ HUGE_ARTICLE = 9420
 BOMB_ARTICLE = 9430
 PNG_ARTICLE, NOISE_ARTICLE = 9440, 9441
 INVALID_UTF8_ARTICLE = 9450
+HUGE_FIELDS_ARTICLE = 9460
 MIB = 1 << 20
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -197,3 +199,22 @@ def invalid_utf8(ctx: FaultContext) -> Fault:
         raw += picks[n % len(picks)] + part
     route = article_route(INVALID_UTF8_ARTICLE, raw)
     return Fault("invalid-utf8", [route], links=[_link(INVALID_UTF8_ARTICLE)])
+
+
+@register("huge-fields")
+def huge_fields(ctx: FaultContext) -> Fault:
+    """An article well under the page bound whose title, author, tags and body run on
+    (a template loop gone wrong): a record to export with its fields cut and flagged."""
+    words = ["regional", "integration", "welcome", "network", "Östersund", "café", "Łódź"]
+    ctx.rng.shuffle(words)
+    title = " ".join(words[n % len(words)] for n in range(400 + 50 * ctx.variant))
+    author = "AER Communications " * (80 + 10 * ctx.variant)
+    tags = [f"theme {n}" for n in range(230 + 20 * ctx.variant)]
+    tags.append("long " + "tag " * (200 + ctx.variant))
+    tag_links = "".join(f"<a>{escape(t)}</a> " for t in tags)
+    paragraph = "<p>" + escape(" ".join(words) * 12) + "</p>\n"
+    repeat = (1_100_000 + 100_000 * ctx.variant) // len(paragraph) + 1
+    body = paragraph * repeat + f'<div class="news-tags">{tag_links}</div>'
+    page = article_html(escape(title), body, author=escape(author))
+    route = article_route(HUGE_FIELDS_ARTICLE, page)
+    return Fault("huge-fields", [route], links=[_link(HUGE_FIELDS_ARTICLE)])
