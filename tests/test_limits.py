@@ -4,10 +4,12 @@ with retries, attempts; the truncated capture; the field caps pipeline."""
 from __future__ import annotations
 
 import gzip
+import json
 import time
 from pathlib import Path
 
 import pytest
+from conftest import SITE, load_export, migrate
 from lxml import html as lxml_html
 from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, Request, Response
@@ -18,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from belong_scraper import settings as project_settings
 from belong_scraper.archive.index import warc_files
 from belong_scraper.archive.middleware import WarcCaptureMiddleware
+from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.items import Article, Partner
 from belong_scraper.limits import (
     InflationBoundMiddleware,
@@ -212,3 +215,24 @@ def test_the_pipeline_takes_its_caps_from_settings() -> None:
     assert article.review_flags == ["field-truncated:title"]
     teaser = object()
     assert pipeline.process_item(teaser) is teaser
+
+
+def test_media_over_their_bound_are_recorded_and_the_records_kept(
+    tmp_path: Path, migrated_export: Path
+) -> None:
+    """Media have their own bound: with a tiny one, the larger fixture files are too
+    large (listed with the reason), the smaller still downloaded, every record kept."""
+    out = tmp_path / "out"
+    with FixtureServer(SITE) as server:
+        result = migrate(server, out, "-s", "MEDIA_MAX_BYTES=790")
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    clean, got = load_export(migrated_export), load_export(out)
+    for kind, records in clean.items():
+        assert {r["id"] for r in records} == {r["id"] for r in got[kind]}, kind
+    clean_assets = json.loads((migrated_export / "assets.json").read_text(encoding="utf-8"))
+    assets = json.loads((out / "assets.json").read_text(encoding="utf-8"))
+    assert {a["sha256"] for a in assets} == {a["sha256"] for a in clean_assets if a["bytes"] <= 790}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    too_large = [f for f in manifest["failed_downloads"] if "too large" in json.dumps(f)]
+    assert too_large and all("> limit 790" in json.dumps(f) for f in too_large)
+    assert not manifest["failed_pages"]  # pages keep PAGE_MAX_BYTES
