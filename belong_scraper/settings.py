@@ -38,7 +38,7 @@ DOWNLOAD_TIMEOUT = 30
 # DOWNLOAD_WARNSIZE match them: the backstop for a request the limits middleware did not
 # see (it sets both per request).
 PAGE_MAX_BYTES = 8 * 1024 * 1024
-MEDIA_MAX_BYTES = 64 * 1024 * 1024
+MEDIA_MAX_BYTES = 32 * 1024 * 1024
 DOWNLOAD_MAXSIZE = MEDIA_MAX_BYTES
 DOWNLOAD_WARNSIZE = PAGE_MAX_BYTES
 # Seconds one URL may take, every attempt included: retries stop once it is spent and

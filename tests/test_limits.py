@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -236,3 +238,22 @@ def test_media_over_their_bound_are_recorded_and_the_records_kept(
     too_large = [f for f in manifest["failed_downloads"] if "too large" in json.dumps(f)]
     assert too_large and all("> limit 790" in json.dumps(f) for f in too_large)
     assert not manifest["failed_pages"]  # pages keep PAGE_MAX_BYTES
+
+
+def test_a_large_record_is_streamed_to_the_file_and_stays_valid(tmp_path: Path) -> None:
+    from belong_scraper.archive.warc import BUFFERED_RECORD_MAX, Exchange, RotatingWarcWriter
+
+    body = bytes(range(256)) * (BUFFERED_RECORD_MAX // 256 + 1000)
+    writer = RotatingWarcWriter(tmp_path, "run-1")
+    written = writer.write_exchange(
+        Exchange(ORIGIN + "/uploads/2024/01/big.jpg", 200, [("Content-Type", "image/jpeg")], body)
+    )
+    writer.close()
+    (path,) = warc_files(tmp_path)
+    with open(path, "rb") as handle:
+        handle.seek(written.offset)
+        record = next(iter(ArchiveIterator(handle)))
+        assert record.raw_stream.read() == body
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stdout

@@ -32,6 +32,7 @@ from belong_scraper import __version__
 ARCHIVE_DIRNAME = "archive"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_SIZE = 1_000_000_000  # 1 GB, Heritrix's default
+BUFFERED_RECORD_MAX = 4 * 1024 * 1024  # records up to this size reach the file in one write
 WARC_VERSION = "1.1"
 FILE_PREFIX = "belong"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -71,8 +72,12 @@ def redact_request_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str
     return [(name, REDACTED if is_credential_header(name) else value) for name, value in headers]
 
 
-def sha256_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+def sha256_digest(*parts: bytes) -> str:
+    """The digest of the parts concatenated (without concatenating a large body)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return "sha256:" + digest.hexdigest()
 
 
 def make_run_id() -> str:
@@ -219,11 +224,17 @@ class RotatingWarcWriter:
     def _write(self, record: Any) -> Written:
         assert self._handle is not None and self._writer is not None and self._path is not None
         offset = self._handle.tell()
-        # The record goes to disk in one write: a process killed mid-crawl (migrate
-        # --resume exists for that) leaves whole gzip members, not half of one.
-        buffer = io.BytesIO()
-        _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
-        self._handle.write(buffer.getvalue())
+        if (getattr(record, "length", 0) or 0) > BUFFERED_RECORD_MAX:
+            # A large media file is compressed straight to the file: one more copy of it
+            # in memory for each concurrent download would cost more than the one write
+            # is worth (a cut last record is skipped by the index, see docs/archive.md).
+            self._writer.write_record(record)
+        else:
+            # The record goes to disk in one write: a process killed mid-crawl (migrate
+            # --resume exists for that) leaves whole gzip members, not half of one.
+            buffer = io.BytesIO()
+            _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
+            self._handle.write(buffer.getbuffer())
         self._handle.flush()
         headers = record.rec_headers
         rec_type = headers.get_header("WARC-Type")
@@ -273,7 +284,7 @@ class RotatingWarcWriter:
             warc_headers["WARC-IP-Address"] = exchange.ip_address
         if revisit_of is None:
             warc_headers["WARC-Payload-Digest"] = exchange.payload_digest
-            warc_headers["WARC-Block-Digest"] = sha256_digest(header_bytes + exchange.body)
+            warc_headers["WARC-Block-Digest"] = sha256_digest(header_bytes, exchange.body)
             if exchange.truncated:
                 warc_headers["WARC-Truncated"] = exchange.truncated
             response = self._writer.create_warc_record(
