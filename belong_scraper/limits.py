@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 LIMIT_KEY = "max_bytes"  # request.meta: the byte bound of this request
 TOO_LARGE_KEY = "too_large"  # request.meta: one-line reason once the bound is passed
 ATTEMPTS_KEY = "attempts"  # request.meta: 1 + the retries made so far
+BUDGET_SPENT_KEY = "time_budget_spent"  # request.meta: True when the budget stopped retries
 _RECEIVED_KEY = "_bytes_received"
 _STARTED_KEY = "_budget_started"
 _TIMEOUT_KEY = "_budget_timeout"
@@ -177,6 +178,7 @@ class TimeBudgetRetryMiddleware(RetryMiddleware):
                 "Gave up on %s after %d attempts: time budget of %gs spent (%s)",
                 request.url, attempts, self.budget, _reason_text(reason),
             )  # fmt: skip
+            request.meta[BUDGET_SPENT_KEY] = True
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("limits/time_budget_spent")
             return None

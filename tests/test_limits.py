@@ -145,6 +145,7 @@ def test_retries_stop_once_the_time_budget_is_spent() -> None:
     # Spent: the last failure stands (None lets it reach the errback).
     again.meta["_budget_started"] = time.monotonic() - 11
     assert retry.process_exception(again, TxTimeoutError()) is None
+    assert again.meta["time_budget_spent"] is True
     spent = HtmlResponse(again.url, status=503, request=again)
     assert retry.process_response(again, spent) is spent
     assert test_crawler.stats.get_value("limits/time_budget_spent") == 2

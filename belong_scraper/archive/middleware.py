@@ -67,6 +67,9 @@ INFO_SETTINGS = (
     "TRAP_BARREN_LIMIT",
     "MEDIA_ENABLED",
     "WARC_MAX_SIZE",
+    "PAGE_MAX_BYTES",
+    "MEDIA_MAX_BYTES",
+    "PAGE_TIME_BUDGET",
 )
 
 # Every capture middleware of this process, by export folder (closed ones too, so that
