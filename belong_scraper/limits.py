@@ -111,15 +111,16 @@ class ResponseSizeMiddleware:
 
     def over_limit(self, request: Request, response: Response) -> str | None:
         """Why the response is over its bound, or None. A response replayed from the
-        HTTP cache (migrate --resume) lost its flags; its length still tells."""
+        HTTP cache (migrate --resume) lost its flags; its length still tells. A declared
+        length alone proves nothing (a 304 or HEAD answer may carry the entity's)."""
         limit = request.meta.get(LIMIT_KEY) or self.limit_for(request.url)
+        stopped = "download_stopped" in (response.flags or []) and request.meta.get(TOO_LARGE_KEY)
+        if not stopped and len(response.body) <= limit:
+            return None
         declared = _content_length(response)
         if declared is not None and declared > limit:
             return f"too large: {declared} bytes > limit {limit}"
-        stopped = "download_stopped" in (response.flags or []) and request.meta.get(TOO_LARGE_KEY)
-        if stopped or len(response.body) > limit:
-            return f"too large: more than {limit} bytes > limit {limit}"
-        return None
+        return f"too large: more than {limit} bytes > limit {limit}"
 
 
 class InflationBoundMiddleware(HttpCompressionMiddleware):

@@ -109,6 +109,8 @@ def test_a_replayed_response_over_the_bound_is_too_large_without_flags(declared)
         middleware.process_response(request, response)
     small = Response(request.url, body=b"<p>fine</p>", request=request)
     assert middleware.process_response(request, small) is small
+    not_modified = Response(request.url, status=304, headers=headers, request=request)
+    assert middleware.process_response(request, not_modified) is not_modified
 
 
 @pytest.mark.parametrize("filler", [b"\0", b"<div>", b" "])
