@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
@@ -91,6 +91,32 @@ def keep_captures(job: Path, out_dir: Path) -> None:
     for path in warc_files(source):
         if not (target / path.name).exists():
             shutil.move(str(path), target / path.name)
+
+
+class Secret(str):
+    """A setting value that must not be printed: Scrapy logs overridden settings (-v)."""
+
+    def __repr__(self) -> str:
+        return "'[redacted]'"
+
+
+def split_credentials(url: str) -> tuple[str, dict[str, Any]]:
+    """The start URL without its ``user:password@`` and the settings that send them as
+    HTTP Basic auth to that host only (Scrapy's HttpAuthMiddleware), so nothing that
+    records the start URL (state, manifest, report, archive) ever sees them."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, {}
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    host = parts.netloc.rpartition("@")[2]
+    bare = urlunsplit(parts._replace(netloc=host))
+    if not (user or password):
+        return bare, {}
+    # Scrapy matches the domain against host[:port] as the URL spells it: with the port,
+    # another service on the same host never gets the credentials.
+    auth = {"HTTPAUTH_USER": Secret(user), "HTTPAUTH_PASS": Secret(password),
+            "HTTPAUTH_DOMAIN": host.lower()}  # fmt: skip
+    return bare, auth
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -279,12 +305,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     else:
         if not args.start_url:
             raise CliError("migrate needs --start-url URL (or --demo)", EXIT_USAGE)
-        if not args.start_url.startswith(("http://", "https://")):
-            raise CliError(
-                f"--start-url must be an http(s) URL, got {args.start_url!r}", EXIT_USAGE
-            )
+        start_url, auth = split_credentials(args.start_url)
+        if not start_url.startswith(("http://", "https://")):
+            raise CliError(f"--start-url must be an http(s) URL, got {start_url!r}", EXIT_USAGE)
         status, message = run_migration(
-            args.start_url, out_dir, args.db, overrides, args.verbose, args.resume
+            start_url, out_dir, args.db, {**overrides, **auth}, args.verbose, args.resume
         )
     print(message if status == EXIT_OK else f"belong-scraper: {message}", file=sys.stderr)
     return status
@@ -301,10 +326,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from belong_scraper.state.store import StateError, StateLocked
     from belong_scraper.watch import WatchError, finish, format_lines, known_articles, new_run_id
 
+    args.start_url, auth = split_credentials(args.start_url)
     if not args.start_url.startswith(("http://", "https://")):
         raise CliError(f"--start-url must be an http(s) URL, got {args.start_url!r}", EXIT_USAGE)
     settings = get_project_settings()
-    for name, value in parse_overrides(args.set or []).items():
+    for name, value in {**parse_overrides(args.set or []), **auth}.items():
         settings.set(name, value, priority="cmdline")
     if args.profile:
         settings.set("SITE_PROFILE", args.profile, priority="cmdline")

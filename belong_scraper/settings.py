@@ -31,6 +31,23 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 
+# Bounds on one fetch (belong_scraper/limits.py, README "Limits"). A page over
+# PAGE_MAX_BYTES, on the wire or once inflated, is recorded as too large and not parsed;
+# its capture is archived truncated. Media files (PDF reports, photos) are legitimately
+# larger than any page, so they get their own bound. Scrapy's DOWNLOAD_MAXSIZE and
+# DOWNLOAD_WARNSIZE match them: the backstop for a request the limits middleware did not
+# see (it sets both per request).
+PAGE_MAX_BYTES = 8 * 1024 * 1024
+MEDIA_MAX_BYTES = 32 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MEDIA_MAX_BYTES
+DOWNLOAD_WARNSIZE = PAGE_MAX_BYTES
+# Seconds one URL may take, every attempt included: retries stop once it is spent and
+# each attempt's timeout is cut to what remains (a slow drip cannot last for hours).
+PAGE_TIME_BUDGET = 120.0
+# Caps on record fields, in characters, over pipelines/limits.py's defaults (title 500,
+# bodies 1,000,000, ...): e.g. -s 'FIELD_MAX_CHARS={"title": 300}'. A cut field is flagged.
+FIELD_MAX_CHARS: dict[str, int] = {}
+
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -56,6 +73,12 @@ DOWNLOADER_MIDDLEWARES = {
     # After the HTTP cache (900): counts what reached the server, retries included.
     "belong_scraper.ledger.FetchLog": 920,
     "belong_scraper.archive.middleware.WarcCaptureMiddleware": 950,
+    # After the archive and the HTTP cache have the response, before anything reads it.
+    "belong_scraper.limits.ResponseSizeMiddleware": 890,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "belong_scraper.limits.InflationBoundMiddleware": 590,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "belong_scraper.limits.TimeBudgetRetryMiddleware": 550,
 }
 WARC_ENABLED = True
 WARC_MAX_SIZE = 1_000_000_000
@@ -64,6 +87,7 @@ WARC_MAX_SIZE = 1_000_000_000
 ITEM_PIPELINES = {
     "pipelines.clean_body.CleanBodyPipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,
+    "pipelines.limits.FieldLimitsPipeline": 250,
     "pipelines.media.MediaPipeline": 300,
     "pipelines.export.ExportPipeline": 900,
 }

@@ -50,6 +50,7 @@ from belong_scraper.archive.warc import (
     RotatingWarcWriter,
     make_run_id,
 )
+from belong_scraper.limits import TOO_LARGE_KEY
 
 logger = logging.getLogger(__name__)
 PRIORITY = 950
@@ -67,6 +68,9 @@ INFO_SETTINGS = (
     "TRAP_BARREN_LIMIT",
     "MEDIA_ENABLED",
     "WARC_MAX_SIZE",
+    "PAGE_MAX_BYTES",
+    "MEDIA_MAX_BYTES",
+    "PAGE_TIME_BUDGET",
 )
 
 # Every capture middleware of this process, by export folder (closed ones too, so that
@@ -275,8 +279,19 @@ def exchange_of(request: Request, response: Response) -> Exchange:
         protocol=getattr(response, "protocol", None) or "HTTP/1.1",
         ip_address=str(ip) if ip else None,
         date=started,
-        truncated="disconnect" if "dataloss" in flags or "partial" in flags else None,
+        truncated=_truncation(request, flags),
     )
+
+
+def _truncation(request: Request, flags: list[str]) -> str | None:
+    """WARC-Truncated for a body that is not all the server meant to send: ``length``
+    when the size bound stopped the download (limits.py), ``disconnect`` when the
+    connection ended early."""
+    if request.meta.get(TOO_LARGE_KEY) and "download_stopped" in flags:
+        return "length"
+    if "dataloss" in flags or "partial" in flags:
+        return "disconnect"
+    return None
 
 
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:

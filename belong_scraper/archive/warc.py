@@ -32,6 +32,7 @@ from belong_scraper import __version__
 ARCHIVE_DIRNAME = "archive"
 WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_SIZE = 1_000_000_000  # 1 GB, Heritrix's default
+BUFFERED_RECORD_MAX = 4 * 1024 * 1024  # records up to this size reach the file in one write
 WARC_VERSION = "1.1"
 FILE_PREFIX = "belong"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
@@ -44,10 +45,39 @@ FIDELITY = (
     "percent-encoded (RFC 8187); request headers as Scrapy sent them plus Host"
 )
 UNSAFE_RUN_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+# Request headers whose values are credentials: an archive is shared and kept for decades,
+# a password in it is leaked for as long. The standard ones, and any header a user may add
+# (-s DEFAULT_REQUEST_HEADERS) whose name says it carries a secret (X-Api-Key, X-Auth-Token).
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
+CREDENTIAL_NAME = re.compile(r"auth|token|secret|passw|api-?key|session|cookie|credential", re.I)
+REDACTED = "[redacted]"
+REDACTION = (
+    "request headers carrying credentials (Authorization, Proxy-Authorization, Cookie, and "
+    f"any whose name contains auth, token, secret, passw, api-key, session, cookie or "
+    f"credential) have their value replaced by {REDACTED} in request records; "
+    "response headers (Set-Cookie included) are kept as served"
+)
+TRUNCATION = (
+    "a response over the size bound (PAGE_MAX_BYTES, MEDIA_MAX_BYTES) is stored as the "
+    "prefix that arrived before the download was stopped, with WARC-Truncated: length"
+)
 
 
-def sha256_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+def is_credential_header(name: str) -> bool:
+    return name.lower() in CREDENTIAL_HEADERS or bool(CREDENTIAL_NAME.search(name))
+
+
+def redact_request_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The request headers with every credential value replaced by ``[redacted]``."""
+    return [(name, REDACTED if is_credential_header(name) else value) for name, value in headers]
+
+
+def sha256_digest(*parts: bytes) -> str:
+    """The digest of the parts concatenated (without concatenating a large body)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return "sha256:" + digest.hexdigest()
 
 
 def make_run_id() -> str:
@@ -194,11 +224,17 @@ class RotatingWarcWriter:
     def _write(self, record: Any) -> Written:
         assert self._handle is not None and self._writer is not None and self._path is not None
         offset = self._handle.tell()
-        # The record goes to disk in one write: a process killed mid-crawl (migrate
-        # --resume exists for that) leaves whole gzip members, not half of one.
-        buffer = io.BytesIO()
-        _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
-        self._handle.write(buffer.getvalue())
+        if (getattr(record, "length", 0) or 0) > BUFFERED_RECORD_MAX:
+            # A large media file is compressed straight to the file: one more copy of it
+            # in memory for each concurrent download would cost more than the one write
+            # is worth (a cut last record is skipped by the index, see docs/archive.md).
+            self._writer.write_record(record)
+        else:
+            # The record goes to disk in one write: a process killed mid-crawl (migrate
+            # --resume exists for that) leaves whole gzip members, not half of one.
+            buffer = io.BytesIO()
+            _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
+            self._handle.write(buffer.getbuffer())
         self._handle.flush()
         headers = record.rec_headers
         rec_type = headers.get_header("WARC-Type")
@@ -219,6 +255,8 @@ class RotatingWarcWriter:
             "conformsTo": CONFORMS_TO,
             "isPartOf": self.run_id,
             "fidelity": FIDELITY,
+            "redaction": REDACTION,
+            "truncation": TRUNCATION,
             "payload-digest": "sha256, hex",
             **{k: v for k, v in self.info.items() if v not in (None, "")},
         }
@@ -246,7 +284,7 @@ class RotatingWarcWriter:
             warc_headers["WARC-IP-Address"] = exchange.ip_address
         if revisit_of is None:
             warc_headers["WARC-Payload-Digest"] = exchange.payload_digest
-            warc_headers["WARC-Block-Digest"] = sha256_digest(header_bytes + exchange.body)
+            warc_headers["WARC-Block-Digest"] = sha256_digest(header_bytes, exchange.body)
             if exchange.truncated:
                 warc_headers["WARC-Truncated"] = exchange.truncated
             response = self._writer.create_warc_record(
@@ -277,7 +315,7 @@ class RotatingWarcWriter:
         assert self._writer is not None
         split = exchange.url.split("/", 3)
         target = "/" + (split[3] if len(split) > 3 else "")
-        headers = list(exchange.request_headers)
+        headers = redact_request_headers(exchange.request_headers)
         if not any(name.lower() == "host" for name, _ in headers) and len(split) > 2:
             headers.insert(0, ("Host", split[2]))
         http_headers = StatusAndHeaders(

@@ -1,0 +1,162 @@
+"""End-to-end: each transport fault (belong_scraper/faults/transport.py) switched on in a
+crawl of the fixture site, and another variant of it in a crawl of the holdout site.
+
+Every run must stay bounded (time, peak RSS), keep every good record of a clean run of
+the same site, and account for the fault's URLs in manifest.json. The fetch ledger
+(DIR/ledger.json, built in parallel) will add one outcome per fetched URL, with its
+attempts (request.meta["attempts"]); these tests then also check the fault there.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import HOLDOUT, SITE, load_export, migrate
+from warcio.archiveiterator import ArchiveIterator
+
+from belong_scraper.archive.index import warc_files
+from belong_scraper.fixture_server import FixtureServer
+
+# Short bounds keep the slow faults fast: 2 s per attempt, 5 s per URL in all.
+SHORT = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "PAGE_TIME_BUDGET=5"]
+PAGE_MAX_BYTES = 8 * 1024 * 1024
+MAX_SECONDS = 60
+MAX_RSS_MB = 400
+MANIFEST_LISTS = ("failed_pages", "skipped_by_robots", "rejected_records", "failed_downloads")
+
+# fault -> (article ids it serves, what becomes of them)
+FAULTS = {
+    "hang": ([9401, 9402], "failed"),
+    "reset": ([9403, 9404], "failed"),
+    "slow-drip": ([9405, 9406], "failed"),
+    "empty-200": ([9410, 9411], "no-record"),
+    "huge-page": ([9420], "too-large"),
+    "gzip-bomb": ([9430], "too-large-inflated"),
+    "binary-html": ([9440, 9441], "no-record"),
+    "invalid-utf8": ([9450], "exported"),
+    "huge-fields": ([9460], "exported-capped"),
+}
+# pipelines/limits.py's caps, in characters.
+CAPS = {"title": 500, "author": 300, "body_html": 1_000_000, "body_text": 1_000_000,
+        "body_markdown": 1_000_000}  # fmt: skip
+
+
+def run_fault(fault: str, site: Path, variant: int, out: Path):
+    with FixtureServer(site, faults=[fault], variant=variant) as server:
+        result = migrate(server, out, *SHORT)
+        log = list(server.log)
+    return result, server.origin, log
+
+
+def manifest_entries(out: Path, url: str) -> dict[str, list[dict]]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    found = {}
+    for name in MANIFEST_LISTS:
+        hits = [e for e in manifest.get(name) or [] if url in json.dumps(e)]
+        if hits:
+            found[name] = hits
+    return found
+
+
+def warc_records(out: Path, url_part: str) -> list[tuple[object, bytes]]:
+    found = []
+    for path in warc_files(out / "archive"):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                target = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type == "response" and target.endswith(url_part):
+                    # raw_stream: as stored (content_stream would inflate a bomb here).
+                    found.append((record, record.raw_stream.read()))
+    return found
+
+
+def check_fault_run(fault: str, site: Path, variant: int, clean: Path, out: Path) -> None:
+    result, origin, log = run_fault(fault, site, variant, out)
+    assert result.returncode in (0, 1), result.stderr[-3000:]  # 1: pages failed/rejected
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert result.seconds < MAX_SECONDS, result.seconds
+    assert result.max_rss_mb < MAX_RSS_MB, result.max_rss_mb
+    expected, got = load_export(clean), load_export(out)
+    for kind, records in expected.items():
+        missing = {r["id"] for r in records} - {r["id"] for r in got[kind]}
+        assert not missing, (kind, sorted(missing))
+    ids, effect = FAULTS[fault]
+    served = [i for i in ids if any(f"id={i}" in entry.target for entry in log)]
+    assert served, f"the crawl never met the {fault} fault"
+    exported = {a["legacy_id"]: a for a in got["articles"]}
+    for article_id in served:
+        url = f"{origin}/news.php?id={article_id}"
+        attempts = [e for e in log if e.target == f"/news.php?id={article_id}"]
+        entries = manifest_entries(out, url)
+        if effect == "exported":
+            check_repaired_article(exported[article_id])
+            continue
+        if effect == "exported-capped":
+            check_capped_article(exported[article_id])
+            continue
+        assert article_id not in exported, f"{fault}: article {article_id} was exported"
+        assert entries, f"{fault}: {url} is in no list of manifest.json"
+        if effect == "failed":
+            assert "failed_pages" in entries
+            # RETRY_TIMES 3 (the budget may cut it), and Twisted's connection pool sends a
+            # request once more when a reused connection drops before any answer.
+            assert 1 <= len(attempts) <= 2 * 4
+        elif effect.startswith("too-large"):
+            (entry,) = entries["skipped_by_robots"]  # today's list of every skip
+            assert "too large" in entry["reason"]
+            assert ("inflated" in entry["reason"]) == effect.endswith("inflated")
+            assert len(attempts) == 1  # too large is final: no retry
+            check_capture(out, article_id, inflated=effect.endswith("inflated"))
+
+
+def check_repaired_article(article: dict) -> None:
+    """The invalid-UTF-8 article is exported, its valid text intact."""
+    assert any(w in article["title"] for w in ("Graz, Österreich", "Timișoara", "café"))
+    assert "Newcomers and local volunteers met" in article["body_text"]
+    assert "Partners from four regions shared" in article["body_text"]
+
+
+def check_capped_article(article: dict) -> None:
+    """The article with run-on fields is exported, each field cut to its cap, flagged."""
+    for name, cap in CAPS.items():
+        assert len(article[name] or "") <= cap, name
+    assert len(article["tags"]) <= 200 and all(len(t) <= 100 for t in article["tags"])
+    for name in ("title", "author", "body_html", "body_text", "tags"):
+        assert f"field-truncated:{name}" in article["review_flags"], name
+    assert article["body_html"].rstrip().endswith("</p>")  # cut between blocks
+
+
+def check_capture(out: Path, article_id: int, inflated: bool) -> None:
+    """The over-limit capture is archived: truncated when cut on the wire, whole (still
+    compressed) for a bomb; and the archive stays valid."""
+    ((record, payload),) = warc_records(out, f"news.php?id={article_id}")
+    if inflated:
+        assert record.rec_headers.get_header("WARC-Truncated") is None
+        assert record.http_headers.get_header("Content-Encoding") in ("gzip", "x-gzip", "deflate")
+        assert len(payload) < PAGE_MAX_BYTES  # the compressed bytes, never inflated
+    else:
+        assert record.rec_headers.get_header("WARC-Truncated") == "length"
+        assert PAGE_MAX_BYTES < len(payload) < PAGE_MAX_BYTES + 4 * 1024 * 1024
+    files = [str(p) for p in warc_files(out / "archive")]
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *files],
+                           capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert f"id={article_id}" in (out / "archive" / "index.cdxj").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_transport_fault_on_the_fixture_site(
+    fault: str, tmp_path: Path, migrated_export: Path
+) -> None:
+    check_fault_run(fault, SITE, 0, migrated_export, tmp_path / "out")
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_transport_fault_variant_on_the_holdout_site(
+    fault: str, tmp_path: Path, holdout_export: Path
+) -> None:
+    check_fault_run(fault, HOLDOUT, 1, holdout_export, tmp_path / "out")
