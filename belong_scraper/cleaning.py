@@ -146,7 +146,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     """Decode a page the way a browser would, then fall back when the label lies.
 
     Order: BOM, HTTP header charset, <meta> charset, then UTF-8 if the bytes are valid
-    UTF-8, else windows-1252 (what undeclared legacy pages nearly always are).
+    UTF-8, else windows-1252 (what undeclared legacy pages nearly always are). UTF-8 with
+    broken sequences stays UTF-8, without the broken bytes (``_broken_utf8``).
     """
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")):
         if body.startswith(bom):
@@ -163,8 +164,45 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         try:
             return body.decode(name), name
         except UnicodeDecodeError:
+            if name == "utf-8" and _broken_utf8(body, declared == "utf-8"):
+                # UTF-8 with a few broken sequences (a truncated upload, a bad byte): the
+                # text is UTF-8, the broken bytes are no characters at all. Dropped here;
+                # the WARC keeps the bytes as served.
+                return body.decode("utf-8", "replace").replace("\ufffd", ""), "utf-8"
             continue
     return body.decode("cp1252", "replace"), "cp1252"
+
+
+# Signatures of files that are not text: served as text/html, they are no page.
+BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04",
+                     b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"BM")  # fmt: skip
+
+
+def looks_binary(body: bytes) -> bool:
+    """A body that is a file rather than a page: a known file signature, NUL bytes, or a
+    start that is mostly control bytes. Text in any of the site's encodings is neither."""
+    head = body[:4096]
+    if head.startswith(BINARY_SIGNATURES) or b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return bool(head) and controls / len(head) > 0.1
+
+
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _broken_utf8(body: bytes, declared: bool) -> bool:
+    """UTF-8 with broken sequences rather than windows-1252: a page declared UTF-8 that
+    holds any well-formed multi-byte sequence, or an undeclared one holding more of them
+    than broken runs. A windows-1252 page has none (its é is one byte, \xe9, never
+    followed by a continuation byte)."""
+    good = len(UTF8_SEQUENCE.findall(body))
+    if declared:
+        return good > 0
+    broken = len(re.findall("\ufffd+", body.decode("utf-8", "replace")))
+    return good > broken
 
 
 def _cp1252_chars(low: int, high: int) -> str:

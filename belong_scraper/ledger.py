@@ -54,7 +54,13 @@ def fetched_urls(crawler: Crawler) -> dict[str, int]:
 
 
 def one_line(exc: BaseException | object) -> str:
-    """An exception as one line: its type and its first line of message."""
+    """An exception as one line: its type and the first line of its message. Twisted's
+    "response never received" wraps the real causes in a list of failures: name those."""
+    reasons = getattr(exc, "reasons", None)
+    if isinstance(exc, BaseException) and reasons:
+        causes = [getattr(r, "value", r) for r in reasons]
+        inner = "; ".join(dict.fromkeys(one_line(c) for c in causes))
+        return f"{type(exc).__name__}: {inner}"
     if isinstance(exc, BaseException):
         message = str(exc).strip().splitlines()
         name = type(exc).__name__

@@ -48,6 +48,12 @@ PAGE_TIME_BUDGET = 120.0
 # bodies 1,000,000, ...): e.g. -s 'FIELD_MAX_CHARS={"title": 300}'. A cut field is flagged.
 FIELD_MAX_CHARS: dict[str, int] = {}
 
+# Every request the server sees is one the middlewares counted (no hidden pool retry).
+DOWNLOAD_HANDLERS = {
+    "http": "belong_scraper.download.CountedHTTPDownloadHandler",
+    "https": "belong_scraper.download.CountedHTTPDownloadHandler",
+}
+
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

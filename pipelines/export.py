@@ -75,6 +75,7 @@ from belong_scraper.targets.hugo import write_hugo
 from belong_scraper.targets.wxr import write_wxr
 from belong_scraper.urls import Origin, canonical_url
 from pipelines.base import rejection
+from pipelines.limits import cap_fields, field_caps
 from pipelines.watch import text_hash
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,11 @@ class ExportPipeline:
         records, facts = assemble(
             self.records, self.listings, self.reports, self.profile, previous=known
         )
+        caps = field_caps(self.crawler.settings)
+        for record in records:  # what assembly added (teaser summaries, tag names) too
+            if cap_fields(record, caps):
+                record.review_flags = sorted(set(record.review_flags))
+                record.content_sha256 = content_hash(record)
         spider = self.crawler.spider
         requested = sorted(getattr(spider, "requested", ()))
         fetched = fetched_urls(self.crawler)

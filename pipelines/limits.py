@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from scrapy.crawler import Crawler
 
 from belong_scraper.items import Article, Cluster, Page, Partner
+from pipelines.base import rejects_failures
 
 # Characters. Generous for real content (the longest fixture article body is ~20 kB).
 DEFAULT_FIELD_MAX_CHARS: dict[str, int] = {
@@ -47,13 +48,20 @@ class FieldLimitsPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FieldLimitsPipeline:
-        caps = {**DEFAULT_FIELD_MAX_CHARS, **crawler.settings.getdict("FIELD_MAX_CHARS")}
-        return cls({name: int(value) for name, value in caps.items()})
+        return cls(field_caps(crawler.settings))
 
+    @rejects_failures
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RECORDS):
             cap_fields(item, self.caps)
         return item
+
+
+def field_caps(settings: Any) -> dict[str, int]:
+    """The caps in force: the defaults, then ``FIELD_MAX_CHARS``. The export applies the
+    same caps again to what assembly adds (summaries from teasers, tags from tag pages)."""
+    caps = {**DEFAULT_FIELD_MAX_CHARS, **settings.getdict("FIELD_MAX_CHARS")}
+    return {name: int(value) for name, value in caps.items()}
 
 
 def cap_fields(record: Any, caps: dict[str, int]) -> list[str]:

@@ -239,3 +239,43 @@ def test_boilerplate_is_a_whole_block_never_content(
         assert gone not in text
     if "<img" in markup:
         assert root.xpath("//img")
+
+
+def test_utf8_with_broken_sequences_stays_utf8_without_them() -> None:
+    from belong_scraper.cleaning import decode_html
+
+    body = b"<p>Timi\xc8\x99oara caf\xc3\xa9 \xf8\x88\x80\x80 and \xe2\x80 ok \xc0\x80.</p>"
+    text, encoding = decode_html(body, "text/html; charset=utf-8")
+    assert encoding == "utf-8"
+    assert text == "<p>Timișoara café  and  ok .</p>"
+    # Undeclared: more good sequences than broken runs still reads as UTF-8.
+    text, encoding = decode_html(b"<p>\xc3\xa9t\xc3\xa9 \xc3\xa0 Malm\xc3\xb6 \xff</p>")
+    assert (text, encoding) == ("<p>été à Malmö </p>", "utf-8")
+
+
+def test_windows_1252_pages_are_not_taken_for_broken_utf8() -> None:
+    from belong_scraper.cleaning import decode_html
+
+    body = b"<meta charset=utf-8><p>caf\xe9 cr\xe9\xe9 \x93quoted\x94 \x96 done</p>"
+    text, encoding = decode_html(body)
+    assert encoding == "cp1252"
+    assert "café créé “quoted” – done" in text
+
+
+@pytest.mark.parametrize(
+    "body, binary",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), True),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3", True),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", True),
+        (b"<html>\x00\x00\x00</html>", True),
+        (bytes(range(1, 32)) * 20, True),
+        (b"<!DOCTYPE html><p>Caf\xc3\xa9\x0b and \x0c Word pastes</p>", False),
+        (b"<p>caf\xe9</p>", False),
+        (b"", False),
+    ],
+)
+def test_looks_binary(body: bytes, binary: bool) -> None:
+    from belong_scraper.cleaning import looks_binary
+
+    assert looks_binary(body) is binary

@@ -17,6 +17,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from belong_scraper.cleaning import looks_binary
 from belong_scraper.items import PageReport
 from belong_scraper.ledger import attempts_of, one_line
 from belong_scraper.limits import TooLarge
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 GONE_CODES = (404, 410)
 MAX_REDIRECT_HOPS = 5
+NO_RECORD_KINDS = {"other", "feed"}  # page types no page object makes records of
 
 
 class SiteSpider(scrapy.Spider):
@@ -100,6 +102,18 @@ class SiteSpider(scrapy.Spider):
         self, response: Response, canonical: str, kind: str, referer: str | None
     ) -> Iterator[Any]:
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if looks_binary(response.body):
+            # A file served as a page (an image, a PDF behind text/html): nothing to read.
+            # Where a record was expected its page failed to extract (carried, reviewed);
+            # a download script's file is just not a page.
+            what = f"not a page: binary content served as {content_type or 'no type'}"
+            expected = kind not in NO_RECORD_KINDS
+            yield PageReport(response.url, canonical, response.status, kind,
+                             referer=referer, attempts=self._attempts(response.request),
+                             payload_sha256=hashlib.sha256(response.body).hexdigest(),
+                             error=f"extraction failed: {what}" if expected else f"skipped: {what}",
+                             skip=None if expected else "not-a-page")  # fmt: skip
+            return
         doc = Document.from_bytes(
             response.url, response.body, content_type, self.profile, self.origin
         )
