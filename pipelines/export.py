@@ -192,8 +192,6 @@ class ExportPipeline:
         carried = [c for c in carried if c.id not in exported]
         for record in carried:
             by_type[record_type(record)].append(to_export_dict(record))
-        entries = build_ledger(self.reports, assembled, rejected_items, fetched, requested, reason)
-        status, reasons = ledger_status(entries, reason)
         files = write_records(out_dir, by_type)
         files.update(
             write_handoff(
@@ -204,7 +202,9 @@ class ExportPipeline:
                 apache_rules(handoff.redirects, self._canonicalize, self.profile),
             )
         )
-        files.update(self._renderings(handoff, out_dir))
+        files.update(self._renderings(handoff, out_dir, assembled, rejected_items))
+        entries = build_ledger(self.reports, assembled, rejected_items, fetched, requested, reason)
+        status, reasons = ledger_status(entries, reason)
         counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
         ledger = {"run_id": self.run_id, "status": status, "reasons": reasons,
                   "finish_reason": reason, "counts": ledger_counts(entries),
@@ -370,20 +370,41 @@ class ExportPipeline:
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
 
-    def _renderings(self, handoff: Handoff, out_dir: Path) -> dict[str, dict[str, Any]]:
+    def _renderings(
+        self,
+        handoff: Handoff,
+        out_dir: Path,
+        records: list[Record],
+        rejected: list[Rejected],
+    ) -> dict[str, dict[str, Any]]:
         """The CMS renderings of the export folder: a Hugo tree and a WordPress WXR file.
 
-        They read the files just written (the contract), so they stay renderings of it."""
+        They read the files just written (the contract), so they stay renderings of it. A
+        record one of them cannot render is left out of it and rejected at that stage."""
         files: dict[str, dict[str, Any]] = {}
+        failures: dict[str, dict[str, str]] = {"hugo": {}, "wxr": {}}
         hugo_files = write_hugo(
-            out_dir, site_title=self.profile.site_title, language=self.profile.default_language
-        )
+            out_dir, site_title=self.profile.site_title, language=self.profile.default_language,
+            failures=failures["hugo"],
+        )  # fmt: skip
         for name in hugo_files:
             files[name] = describe((out_dir / name).read_bytes())
         handoff.wxr = write_wxr(
-            out_dir, site_title=self.profile.site_title, language=self.profile.default_language
-        )
+            out_dir, site_title=self.profile.site_title, language=self.profile.default_language,
+            failures=failures["wxr"],
+        )  # fmt: skip
         files["wordpress.xml"] = describe((out_dir / "wordpress.xml").read_bytes())
+        sources = {r.id: r.source_url for r in records}
+        for stage, failed in failures.items():
+            for record_id, error in sorted(failed.items()):
+                logger.warning("%s could not render %s: %s", stage, record_id, error)
+                if record_id in sources:
+                    rejected.append(Rejected(url=sources[record_id], error=error,
+                                             stage=stage, record_id=record_id))  # fmt: skip
+                else:  # an attachment (of a post that could not be rendered)
+                    handoff.wxr.setdefault("unrendered", []).append(
+                        {"item": record_id, "error": error}
+                    )
         return files
 
     def _watch_baseline(self, records: list[Record]) -> list[dict[str, Any]]:

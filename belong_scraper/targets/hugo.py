@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -249,22 +250,29 @@ LAYOUTS = {
 
 
 def write_hugo(
-    out_dir: Path, *, site_title: str = "Migrated site", language: str = "en"
+    out_dir: Path,
+    *,
+    site_title: str = "Migrated site",
+    language: str = "en",
+    failures: dict[str, str] | None = None,
 ) -> list[str]:
     """Write ``DIR/hugo/`` from the export folder DIR; return the written paths relative to
     DIR, sorted. Files under hugo/content and hugo/layouts that this run did not write (a
     record dropped since the last run) are removed; the rest of hugo/ is left alone."""
     out_dir = Path(out_dir)
     site = out_dir / SITE_DIR
-    files = render_site(out_dir, site_title=site_title, language=language)
+    files = render_site(out_dir, site_title=site_title, language=language, failures=failures)
     for rel, data in sorted(files.items()):
         atomic_write(site / rel, data)
     _remove_stale(site, set(files))
     return sorted(f"{SITE_DIR}/{rel}" for rel in files)
 
 
-def render_site(out_dir: Path, *, site_title: str, language: str) -> dict[str, bytes]:
-    """Every file of the Hugo site, relative to hugo/, as bytes (no I/O besides reading DIR)."""
+def render_site(
+    out_dir: Path, *, site_title: str, language: str, failures: dict[str, str] | None = None
+) -> dict[str, bytes]:
+    """Every file of the Hugo site, relative to hugo/, as bytes (no I/O besides reading DIR).
+    A record that cannot be rendered is left out, with why, in ``failures`` (id → error)."""
     export = load_export(out_dir)
     assets = load_assets(out_dir)
     files: dict[str, bytes] = {
@@ -291,14 +299,26 @@ def render_site(out_dir: Path, *, site_title: str, language: str) -> dict[str, b
             )
 
     aliases = _Aliases(export, sections)
+    failures = {} if failures is None else failures
+    owners: dict[str, str] = {}
+
+    def add(record: dict[str, Any], render: Callable[[], tuple[list, str]]) -> None:
+        # One record that cannot be rendered is left out and reported, never the site.
+        try:
+            before = set(bundles)
+            _add(bundles, record, *render())
+            owners.update({rel: record["id"] for rel in set(bundles) - before})
+        except Exception as exc:
+            failures[record["id"]] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+
     for record in export["pages"]:
-        _add(bundles, record, *_page(record, aliases))
+        add(record, lambda r=record: _page(r, aliases))
     for record in export["clusters"]:
-        _add(bundles, record, *_cluster(record, aliases, articles_by_id))
+        add(record, lambda r=record: _cluster(r, aliases, articles_by_id))
     for record in export["articles"]:
-        _add(bundles, record, *_article(record, aliases, out_dir, assets))
+        add(record, lambda r=record: _article(r, aliases, out_dir, assets))
     for record in export["partners"]:
-        _add(bundles, record, *_partner(record, aliases, out_dir, assets))
+        add(record, lambda r=record: _partner(r, aliases, out_dir, assets))
 
     for rel_dir, (fields, body) in sections.items():
         if rel_dir not in bundles:
@@ -308,7 +328,10 @@ def render_site(out_dir: Path, *, site_title: str, language: str) -> dict[str, b
     for rel_dir, (fields, body, is_branch) in bundles.items():
         name = "_index.md" if is_branch else "index.md"
         rel = f"content/{rel_dir}/{name}" if rel_dir else f"content/{name}"
-        files[rel] = _document(fields, body)
+        try:
+            files[rel] = _document(fields, body)
+        except Exception as exc:
+            failures[owners.get(rel_dir, rel)] = f"{type(exc).__name__}: {exc}".splitlines()[0]
     return dict(sorted(files.items()))
 
 

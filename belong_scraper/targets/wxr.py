@@ -32,6 +32,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
@@ -80,21 +81,29 @@ def write_wxr(
     site_title: str = "Migrated site",
     site_url: str | None = None,
     language: str = "en",
+    failures: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write ``DIR/wordpress.xml``; return ``{"posts", "attachments", "collisions"}``.
 
     ``site_url`` (``wp:base_site_url``, used by the importer to complete relative attachment
     URLs) defaults to the legacy origin of the records' source URLs."""
     out_dir = Path(out_dir)
-    data, summary = render_wxr(out_dir, site_title=site_title, site_url=site_url, language=language)
+    data, summary = render_wxr(out_dir, site_title=site_title, site_url=site_url,
+                               language=language, failures=failures)  # fmt: skip
     atomic_write(out_dir / FILE_NAME, data)
     return summary
 
 
 def render_wxr(
-    out_dir: Path, *, site_title: str, site_url: str | None, language: str
+    out_dir: Path,
+    *,
+    site_title: str,
+    site_url: str | None,
+    language: str,
+    failures: dict[str, str] | None = None,
 ) -> tuple[bytes, dict[str, Any]]:
-    """The WXR bytes and the summary, without writing anything."""
+    """The WXR bytes and the summary, without writing anything. A record that cannot be
+    rendered is left out, with why, in ``failures`` (id → error)."""
     export = load_export(out_dir)
     assets = load_assets(out_dir)
     if site_url is None:
@@ -132,14 +141,26 @@ def render_wxr(
     _sub(channel, "generator", "belong-scraper")
 
     items: list[_Item] = []
+    failures = {} if failures is None else failures
+    owners: dict[int, str] = {}
+
+    def add(record: dict[str, Any], build: Callable[[], _Item]) -> None:
+        # One record that cannot be rendered is left out and reported, never the file.
+        try:
+            item = build()
+            items.append(item)
+            owners[id(item)] = record["id"]
+        except Exception as exc:
+            failures[record["id"]] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+
     for record in export["articles"]:
-        items.append(_article(record, post_ids, attachment_ids, out_dir, assets))
+        add(record, lambda r=record: _article(r, post_ids, attachment_ids, out_dir, assets))
     for record in export["clusters"]:
-        items.append(_cluster(record, post_ids))
+        add(record, lambda r=record: _cluster(r, post_ids))
     for record in export["pages"]:
-        items.append(_page(record, post_ids))
+        add(record, lambda r=record: _page(r, post_ids))
     for record in export["partners"]:
-        items.append(_partner(record, post_ids, attachment_ids))
+        add(record, lambda r=record: _partner(r, post_ids, attachment_ids))
     parents = {item.guid: (item.post_id, item) for item in items}
     titles = _attachment_titles(export["articles"], export["partners"])
     for asset_id, asset in sorted(assets.items()):
@@ -147,7 +168,15 @@ def render_wxr(
         items.append(_attachment(asset, attachment_ids[asset_id], parents, out_dir, title))
 
     for item in sorted(items, key=lambda i: i.post_id):
-        item.write(channel)
+        before = len(channel)
+        try:
+            item.write(channel)
+        except Exception as exc:
+            del channel[before:]  # no half-written <item>
+            failures[owners.get(id(item), item.guid)] = f"{type(exc).__name__}: {exc}".splitlines()[
+                0
+            ]
+            items.remove(item)
 
     data = etree.tostring(
         etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True
