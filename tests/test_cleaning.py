@@ -268,8 +268,9 @@ def test_windows_1252_pages_are_not_taken_for_broken_utf8() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), True),
         (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3", True),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", True),
-        (b"<html>\x00\x00\x00</html>", True),
+        (b"<html><p>a\x00b</p>" + b"<p>text</p>" * 20 + b"</html>", False),  # a bad paste
         (bytes(range(1, 32)) * 20, True),
+        (bytes(range(256)) * 16, True),
         (b"<!DOCTYPE html><p>Caf\xc3\xa9\x0b and \x0c Word pastes</p>", False),
         (b"<p>caf\xe9</p>", False),
         (b"", False),

@@ -171,7 +171,10 @@ def test_feed_guids_that_are_not_urls_are_never_requested(
     assert result.returncode == 0, result.stderr
     asked = [r.target for r in server.log]
     assert not [t for t in asked if "@" in t or "urn:" in t or "tag:" in t or "9999" in t]
-    assert result.max_rss_mb < 400
+    assert result.seconds < 120 and result.max_rss_mb < 400
+    assert {e["url"] for e in ledger_of(tmp_path / "out")["entries"]}.isdisjoint(
+        {f"{server.origin}/news.php?id=9999"}
+    )
 
 
 def test_links_to_another_port_are_another_site(fixture_site_with, tmp_path: Path) -> None:
@@ -183,6 +186,7 @@ def test_links_to_another_port_are_another_site(fixture_site_with, tmp_path: Pat
     assert "http://127.0.0.1:1/news.php?id=58" in off_site
     assert "http://localhost:1/page.php?p=about" in off_site
     assert "https://127.0.0.1/news.php?id=57" in off_site
+    assert result.seconds < 120 and result.max_rss_mb < 400
 
 
 def test_malformed_and_huge_feeds_are_read_without_losing_pages(
@@ -211,6 +215,7 @@ def test_endless_query_variants_are_cut_and_accounted_for(
     assert entries_where(ledger, skip="trap-guard")
     counts = {name: len(rows) for name, rows in load_export(tmp_path / "out").items()}
     assert counts == clean_counts
+    assert result.seconds < 120 and result.max_rss_mb < 400
 
 
 def test_the_per_family_cap_counts_distinct_pages_and_says_so(tmp_path: Path) -> None:

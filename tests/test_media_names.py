@@ -280,6 +280,10 @@ def check_media_export(
     assert {urlsplit(t).path for t in served} & fault_paths(site, variant)
     assert {hashlib.sha256(body).hexdigest() for body in served.values()} <= published
     assert not manifest["failed_downloads"], manifest["failed_downloads"]
+    # Each media URL fetched is an asset in the ledger.
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    outcomes = {e["url"]: e["outcome"] for e in ledger["entries"]}
+    assert all(outcomes[a["url"]] == "asset" for a in assets), assets
     # Bodies point at the placed files, each reference resolved.
     for number in NAMES_ARTICLES:
         body = articles[f"article-{number}"]["body_html"]

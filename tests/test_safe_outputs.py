@@ -88,6 +88,10 @@ def assert_bounded_and_complete(out: Path, result: CliResult, site: str) -> dict
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "complete"
     assert not manifest.get("rejected_records")
+    # The fault's articles are records in the ledger, like any other.
+    ledger = json.loads((out / "ledger.json").read_text(encoding="utf-8"))
+    gave = {i for e in ledger["entries"] if e["outcome"] == "record" for i in e["records"]}
+    assert {a["id"] for a in export["articles"] if a["legacy_id"] >= 9200} <= gave
     return export
 
 

@@ -167,6 +167,10 @@ def check_svg_export(out: Path, result, variant: int, site: Path) -> None:
     (withheld,) = [f for f in manifest["failed_downloads"] if f["url"].endswith(".svg")]
     assert withheld["reason"].startswith("svg withheld")
     assert withheld["used_by"] == [f"article-{SVG_ARTICLE}"]
+    # In the ledger: the sanitized one an asset, the withheld one skipped as unsafe.
+    ledger = {e["url"]: e for e in json.loads((out / "ledger.json").read_text())["entries"]}
+    assert ledger[published["url"]]["outcome"] == "asset"
+    assert ledger[withheld["url"]]["skip"] == "unsafe-withheld"
     record = articles[f"article-{SVG_ARTICLE}"]
     assert {"svg-sanitized", "svg-withheld"} <= set(record["review_flags"])
     assert f'src="/{published["local_path"]}"' in record["body_html"]
