@@ -311,6 +311,8 @@ def run_facts(reports: list[PageReport]) -> RunFacts:
         if report.error and report.error.startswith("skipped"):
             facts.skipped.append({"url": report.url, "reason": report.error})
             continue
+        if report.error and report.error.startswith("extraction failed"):
+            continue  # it answered: the ledger has it as rejected, with its reason
         if report.error or report.status >= 500 or report.status == 0:
             facts.failed_pages.append(
                 {"url": report.url, "status": report.status, "error": report.error}

@@ -394,7 +394,8 @@ def html_to_text(html: str) -> str:
 # something live: raw HTML and autolinks (<), links and images ([ ]), an entity (an "&"
 # that opens one: "Skills & Jobs" is plain text already), the escapes, code spans and
 # emphasis that could shift how the rest is read (\ ` *), a table cell's end (|).
-MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|]|&(?=#|[A-Za-z0-9]+;))")
+# An underscore not inside a word (snake_case stays as it is) can open emphasis: "_0_".
+MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|]|&(?=#|[A-Za-z0-9]+;)|(?<![^\W_])_|_(?![^\W_]))")
 # What a link destination must not hold raw: backslash-escaped (CommonMark undoes it) so that
 # neither an entity (&#106;avascript:) nor a bracket or parenthesis changes its meaning.
 DESTINATION_SPECIAL = re.compile(r"([\\()<>&\[\]\"'`*])")

@@ -220,6 +220,11 @@ class ExportPipeline:
             for r in rejected_items
             if r.stage != "schema"
         ]
+        manifest["rejected_pages"] = [
+            {"url": e["url"], "status": e.get("status"), "reason": e["reason"]}
+            for e in entries
+            if e["outcome"] == "rejected" and e.get("reason")
+        ]
         manifest["carried_records"] = sorted(c.id for c in carried)
         manifest["counts"]["assets"] = len(handoff.assets)
         manifest["failed_downloads"] = handoff.failed_downloads

@@ -92,8 +92,10 @@ class CliResult:
 def run_cli(*args: str, timeout: float = 600) -> CliResult:
     """Run the belong-scraper command for real, in its own process (Twisted's reactor
     cannot be restarted within one process)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "belong_scraper.cli", *args]
+    peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
+    peak.close()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
+    command = [sys.executable, "-c", MEASURED_CLI, *args]
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
@@ -112,7 +114,33 @@ def run_cli(*args: str, timeout: float = 600) -> CliResult:
         err.seek(0)
         return CliResult(command, proc.returncode, out.read().decode("utf-8", "replace"),
                          err.read().decode("utf-8", "replace"), seconds,
-                         usage.ru_maxrss / 1024)  # fmt: skip
+                         _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
+
+
+# The command as `python -m belong_scraper.cli`, reporting its own peak RSS at exit. The
+# kernel's ru_maxrss of a child also counts the forking process (pytest, hundreds of MB
+# late in a suite) as it was before exec; VmHWM is the peak of the child's own memory.
+MEASURED_CLI = """
+import atexit, os, runpy, sys
+def report():
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    with open(os.environ["BELONG_PEAK_RSS_FILE"], "w") as out:
+        out.write(peak)
+atexit.register(report)
+sys.argv = ["belong-scraper", *sys.argv[1:]]
+runpy.run_module("belong_scraper.cli", run_name="__main__", alter_sys=True)
+"""
+
+
+def _peak_rss_mb(path: str, fallback_kb: int) -> float:
+    try:
+        kilobytes = int(Path(path).read_text() or fallback_kb)
+    except (OSError, ValueError):
+        kilobytes = fallback_kb  # killed before it could say: the kernel's figure
+    finally:
+        Path(path).unlink(missing_ok=True)
+    return kilobytes / 1024
 
 
 def migrate(

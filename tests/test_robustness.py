@@ -84,9 +84,17 @@ def test_broken_pages_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     assert drifted["published"] == "2024-09-12"
     # Pages with nothing usable are not dropped silently: they are in the manifest, whole.
     rejected = {r["id"]: r for r in manifest["rejected_records"]}
-    assert set(rejected) | set(articles) >= {"article-1", "article-2", "article-3", "article-4"}
+    unreadable = {r["url"].rsplit("=", 1)[-1]: r for r in manifest["rejected_pages"]}
+    assert set(rejected) | set(articles) | {f"article-{n}" for n in unreadable} >= {
+        "article-1",
+        "article-2",
+        "article-3",
+        "article-4",
+    }
     for record in rejected.values():
         assert record["errors"] and record["record"]["source_url"]
+    # The garbage page answered 200 and is no page: rejected in the ledger, with why.
+    assert "binary" in unreadable["4"]["reason"]
     # A download that fails is recorded with its reason; the image keeps its place, marked.
     assert manifest["failed_downloads"] == [
         {"url": f"{server.origin}/uploads/2024/01/missing.jpg", "status": 404,
