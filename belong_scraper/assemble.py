@@ -99,10 +99,12 @@ def _merge(records: list[Record]) -> dict[str, Record]:
 
 
 def _listing_order(listings: list[Listing]) -> list[str]:
-    order: list[str] = []
+    # A dict keeps first-seen order with O(1) membership: 20,000 teasers stay linear.
+    order: dict[str, None] = {}
     for listing in sorted((x for x in listings if x.kind == "listing"), key=lambda x: x.page):
-        order += [t.article_id for t in listing.teasers if t.article_id not in order]
-    return order
+        for teaser in listing.teasers:
+            order.setdefault(teaser.article_id, None)
+    return list(order)
 
 
 def _infer_dates(articles: dict[str, Article], order: list[str], profile: SiteProfile) -> None:
