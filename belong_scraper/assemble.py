@@ -28,9 +28,9 @@ from belong_scraper.items import (
 )
 from belong_scraper.normalise import make_slug, summary_from_teaser
 from belong_scraper.profile import SiteProfile
+from belong_scraper.review import article_flags, title_date_collisions
 from belong_scraper.urls import one_spelling_per_session
 
-SHORT_BODY_CHARS = 200
 LISTING_PRIORITY = {"listing": 0, "home": 1, "tag": 2, "cluster": 3}
 
 
@@ -221,27 +221,12 @@ def _other_paths(records: dict[str, Record], previous: dict[str, Any]) -> None:
 
 
 def _review_flags(articles: dict[str, Article], default_language: str) -> None:
-    by_title_date: dict[tuple[str, str | None], list[Article]] = defaultdict(list)
+    collisions = title_date_collisions(vars(a) for a in articles.values())
     for article in articles.values():
-        flags = set(article.review_flags)
-        if article.date_inferred:
-            flags.add("date-inferred")
-        if article.published is None:
-            flags.add("no-date")
-        if not article.body_text:
-            flags.add("empty-body")
-        elif len(article.body_text) < SHORT_BODY_CHARS:
-            flags.add("short-body")
-        if any(not image.get("alt") for image in article.images):
-            flags.add("missing-alt-text")
-        if article.language != default_language:
-            flags.add("language-not-" + default_language)
+        flags = set(article.review_flags) | article_flags(vars(article), default_language)
+        if article.id in collisions:
+            flags.add("title-date-collision")
         article.review_flags = sorted(flags)
-        by_title_date[(article.title.casefold(), article.published)].append(article)
-    for group in by_title_date.values():
-        if len(group) > 1:
-            for article in group:
-                article.review_flags = sorted({*article.review_flags, "title-date-collision"})
 
 
 def assemble(

@@ -35,8 +35,8 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.assemble import SHORT_BODY_CHARS
 from belong_scraper.exporters import atomic_write, csv_table, json_bytes, read_csv_rows
+from belong_scraper.review import article_flags, partner_flags, title_date_collisions
 
 REPORT_VERSION = 1
 REPORT_FILES = ("report.json", "review.csv", "report.html")
@@ -112,45 +112,20 @@ def _int(value: Any) -> int:
 # ---------------------------------------------------------------------------- facts
 
 
-def _review_reasons(kind: str, record: Mapping[str, Any], collisions: set[str]) -> list[str]:
-    """The record's own flags plus what the report can see for itself in its fields.
-
-    The pipeline sets these flags already; re-deriving them keeps the review list honest
-    for folders written by older versions or edited by hand.
-    """
+def _review_reasons(
+    kind: str, record: Mapping[str, Any], collisions: set[str], default_language: str
+) -> list[str]:
+    """The record's own flags plus what its fields imply (``belong_scraper.review``, the
+    rules the pipeline applied), so the list stays honest for folders written by older
+    versions or edited by hand."""
     reasons = {str(flag) for flag in _list(record.get("review_flags")) if flag}
     if kind == "article":
-        if record.get("date_inferred"):
-            reasons.add("date-inferred")
-        if not record.get("published"):
-            reasons.add("no-date")
-        body = record.get("body_text") or ""
-        if not body.strip():
-            reasons.add("empty-body")
-        elif len(body) < SHORT_BODY_CHARS:
-            reasons.add("short-body")
-        images = [i for i in _list(record.get("images")) if isinstance(i, dict)]
-        if any(not (image.get("alt") or "").strip() for image in images):
-            reasons.add("missing-alt-text")
-        language = record.get("language")
-        if isinstance(language, str) and language and language != "en":
-            reasons.add("language-not-en")
+        reasons |= article_flags(record, default_language)
         if record.get("id") in collisions:
             reasons.add("title-date-collision")
     elif kind == "partner":
-        if record.get("region") is None and record.get("role") == "partner":
-            reasons.add("missing-region")
+        reasons |= partner_flags(record)
     return sorted(reasons)
-
-
-def _title_date_collisions(articles: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Ids of articles sharing a casefolded title and a published date with another."""
-    groups: dict[tuple[str, Any], list[str]] = defaultdict(list)
-    for article in articles:
-        title = (article.get("title") or "").strip().casefold()
-        if title:
-            groups[(title, article.get("published"))].append(str(article.get("id")))
-    return {i for ids in groups.values() if len(ids) > 1 for i in ids}
 
 
 def _month_range(first: str, last: str) -> list[str]:
@@ -265,6 +240,8 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
     assets = [a for a in _load_json(out_dir / "assets.json", []) if isinstance(a, dict)]
     manifest = _load_json(out_dir / "manifest.json", {})
     redirect_rows = _load_csv(out_dir / "redirects.csv")
+    # The profile's language, as the run recorded it (folders of older versions: English).
+    default_language = str(_dict(manifest).get("default_language") or "en")
 
     counts = {RECORD_FILES[kind]: len(rows) for kind, rows in records.items()}
     counts["assets"] = len(assets)
@@ -275,11 +252,11 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
         if name in manifest_counts and _int(manifest_counts[name]) != n
     }
 
-    collisions = _title_date_collisions(records["article"])
+    collisions = title_date_collisions(records["article"])
     review = []
     for kind, rows in records.items():
         for record in rows:
-            reasons = _review_reasons(kind, record, collisions)
+            reasons = _review_reasons(kind, record, collisions, default_language)
             if reasons:
                 review.append(
                     {

@@ -488,6 +488,7 @@ class ExportPipeline:
             "status": status,
             "start_url": self._start_url(),
             "profile": self.profile.source,
+            "default_language": self.profile.default_language,
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "finished_at": finished_at.isoformat(timespec="seconds"),
             "counts": {EXPORT_FILES[k]: v for k, v in counts.items()},

@@ -19,6 +19,7 @@ from belong_scraper.normalise import (
     first_sentences,
     partner_role,
 )
+from belong_scraper.review import partner_flags
 from pipelines.base import ProfilePipeline, rejects_failures
 
 
@@ -74,7 +75,4 @@ class NormalisePipeline(ProfilePipeline):
             item.review_flags.append("unknown-role")
             role = "partner"
         item.role = role
-        # Regional and associated partners are regions; the lead and technical partners
-        # are organisations, for which no region is expected.
-        if item.region is None and role in ("partner", "associate"):
-            item.review_flags.append("missing-region")
+        item.review_flags += sorted(partner_flags(vars(item)) - set(item.review_flags))

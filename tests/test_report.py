@@ -266,6 +266,8 @@ def test_unflagged_problems_are_found_and_markup_is_escaped(tmp_path: Path) -> N
         "article-6": ["no-date", "short-body"],
         "article-7": ["generic-extractor:title", "language-not-en"],
         "partner-es-a": ["missing-region"],
+        # An associated partner is a region too: the same rule as the pipeline's.
+        "partner-es-b": ["missing-region"],
     }
     assert facts["counts"] == {"articles": 7, "partners": 2, "clusters": 0, "pages": 0, "assets": 0}
     assert facts["manifest_counts_differ"] == {"articles": {"manifest": 9, "files": 7}}
