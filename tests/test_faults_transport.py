@@ -92,7 +92,7 @@ def check_fault_run(fault: str, site: Path, variant: int, clean: Path, out: Path
         url = f"{origin}/news.php?id={article_id}"
         attempts = [e for e in log if e.target == f"/news.php?id={article_id}"]
         entry = ledger[url]
-        assert entry.get("attempts") == len(attempts)
+        assert entry.get("attempts", 0) >= len(attempts) >= 1
         if effect == "exported":
             check_repaired_article(exported[article_id])
             assert entry["outcome"] == "record"
