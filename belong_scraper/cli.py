@@ -158,9 +158,9 @@ class OneLineErrors(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            first = (str(exc).strip().splitlines() or [""])[0]
-            record.msg = f"{record.getMessage()}: {type(exc).__name__}: {first}"
+            from belong_scraper.ledger import one_line
+
+            record.msg = f"{record.getMessage()}: {one_line(record.exc_info[1])}"
             record.args = None
             record.exc_info = None
             record.exc_text = None
@@ -473,8 +473,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("belong-scraper: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug of ours: still one line, never a traceback
-        first = (str(exc).strip().splitlines() or [""])[0]
-        print(f"belong-scraper: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
+        from belong_scraper.ledger import one_line
+
+        print(f"belong-scraper: internal error: {one_line(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -513,27 +513,24 @@ def html_to_markdown(html: str) -> str:
 
 def sanitize_html(html: str) -> str:
     """The allowlisted HTML of any text: no script, no event handler, no unsafe URL."""
-    return nh3.clean(
-        remove_unsafe_chars(html),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        strip_comments=True,
-        link_rel=None,
-        clean_content_tags={"script", "style"},
-    )
+    return _allowlisted(html, ALLOWED_ATTRIBUTES)
 
 
 # What the media and link rewrite (handoff.py) adds to a sanitized body: kept when a body
 # from the export folder is sanitized again before a CMS gets it.
 HANDOFF_ATTRIBUTES = {"data-asset", "data-missing", "data-ref", "data-broken", "data-legacy"}
+EXPORT_ATTRIBUTES = {
+    tag: set(names) | (HANDOFF_ATTRIBUTES if tag in ("a", "img") else set())
+    for tag, names in ALLOWED_ATTRIBUTES.items()
+}
 
 
 def sanitize_export_html(html: str) -> str:
     """sanitize_html for an exported body: the same allowlist plus the rewrite's data-*."""
-    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
-    for tag in ("a", "img"):
-        attributes[tag] |= HANDOFF_ATTRIBUTES
+    return _allowlisted(html, EXPORT_ATTRIBUTES)
+
+
+def _allowlisted(html: str, attributes: dict[str, set[str]]) -> str:
     return nh3.clean(
         remove_unsafe_chars(html),
         tags=ALLOWED_TAGS,

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from belong_scraper.exporters import atomic_write
+from belong_scraper.ledger import one_line
 from belong_scraper.sanitize import escape_markdown, html_to_markdown
 from belong_scraper.targets import entry_href, legacy_urls_of, load_assets, load_export, media_href
 
@@ -309,7 +310,7 @@ def render_site(
             _add(bundles, record, *render())
             owners.update({rel: record["id"] for rel in set(bundles) - before})
         except Exception as exc:
-            failures[record["id"]] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            failures[record["id"]] = one_line(exc)
 
     for record in export["pages"]:
         add(record, lambda r=record: _page(r, aliases))
@@ -331,7 +332,7 @@ def render_site(
         try:
             files[rel] = _document(fields, body)
         except Exception as exc:
-            failures[owners.get(rel_dir, rel)] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            failures[owners.get(rel_dir, rel)] = one_line(exc)
     return dict(sorted(files.items()))
 
 

@@ -44,6 +44,7 @@ from slugify import slugify
 
 from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.exporters import atomic_write
+from belong_scraper.ledger import one_line
 from belong_scraper.sanitize import sanitize_export_html
 from belong_scraper.targets import (
     legacy_urls_of,
@@ -151,7 +152,7 @@ def render_wxr(
             items.append(item)
             owners[id(item)] = record["id"]
         except Exception as exc:
-            failures[record["id"]] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            failures[record["id"]] = one_line(exc)
 
     for record in export["articles"]:
         add(record, lambda r=record: _article(r, post_ids, attachment_ids, out_dir, assets))
@@ -173,9 +174,7 @@ def render_wxr(
             item.write(channel)
         except Exception as exc:
             del channel[before:]  # no half-written <item>
-            failures[owners.get(id(item), item.guid)] = f"{type(exc).__name__}: {exc}".splitlines()[
-                0
-            ]
+            failures[owners.get(id(item), item.guid)] = one_line(exc)
             items.remove(item)
 
     data = etree.tostring(
