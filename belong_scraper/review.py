@@ -5,9 +5,12 @@ fallback, a truncated page, an unknown role) are set where they are found."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 SHORT_BODY_CHARS = 200
 # Regional and associated partners are regions; the lead and technical partners are
@@ -41,11 +44,29 @@ def partner_flags(partner: Mapping[str, Any]) -> set[str]:
     return set()
 
 
+def title_key(title: Any) -> str:
+    """A title as WordPress compares it when it looks for an existing post: trimmed (the
+    title_save_pre filter), then as MySQL's *_ci collations do: case and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", str(title or "").strip())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.casefold().strip()
+
+
+def title_date_groups(entries: Iterable[tuple[T, Any, Any, str]]) -> list[list[T]]:
+    """The one title/date collision rule: the WordPress importer silently skips a post
+    whose title, date and post type match one it already has. ``entries`` are
+    ``(what, title, date, kind)``; returns each group of two or more colliding ``what``s
+    in input order, groups in order of their first member. An entry without a title or a
+    date cannot collide (WordPress stores an undated post with the import time)."""
+    groups: dict[tuple[str, str, str], list[T]] = defaultdict(list)
+    for what, title, date, kind in entries:
+        key = title_key(title)
+        if key and date:
+            groups[(key, str(date), kind)].append(what)
+    return [group for group in groups.values() if len(group) > 1]
+
+
 def title_date_collisions(articles: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Ids of articles sharing a title (case and outer spaces aside) and a date."""
-    groups: dict[tuple[str, Any], list[str]] = defaultdict(list)
-    for article in articles:
-        title = (article.get("title") or "").strip().casefold()
-        if title:
-            groups[(title, article.get("published"))].append(str(article.get("id")))
-    return {i for ids in groups.values() if len(ids) > 1 for i in ids}
+    """Ids of articles that would collide as posts (``title_date_groups``)."""
+    entries = ((str(a.get("id")), a.get("title"), a.get("published"), "post") for a in articles)
+    return {record_id for group in title_date_groups(entries) for record_id in group}

@@ -29,29 +29,31 @@ more, whoever wrote the export folder.
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
 from slugify import slugify
 
 from belong_scraper.cleaning import remove_unsafe_chars
-from belong_scraper.exporters import atomic_write
 from belong_scraper.ledger import one_line
+from belong_scraper.review import title_date_groups
 from belong_scraper.sanitize import sanitize_export_html
 from belong_scraper.targets import (
+    ExportSource,
+    FolderSource,
+    assets_by_id,
+    atomic_stream,
     legacy_urls_of,
-    load_assets,
-    load_export,
     media_href,
-    origin_of,
 )
 
 FILE_NAME = "wordpress.xml"
@@ -78,114 +80,162 @@ UPLOADS = re.compile(r"^media/uploads/(\d{4}/\d{2}/.+)$")
 
 def write_wxr(
     out_dir: Path,
+    source: ExportSource | None = None,
     *,
     site_title: str = "Migrated site",
     site_url: str | None = None,
     language: str = "en",
     failures: dict[str, str] | None = None,
+    described: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Write ``DIR/wordpress.xml``; return ``{"posts", "attachments", "collisions"}``.
+    """Write ``DIR/wordpress.xml`` from ``source`` (default: the folder DIR itself); return
+    ``{"posts", "attachments", "collisions"}``. ``described`` gets the file's manifest entry
+    (sha256, bytes), so nobody reads the file back to describe it.
 
     ``site_url`` (``wp:base_site_url``, used by the importer to complete relative attachment
-    URLs) defaults to the legacy origin of the records' source URLs."""
+    URLs) defaults to the crawled origin (``source.origin``)."""
     out_dir = Path(out_dir)
-    data, summary = render_wxr(out_dir, site_title=site_title, site_url=site_url,
-                               language=language, failures=failures)  # fmt: skip
-    atomic_write(out_dir / FILE_NAME, data)
+    source = FolderSource(out_dir) if source is None else source
+    with atomic_stream(out_dir / FILE_NAME) as stream:
+        summary = stream_wxr(stream, out_dir, source, site_title=site_title,
+                             site_url=site_url, language=language, failures=failures)  # fmt: skip
+    if described is not None:
+        described[FILE_NAME] = stream.entry()
     return summary
 
 
 def render_wxr(
     out_dir: Path,
+    source: ExportSource | None = None,
     *,
     site_title: str,
     site_url: str | None,
     language: str,
     failures: dict[str, str] | None = None,
 ) -> tuple[bytes, dict[str, Any]]:
-    """The WXR bytes and the summary, without writing anything. A record that cannot be
-    rendered is left out, with why, in ``failures`` (id → error)."""
-    export = load_export(out_dir)
-    assets = load_assets(out_dir)
-    if site_url is None:
-        site_url = _legacy_origin(export)
+    """The WXR bytes and the summary, without writing anything."""
+    source = FolderSource(Path(out_dir)) if source is None else source
+    buffer = io.BytesIO()
+    summary = stream_wxr(buffer, Path(out_dir), source, site_title=site_title,
+                         site_url=site_url, language=language, failures=failures)  # fmt: skip
+    return buffer.getvalue(), summary
 
-    post_ids = _post_ids(export)
+
+def stream_wxr(
+    stream: BinaryIO,
+    out_dir: Path,
+    source: ExportSource,
+    *,
+    site_title: str,
+    site_url: str | None,
+    language: str,
+    failures: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Write the WXR file to ``stream`` one ``<item>`` at a time; return the summary.
+
+    Memory holds a slim index (post ids, authors, tags, each written item's title and
+    date for the collisions), never the records: each item is built in full (every value
+    checked), written, then dropped. A record that cannot be rendered is left out, with
+    why, in ``failures`` (id → error), and leaves nothing of its ``<item>`` in the file.
+
+    The bytes are those of the pretty-printed tree this module used to build: xmlfile
+    sorts the namespace declarations it makes, so the root declares them itself, in
+    WordPress's own order, and names are written with their prefix."""
+    failures = {} if failures is None else failures
+    assets = assets_by_id(source.assets())
+    if site_url is None:
+        site_url = source.origin
+    index = _scan(source)
     attachment_ids = {
         asset_id: ATTACHMENT_BASE + n for n, asset_id in enumerate(sorted(assets), start=1)
     }
-    authors = _authors(export["articles"])
-    tags = _tags(export["articles"])
+    written: list[tuple[tuple[str, str], str, str | None, str]] = []
+    parents: dict[str, tuple[int, str | None]] = {}
 
-    root = etree.Element("rss", {"version": "2.0"}, nsmap=NS)
-    channel = _sub(root, "channel")
-    _sub(channel, "title", _html_text(site_title))
-    _sub(channel, "link", site_url)
-    _sub(channel, "description", _html_text(f"{site_title}: content migrated from the legacy site"))
-    _sub(channel, "language", language)
-    _sub(channel, "wp:wxr_version", "1.2")
-    _sub(channel, "wp:base_site_url", site_url)
-    _sub(channel, "wp:base_blog_url", site_url)
-    for number, (login, display) in enumerate(sorted(authors.items()), start=1):
-        author = _sub(channel, "wp:author")
-        _sub(author, "wp:author_id", str(number))
-        _sub(author, "wp:author_login", login, cdata=True)
-        _sub(author, "wp:author_email", "", cdata=True)
-        _sub(author, "wp:author_display_name", _html_text(display), cdata=True)
-        _sub(author, "wp:author_first_name", "", cdata=True)
-        _sub(author, "wp:author_last_name", "", cdata=True)
-    for number, (slug, name) in enumerate(sorted(tags.items()), start=1):
-        tag = _sub(channel, "wp:tag")
-        _sub(tag, "wp:term_id", str(number))
-        _sub(tag, "wp:tag_slug", slug, cdata=True)
-        _sub(tag, "wp:tag_name", _html_text(name), cdata=True)
-    _sub(channel, "generator", "belong-scraper")
-
-    items: list[_Item] = []
-    failures = {} if failures is None else failures
-    owners: dict[int, str] = {}
-
-    def add(record: dict[str, Any], build: Callable[[], _Item]) -> None:
-        # One record that cannot be rendered is left out and reported, never the file.
+    def build(name: str, record_id: str) -> _Item | None:
+        record = source.record(name, record_id)
+        if record is None:
+            return None
         try:
-            item = build()
-            items.append(item)
-            owners[id(item)] = record["id"]
-        except Exception as exc:
-            failures[record["id"]] = one_line(exc)
+            item = BUILDERS[name](record, index.post_ids, attachment_ids, out_dir, assets)
+        except Exception as exc:  # one record that cannot be rendered is left out
+            failures[record_id] = one_line(exc)
+            return None
+        parents[record_id] = (item.post_id, item.published)
+        return item
 
-    for record in export["articles"]:
-        add(record, lambda r=record: _article(r, post_ids, attachment_ids, out_dir, assets))
-    for record in export["clusters"]:
-        add(record, lambda r=record: _cluster(r, post_ids))
-    for record in export["pages"]:
-        add(record, lambda r=record: _page(r, post_ids))
-    for record in export["partners"]:
-        add(record, lambda r=record: _partner(r, post_ids, attachment_ids))
-    parents = {item.guid: (item.post_id, item) for item in items}
-    titles = _attachment_titles(export["articles"], export["partners"])
-    for asset_id, asset in sorted(assets.items()):
-        title = titles.get(asset_id)
-        items.append(_attachment(asset, attachment_ids[asset_id], parents, out_dir, title))
-
-    for item in sorted(items, key=lambda i: i.post_id):
-        before = len(channel)
+    def emit(item: _Item | None, owner: str) -> None:
+        if item is None:
+            return
         try:
-            item.write(channel)
+            node = item.node()
         except Exception as exc:
-            del channel[before:]  # no half-written <item>
-            failures[owners.get(id(item), item.guid)] = one_line(exc)
-            items.remove(item)
+            failures[owner] = one_line(exc)
+            return
+        writer.write(node, 2)
+        written.append(((item.guid, item.title), item.title, item.published, item.post_type))
 
-    data = etree.tostring(
-        etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True
-    )
-    summary = {
-        "posts": sum(1 for i in items if i.post_type != "attachment"),
-        "attachments": sum(1 for i in items if i.post_type == "attachment"),
-        "collisions": _collisions(items),
+    with etree.xmlfile(stream, encoding="UTF-8") as xf:
+        writer = _Writer(xf, stream)
+        xf.write_declaration()
+        with xf.element("rss", {**{f"xmlns:{p}": uri for p, uri in NS.items()}, "version": "2.0"}):
+            xf.write("\n  ")
+            with xf.element("channel"):
+                for node in _channel_head(site_title, site_url, language, index):
+                    writer.write(node, 2)
+                for post_id, name, record_id in index.order:
+                    if post_id < FALLBACK_BASE:
+                        emit(build(name, record_id), record_id)
+                # Attachments come before the fallback-numbered posts but take their
+                # parent's id and date: those posts are built once here to know them.
+                for post_id, name, record_id in index.order:
+                    if post_id >= FALLBACK_BASE:
+                        build(name, record_id)
+                for asset_id, asset in sorted(assets.items()):
+                    try:
+                        title = index.attachment_titles.get(asset_id)
+                        item = _attachment(asset, attachment_ids[asset_id], parents, out_dir, title)
+                    except Exception as exc:
+                        failures[asset_id] = one_line(exc)
+                        continue
+                    emit(item, item.guid)
+                for post_id, name, record_id in index.order:
+                    if post_id >= FALLBACK_BASE:
+                        emit(build(name, record_id), record_id)
+                xf.write("\n  ")
+            xf.write("\n")
+    stream.write(b"\n")
+    return {
+        "posts": sum(1 for entry in written if entry[3] != "attachment"),
+        "attachments": sum(1 for entry in written if entry[3] == "attachment"),
+        "collisions": _collisions(written),
     }
-    return data, summary
+
+
+def _channel_head(site_title: str, site_url: str, language: str, index: _Index) -> Iterator[_Node]:
+    yield _node("title", _html_text(site_title))
+    yield _node("link", site_url)
+    yield _node("description", _html_text(f"{site_title}: content migrated from the legacy site"))
+    yield _node("language", language)
+    yield _node("wp:wxr_version", "1.2")
+    yield _node("wp:base_site_url", site_url)
+    yield _node("wp:base_blog_url", site_url)
+    for number, (login, display) in enumerate(sorted(index.authors.items()), start=1):
+        yield _node("wp:author", children=[
+            _node("wp:author_id", str(number)),
+            _node("wp:author_login", login, cdata=True),
+            _node("wp:author_email", "", cdata=True),
+            _node("wp:author_display_name", _html_text(display), cdata=True),
+            _node("wp:author_first_name", "", cdata=True),
+            _node("wp:author_last_name", "", cdata=True),
+        ])  # fmt: skip
+    for number, (slug, name) in enumerate(sorted(index.tags.items()), start=1):
+        yield _node("wp:tag", children=[
+            _node("wp:term_id", str(number)),
+            _node("wp:tag_slug", slug, cdata=True),
+            _node("wp:tag_name", _html_text(name), cdata=True),
+        ])  # fmt: skip
+    yield _node("generator", "belong-scraper")
 
 
 class _Item:
@@ -213,38 +263,43 @@ class _Item:
     def post_date(self) -> str:
         return f"{self.published} 00:00:00" if self.published else NO_DATE
 
-    def write(self, channel: etree._Element) -> None:
-        item = _sub(channel, "item")
-        _sub(item, "title", _html_text(self.title), cdata=True)
-        _sub(item, "link", self.link)
+    def node(self) -> _Node:
+        """The whole ``<item>``, every value checked: writing it cannot fail half-way."""
+        children = [_node("title", _html_text(self.title), cdata=True), _node("link", self.link)]
         if self.published:
             moment = datetime.strptime(self.published, "%Y-%m-%d").replace(tzinfo=UTC)
-            _sub(item, "pubDate", format_datetime(moment))
-        _sub(item, "dc:creator", self.creator, cdata=True)
-        _sub(item, "guid", self.guid, isPermaLink="false")
-        _sub(item, "description", _html_text(self.description))
-        _sub(item, "content:encoded", sanitize_export_html(self.content), cdata=True)
-        _sub(item, "excerpt:encoded", _html_text(self.excerpt), cdata=True)
-        _sub(item, "wp:post_id", str(self.post_id))
-        _sub(item, "wp:post_date", self.post_date, cdata=True)
-        _sub(item, "wp:post_date_gmt", self.post_date, cdata=True)
-        _sub(item, "wp:comment_status", "closed", cdata=True)
-        _sub(item, "wp:ping_status", "closed", cdata=True)
-        _sub(item, "wp:post_name", _html_text(self.post_name), cdata=True)
-        _sub(item, "wp:status", self.status, cdata=True)
-        _sub(item, "wp:post_parent", str(self.parent))
-        _sub(item, "wp:menu_order", "0")
-        _sub(item, "wp:post_type", self.post_type, cdata=True)
-        _sub(item, "wp:post_password", "", cdata=True)
-        _sub(item, "wp:is_sticky", "0")
+            children.append(_node("pubDate", format_datetime(moment)))
+        children += [
+            _node("dc:creator", self.creator, cdata=True),
+            _node("guid", self.guid, isPermaLink="false"),
+            _node("description", _html_text(self.description)),
+            _node("content:encoded", sanitize_export_html(self.content), cdata=True),
+            _node("excerpt:encoded", _html_text(self.excerpt), cdata=True),
+            _node("wp:post_id", str(self.post_id)),
+            _node("wp:post_date", self.post_date, cdata=True),
+            _node("wp:post_date_gmt", self.post_date, cdata=True),
+            _node("wp:comment_status", "closed", cdata=True),
+            _node("wp:ping_status", "closed", cdata=True),
+            _node("wp:post_name", _html_text(self.post_name), cdata=True),
+            _node("wp:status", self.status, cdata=True),
+            _node("wp:post_parent", str(self.parent)),
+            _node("wp:menu_order", "0"),
+            _node("wp:post_type", self.post_type, cdata=True),
+            _node("wp:post_password", "", cdata=True),
+            _node("wp:is_sticky", "0"),
+        ]
         if self.attachment_url is not None:
-            _sub(item, "wp:attachment_url", self.attachment_url)
+            children.append(_node("wp:attachment_url", self.attachment_url))
         for domain, nicename, name in self.terms:
-            _sub(item, "category", _html_text(name), cdata=True, domain=domain, nicename=nicename)
+            children.append(
+                _node("category", _html_text(name), cdata=True, domain=domain, nicename=nicename)
+            )
         for key, value in self.meta:
-            meta = _sub(item, "wp:postmeta")
-            _sub(meta, "wp:meta_key", key, cdata=True)
-            _sub(meta, "wp:meta_value", value if key in RAW_META else _html_text(value), cdata=True)
+            text = value if key in RAW_META else _html_text(value)
+            children.append(_node("wp:postmeta", children=[
+                _node("wp:meta_key", key, cdata=True), _node("wp:meta_value", text, cdata=True)
+            ]))  # fmt: skip
+        return _node("item", children=children)
 
 
 def _article(
@@ -286,7 +341,7 @@ def _article(
     return item
 
 
-def _cluster(record: dict[str, Any], post_ids: dict[str, int]) -> _Item:
+def _cluster(record: dict[str, Any], post_ids: dict[str, int], *_: Any) -> _Item:
     item = _Item(
         post_id=post_ids[record["id"]],
         post_type="cluster",
@@ -305,7 +360,7 @@ def _cluster(record: dict[str, Any], post_ids: dict[str, int]) -> _Item:
     return item
 
 
-def _page(record: dict[str, Any], post_ids: dict[str, int]) -> _Item:
+def _page(record: dict[str, Any], post_ids: dict[str, int], *_: Any) -> _Item:
     item = _Item(
         post_id=post_ids[record["id"]],
         post_type="page",
@@ -320,7 +375,7 @@ def _page(record: dict[str, Any], post_ids: dict[str, int]) -> _Item:
 
 
 def _partner(
-    record: dict[str, Any], post_ids: dict[str, int], attachment_ids: dict[str, int]
+    record: dict[str, Any], post_ids: dict[str, int], attachment_ids: dict[str, int], *_: Any
 ) -> _Item:
     item = _Item(
         post_id=post_ids[record["id"]],
@@ -342,7 +397,7 @@ def _partner(
 def _attachment(
     asset: dict[str, Any],
     post_id: int,
-    parents: dict[str, tuple[int, _Item]],
+    parents: dict[str, tuple[int, str | None]],
     out_dir: Path,
     entry_title: str | None = None,
 ) -> _Item:
@@ -366,8 +421,7 @@ def _attachment(
     item.excerpt = asset.get("credit") or ""  # the caption WordPress shows under the image
     for record_id in asset.get("used_by") or []:
         if record_id in parents:
-            item.parent, parent = parents[record_id]
-            item.published = parent.published
+            item.parent, item.published = parents[record_id]
             break
     uploads = UPLOADS.match(local)
     if uploads:
@@ -383,23 +437,6 @@ def _attachment(
         ("used_by", _json(list(asset.get("used_by") or []))),
     ]
     return item
-
-
-def _attachment_titles(
-    articles: list[dict[str, Any]], partners: list[dict[str, Any]]
-) -> dict[str, str]:
-    """asset id → a title better than the file name: the link text of the first article
-    attachment pointing at it, or "<partner> logo"."""
-    titles: dict[str, str] = {}
-    for record in articles:
-        for entry in record.get("attachments") or []:
-            title = (entry.get("title") or "").strip()
-            if entry.get("asset") and title:
-                titles.setdefault(entry["asset"], title)
-    for partner in partners:
-        if partner.get("logo_asset") and partner.get("name"):
-            titles.setdefault(partner["logo_asset"], f"{partner['name']} logo")
-    return titles
 
 
 def _common(item: _Item, record: dict[str, Any]) -> None:
@@ -449,7 +486,57 @@ def _featured_image(
     return None
 
 
-def _post_ids(export: dict[str, list[dict]]) -> dict[str, int]:
+@dataclass
+class _Index:
+    """What the channel head and the items need from every record: no record itself."""
+
+    post_ids: dict[str, int] = field(default_factory=dict)
+    order: list[tuple[int, str, str]] = field(default_factory=list)  # (post id, file, id)
+    authors: dict[str, str] = field(default_factory=dict)  # login → display name
+    tags: dict[str, str] = field(default_factory=dict)  # slug → name
+    # asset id → a title better than the file name: the link text of the first article
+    # attachment pointing at it, or "<partner> logo".
+    attachment_titles: dict[str, str] = field(default_factory=dict)
+
+
+def _scan(source: ExportSource) -> _Index:
+    """One pass over each record file for the index."""
+    index = _Index()
+    legacy: dict[str, list[tuple[str, Any]]] = {"articles": [], "clusters": []}
+    numbered: dict[str, list[str]] = {"pages": [], "partners": []}
+    author_names = set()
+    for record in source.records("articles"):
+        legacy["articles"].append((record["id"], record.get("legacy_id")))
+        if record.get("author"):
+            author_names.add(record["author"])
+        for slug, name in _record_tags(record):
+            index.tags.setdefault(slug, name)
+        for entry in record.get("attachments") or []:
+            title = (entry.get("title") or "").strip()
+            if entry.get("asset") and title:
+                index.attachment_titles.setdefault(entry["asset"], title)
+    for record in source.records("clusters"):
+        legacy["clusters"].append((record["id"], record.get("legacy_id")))
+    for record in source.records("pages"):
+        numbered["pages"].append(record["id"])
+    for record in source.records("partners"):
+        numbered["partners"].append(record["id"])
+        if record.get("logo_asset") and record.get("name"):
+            index.attachment_titles.setdefault(record["logo_asset"], f"{record['name']} logo")
+    # The default author always exists (pages, partners, ...).
+    index.authors = {DEFAULT_AUTHOR: "Migration"}
+    for name in sorted(author_names):
+        index.authors.setdefault(_login(name), name)
+    names = {record_id: name for name, rows in legacy.items() for record_id, _ in rows}
+    names |= {record_id: name for name, ids in numbered.items() for record_id in ids}
+    index.post_ids = _post_ids(legacy, numbered)
+    index.order = sorted((post_id, names[rid], rid) for rid, post_id in index.post_ids.items())
+    return index
+
+
+def _post_ids(
+    legacy: dict[str, list[tuple[str, Any]]], numbered: dict[str, list[str]]
+) -> dict[str, int]:
     ids: dict[str, int] = {}
     used: set[int] = set()
     fallback: list[str] = []
@@ -459,27 +546,21 @@ def _post_ids(export: dict[str, list[dict]]) -> dict[str, int]:
         used.add(post_id)
 
     for kind, name in (("article", "articles"), ("cluster", "clusters")):
-        for record in export[name]:
-            legacy = record.get("legacy_id")
-            usable = isinstance(legacy, int) and not isinstance(legacy, bool) and 0 < legacy < RANGE
-            if usable and BASE[kind] + legacy not in used:
-                take(record["id"], BASE[kind] + legacy)
+        for record_id, legacy_id in legacy[name]:
+            usable = (
+                isinstance(legacy_id, int) and not isinstance(legacy_id, bool)
+                and 0 < legacy_id < RANGE
+            )  # fmt: skip
+            if usable and BASE[kind] + legacy_id not in used:
+                take(record_id, BASE[kind] + legacy_id)
             else:
-                fallback.append(record["id"])
+                fallback.append(record_id)
     for kind, name in (("page", "pages"), ("partner", "partners")):
-        for number, record in enumerate(export[name], start=1):
-            take(record["id"], BASE[kind] + number)
+        for number, record_id in enumerate(numbered[name], start=1):
+            take(record_id, BASE[kind] + number)
     for number, record_id in enumerate(sorted(fallback), start=1):
         take(record_id, FALLBACK_BASE + number)
     return ids
-
-
-def _authors(articles: list[dict[str, Any]]) -> dict[str, str]:
-    """login → display name; the default author always exists (pages, partners, ...)."""
-    authors = {DEFAULT_AUTHOR: "Migration"}
-    for name in sorted({a["author"] for a in articles if a.get("author")}):
-        authors.setdefault(_login(name), name)
-    return authors
 
 
 def _login(name: str) -> str:
@@ -501,48 +582,23 @@ def _tag_slug(name: str) -> str:
     return slugify(name, max_length=190) or "tag-" + slugify(json.dumps(name))[:20]
 
 
-def _tags(articles: list[dict[str, Any]]) -> dict[str, str]:
-    tags: dict[str, str] = {}
-    for record in articles:
-        for slug, name in _record_tags(record):
-            tags.setdefault(slug, name)
-    return tags
-
-
-def _collisions(items: list[_Item]) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str, str], list[_Item]] = {}
-    for item in items:
-        if item.post_date == NO_DATE:
-            continue
-        key = (_title_key(item.title), item.post_date, item.post_type)
-        groups.setdefault(key, []).append(item)
+def _collisions(
+    written: Iterable[tuple[tuple[str, str], str, str | None, str]],
+) -> list[dict[str, Any]]:
+    """Groups the importer would skip all but one of (``review.title_date_groups``)."""
+    entries = list(written)
+    kinds = {guid: kind for (guid, _), _, _, kind in entries}
+    dates = {guid: published for (guid, _), _, published, _ in entries}
     collisions = [
         {
-            "title": group[0].title,
-            "date": group[0].post_date,
-            "post_type": group[0].post_type,
-            "ids": sorted(i.guid for i in group),
+            "title": group[0][1],
+            "date": f"{dates[group[0][0]]} 00:00:00",
+            "post_type": kinds[group[0][0]],
+            "ids": sorted(guid for guid, _ in group),
         }
-        for group in groups.values()
-        if len(group) > 1
+        for group in title_date_groups(entries)
     ]
     return sorted(collisions, key=lambda c: (c["post_type"], c["date"], c["ids"]))
-
-
-def _title_key(title: str) -> str:
-    """Title as MySQL's *_ci collations compare it: case, accents, trailing spaces ignored."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold().rstrip()
-
-
-def _legacy_origin(export: dict[str, list[dict]]) -> str:
-    for name in ("pages", "articles", "clusters", "partners"):
-        for record in export[name]:
-            origin = origin_of(record.get("source_url") or "")
-            if origin:
-                return origin
-    return ""
 
 
 def _last_segment(record: dict[str, Any]) -> str:
@@ -559,13 +615,76 @@ def _html_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, *, cdata: bool = False, **attrib: str
-) -> etree._Element:
-    prefix, _, local = tag.rpartition(":")
-    element = etree.SubElement(parent, f"{{{NS[prefix]}}}{local}" if prefix else local, attrib)
+class _Node(NamedTuple):
+    """An element ready to write: qualified name, attributes, text (CDATA or escaped)."""
+
+    name: str
+    attrib: dict[str, str]
+    text: str | None  # a _CData is written as a CDATA section
+    children: list[_Node]
+
+
+# lxml checks a text as it is set: the one place that says what XML can hold.
+_CHECK = etree.Element("check")
+
+
+def _node(
+    name: str,
+    text: str | None = None,
+    *,
+    cdata: bool = False,
+    children: list[_Node] | None = None,
+    **attrib: str,
+) -> _Node:
+    value: str | None = None
     if text is not None:
         clean = remove_unsafe_chars(text)
+        _CHECK.text = clean
         # CDATA cannot hold "]]>"; such a text is written escaped, which parses the same.
-        element.text = etree.CDATA(clean) if cdata and "]]>" not in clean else clean
-    return element
+        value = _CData(clean) if cdata and "]]>" not in clean else clean
+    for key, attribute in attrib.items():
+        _CHECK.set(key, attribute)
+    return _Node(name, attrib, value, children or [])
+
+
+class _Writer:
+    """Writes nodes through lxml's incremental writer, one element a line, indented two
+    spaces a level, as pretty-printing the whole tree did."""
+
+    def __init__(self, xf: Any, stream: BinaryIO) -> None:
+        self.xf = xf
+        self.stream = stream
+
+    def write(self, node: _Node, depth: int) -> None:
+        self.xf.write("\n" + "  " * depth)
+        with self.xf.element(node.name, node.attrib):
+            for child in node.children:
+                self.write(child, depth + 1)
+            if node.children:
+                self.xf.write("\n" + "  " * depth)
+            elif isinstance(node.text, _CData):
+                self._cdata(node.text)
+            elif node.text is not None:
+                self.xf.write(node.text)
+
+    def _cdata(self, text: _CData) -> None:
+        if "]" not in text:
+            self.xf.write(etree.CDATA(text))
+            return
+        # lxml 6.1's xmlfile reads past the end of a CDATA text that ends in "]" (and
+        # crashes): such a section goes to the file directly, after what xmlfile holds.
+        # It holds no "]]>" (_node), so it is the one section the tree serializer wrote.
+        self.xf.flush()
+        self.stream.write(b"<![CDATA[" + text.encode("utf-8") + b"]]>")
+
+
+class _CData(str):
+    """A text written as a CDATA section."""
+
+
+BUILDERS: dict[str, Callable[..., _Item]] = {
+    "articles": _article,
+    "clusters": _cluster,
+    "pages": _page,
+    "partners": _partner,
+}
