@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from belong_scraper.exporters import atomic_write
+from belong_scraper.exporters import atomic_write, describe
 from belong_scraper.ledger import one_line
 from belong_scraper.sanitize import escape_markdown, html_to_markdown
-from belong_scraper.targets import entry_href, legacy_urls_of, load_assets, load_export, media_href
+from belong_scraper.targets import (
+    RECORD_FILES,
+    ExportSource,
+    FolderSource,
+    assets_by_id,
+    entry_href,
+    legacy_urls_of,
+    media_href,
+)
 
 SITE_DIR = "hugo"
 # Sections written even when no record claims their path: (content dir, title, weight).
@@ -252,108 +260,146 @@ LAYOUTS = {
 
 def write_hugo(
     out_dir: Path,
+    source: ExportSource | None = None,
     *,
     site_title: str = "Migrated site",
     language: str = "en",
     failures: dict[str, str] | None = None,
+    described: dict[str, dict[str, Any]] | None = None,
 ) -> list[str]:
-    """Write ``DIR/hugo/`` from the export folder DIR; return the written paths relative to
-    DIR, sorted. Files under hugo/content and hugo/layouts that this run did not write (a
-    record dropped since the last run) are removed; the rest of hugo/ is left alone."""
+    """Write ``DIR/hugo/`` from ``source`` (default: the export folder DIR itself); return
+    the written paths relative to DIR, sorted. ``described`` gets each file's manifest
+    entry (sha256, bytes), in that order. Files under hugo/content and hugo/layouts that this
+    run did not write (a record dropped since the last run) are removed; the rest of hugo/ is
+    left alone."""
     out_dir = Path(out_dir)
     site = out_dir / SITE_DIR
-    files = render_site(out_dir, site_title=site_title, language=language, failures=failures)
-    for rel, data in sorted(files.items()):
+    source = FolderSource(out_dir) if source is None else source
+    entries: dict[str, dict[str, Any]] = {}
+    for rel, data in site_files(
+        out_dir, source, site_title=site_title, language=language, failures=failures
+    ):
         atomic_write(site / rel, data)
-    _remove_stale(site, set(files))
-    return sorted(f"{SITE_DIR}/{rel}" for rel in files)
+        entries[f"{SITE_DIR}/{rel}"] = describe(data)
+    _remove_stale(site, {name.removeprefix(f"{SITE_DIR}/") for name in entries})
+    if described is not None:
+        described.update(sorted(entries.items()))
+    return sorted(entries)
 
 
 def render_site(
-    out_dir: Path, *, site_title: str, language: str, failures: dict[str, str] | None = None
+    out_dir: Path,
+    source: ExportSource | None = None,
+    *,
+    site_title: str,
+    language: str,
+    failures: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the Hugo site, relative to hugo/, as bytes (no I/O besides reading DIR).
-    A record that cannot be rendered is left out, with why, in ``failures`` (id → error)."""
-    export = load_export(out_dir)
-    assets = load_assets(out_dir)
-    files: dict[str, bytes] = {
-        "hugo.toml": CONFIG.format(
-            title=_toml_string(site_title), language=_toml_string(language)
-        ).encode("utf-8")
-    }
-    for rel, text in LAYOUTS.items():
-        files[rel] = text.encode("utf-8")
+    """Every file of the Hugo site, relative to hugo/, as bytes (no I/O besides reading)."""
+    source = FolderSource(Path(out_dir)) if source is None else source
+    files = site_files(
+        Path(out_dir), source, site_title=site_title, language=language, failures=failures
+    )
+    return dict(sorted(files))
 
-    articles_by_id = {a["id"]: a for a in export["articles"]}
-    # (front matter fields, body, is_branch) per content dir ("" is the home page).
-    bundles: dict[str, tuple[list[tuple[str, Any]], str, bool]] = {}
-    sections: dict[str, tuple[list[tuple[str, Any]], str]] = {
-        name: ([("title", title), ("weight", weight), ("draft", False)], "")
-        for name, title, weight in SECTIONS
-    }
-    for partner in export["partners"]:
-        parts = _segments(partner.get("path") or "")
-        if len(parts) == 3 and parts[0] == "partners":
-            country = partner.get("country") or parts[1].upper()
-            sections.setdefault(
-                f"partners/{parts[1]}", ([("title", country), ("draft", False)], "")
-            )
 
-    aliases = _Aliases(export, sections)
+def site_files(
+    out_dir: Path,
+    source: ExportSource,
+    *,
+    site_title: str,
+    language: str,
+    failures: dict[str, str] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of the Hugo site (path relative to hugo/, bytes), one record's at a time:
+    besides the slim index (paths, aliases handed out, article titles) nothing of a record
+    is kept once its file is made. ``out_dir`` is where the media files are looked for. A
+    record that cannot be rendered is left out, with why, in ``failures`` (id → error)."""
     failures = {} if failures is None else failures
-    owners: dict[str, str] = {}
+    assets = assets_by_id(source.assets())
+    config = CONFIG.format(title=_toml_string(site_title), language=_toml_string(language))
+    yield "hugo.toml", config.encode("utf-8")
+    for rel, text in LAYOUTS.items():
+        yield rel, text.encode("utf-8")
 
-    def add(record: dict[str, Any], render: Callable[[], tuple[list, str]]) -> None:
-        # One record that cannot be rendered is left out and reported, never the site.
-        try:
-            before = set(bundles)
-            _add(bundles, record, *render())
-            owners.update({rel: record["id"] for rel in set(bundles) - before})
-        except Exception as exc:
-            failures[record["id"]] = one_line(exc)
-
-    for record in export["pages"]:
-        add(record, lambda r=record: _page(r, aliases))
-    for record in export["clusters"]:
-        add(record, lambda r=record: _cluster(r, aliases, articles_by_id))
-    for record in export["articles"]:
-        add(record, lambda r=record: _article(r, aliases, out_dir, assets))
-    for record in export["partners"]:
-        add(record, lambda r=record: _partner(r, aliases, out_dir, assets))
-
-    for rel_dir, (fields, body) in sections.items():
-        if rel_dir not in bundles:
-            files[f"content/{rel_dir}/_index.md"] = _document(fields, body)
-    if "" not in bundles:
-        files["content/_index.md"] = _document([("title", site_title), ("draft", False)], "")
-    for rel_dir, (fields, body, is_branch) in bundles.items():
-        name = "_index.md" if is_branch else "index.md"
-        rel = f"content/{rel_dir}/{name}" if rel_dir else f"content/{name}"
-        try:
-            files[rel] = _document(fields, body)
-        except Exception as exc:
-            failures[owners.get(rel_dir, rel)] = one_line(exc)
-    return dict(sorted(files.items()))
+    index = _scan(source)
+    aliases = _Aliases(index.paths, index.sections)
+    renderers: dict[str, Callable[[dict[str, Any]], tuple[list, str]]] = {
+        "pages": lambda r: _page(r, aliases),
+        "clusters": lambda r: _cluster(r, aliases, index.articles),
+        "articles": lambda r: _article(r, aliases, out_dir, assets),
+        "partners": lambda r: _partner(r, aliases, out_dir, assets),
+    }
+    claimed: set[str] = set()  # content dirs taken by a record
+    for name, render in renderers.items():
+        for record in source.records(name):
+            # One record that cannot be rendered is left out and reported, never the site.
+            try:
+                rel_dir, fields, body, is_branch = _place(claimed, record, *render(record))
+                data = _document(fields, body)
+            except Exception as exc:
+                failures[record["id"]] = one_line(exc)
+                continue
+            file_name = "_index.md" if is_branch else "index.md"
+            yield (f"content/{rel_dir}/{file_name}" if rel_dir else f"content/{file_name}"), data
+    for rel_dir, (fields, body) in index.sections.items():
+        if rel_dir not in claimed:
+            yield f"content/{rel_dir}/_index.md", _document(fields, body)
+    if "" not in claimed:
+        yield "content/_index.md", _document([("title", site_title), ("draft", False)], "")
 
 
-def _add(
-    bundles: dict[str, tuple[list[tuple[str, Any]], str, bool]],
-    record: dict[str, Any],
-    fields: list[tuple[str, Any]],
-    body: str,
-) -> None:
+class _Index:
+    """What rendering one record needs to know of the others."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []  # every record's path: aliases never shadow a page
+        # (front matter, body) of each generated section, by content dir.
+        self.sections: dict[str, tuple[list[tuple[str, Any]], str]] = {
+            name: ([("title", title), ("weight", weight), ("draft", False)], "")
+            for name, title, weight in SECTIONS
+        }
+        self.articles: dict[str, tuple[Any, Any]] = {}  # id → (title, path), for clusters
+
+
+def _scan(source: ExportSource) -> _Index:
+    index = _Index()
+    for name in RECORD_FILES:
+        for record in source.records(name):
+            index.paths.append(record.get("path") or "/")
+            if name == "articles":
+                index.articles[record["id"]] = (record.get("title"), record.get("path"))
+            elif name == "partners":
+                _country_section(index.sections, record)
+    return index
+
+
+def _country_section(sections: dict[str, Any], partner: dict[str, Any]) -> None:
+    try:
+        parts = _segments(partner.get("path") or "")
+    except ValueError:
+        return  # the partner itself is left out when it is rendered
+    if len(parts) == 3 and parts[0] == "partners":
+        country = partner.get("country") or parts[1].upper()
+        sections.setdefault(f"partners/{parts[1]}", ([("title", country), ("draft", False)], ""))
+
+
+def _place(
+    claimed: set[str], record: dict[str, Any], fields: list[tuple[str, Any]], body: str
+) -> tuple[str, list[tuple[str, Any]], str, bool]:
     """Place a record at content/<its path>/: a branch bundle (_index.md) when the path is
     the home page or a section, so a page record can stand in for a generated section."""
     rel_dir = "/".join(_segments(record.get("path") or ""))
     if not rel_dir and record.get("path") != "/":
         raise ValueError(f"{record['id']}: no usable path {record.get('path')!r}")
-    if rel_dir in bundles:
+    if rel_dir in claimed:
         raise ValueError(f"{record['id']}: path {record.get('path')!r} is taken")
+    claimed.add(rel_dir)
     is_branch = rel_dir == "" or rel_dir in {s[0] for s in SECTIONS} or _is_country(rel_dir)
     if is_branch:
         # Hugo ignores `url` on a section/home page: its path already is the record's path.
         fields = [(k, v) for k, v in fields if k != "url"]
-    bundles[rel_dir] = (fields, body, is_branch)
+    return rel_dir, fields, body, is_branch
 
 
 def _is_country(rel_dir: str) -> bool:
@@ -440,13 +486,13 @@ def _article(
 
 
 def _cluster(
-    record: dict[str, Any], aliases: _Aliases, articles: dict[str, dict]
+    record: dict[str, Any], aliases: _Aliases, articles: dict[str, tuple[Any, Any]]
 ) -> tuple[list[tuple[str, Any]], str]:
     related_ids = list(record.get("related_articles") or [])
     related = [
-        {"id": rid, "title": articles[rid].get("title"), "url": articles[rid].get("path")}
+        {"id": rid, "title": articles[rid][0], "url": articles[rid][1]}
         for rid in related_ids
-        if rid in articles and articles[rid].get("path")
+        if rid in articles and articles[rid][1]
     ]
     fields: list[tuple[str, Any]] = [
         ("title", record.get("title") or record["id"]),
@@ -511,13 +557,12 @@ def _partner(
 class _Aliases:
     """Legacy paths handed out as Hugo aliases: each at most once, never over a real page."""
 
-    def __init__(self, export: dict[str, list[dict]], sections: dict[str, Any]) -> None:
+    def __init__(self, paths: Iterable[str], sections: Iterable[str]) -> None:
         self.taken: set[str] = {"index.html"}
         for name in sections:
             self.taken.add(f"{name}/index.html")
-        for records in export.values():
-            for record in records:
-                self.taken.add(_output_file(record.get("path") or "/"))
+        for path in paths:
+            self.taken.add(_output_file(path))
 
     def claim(self, record: dict[str, Any]) -> list[str]:
         claimed: list[str] = []
