@@ -4,8 +4,10 @@ The export folder is written for machines (a CMS importer, a scheduled job). The
 who signs off a migration needs the same facts ranked by what to do next: which records to
 check by hand and why, which PHP pages spewed errors, which links were already broken,
 which files could not be downloaded, how many legacy URLs the redirect map covers. This
-module reads only the export folder (so it works on any past run, without the crawl or the
-state database) and writes three views of those facts beside it:
+module takes what the export computed (its records, the manifest before it is written, the
+redirect rows: ``report_facts``), or reads an export folder (``collect_facts``, so it works
+on any past run, without the crawl or the state database), and writes three views of
+those facts beside it:
 
 - ``report.json``: the facts, for scripts and CI (deterministic apart from the run facts
   copied from the manifest);
@@ -29,14 +31,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.exporters import atomic_write, csv_table, json_bytes, read_csv_rows
+from belong_scraper.exporters import atomic_write, csv_table, describe, json_bytes, read_csv_rows
 from belong_scraper.review import article_flags, partner_flags, title_date_collisions
+from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
 REPORT_VERSION = 1
 REPORT_FILES = ("report.json", "review.csv", "report.html")
@@ -137,7 +139,7 @@ def _month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def _articles_per_month(articles: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _articles_per_month(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     undated: list[str] = []
     for article in articles:
@@ -156,17 +158,12 @@ def _articles_per_month(articles: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     }
 
 
-def _url_owners(records: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
-    """Legacy URL (canonical or any spelling seen) → the id of the record it became."""
-    owners: dict[str, str] = {}
-    for kind in RECORD_FILES:
-        if kind == "partner":
-            continue  # a country page holds several partners: no one record owns it
-        for record in records[kind]:
-            for url in [record.get("source_url"), *_list(record.get("legacy_urls"))]:
-                if isinstance(url, str) and url:
-                    owners.setdefault(url, str(record.get("id")))
-    return owners
+def _own_urls(owners: dict[str, str], record: Mapping[str, Any]) -> None:
+    """Legacy URL (canonical or any spelling seen) → the id of the record it became; the
+    first record to claim a URL keeps it."""
+    for url in [record.get("source_url"), *_list(record.get("legacy_urls"))]:
+        if isinstance(url, str) and url:
+            owners.setdefault(url, str(record.get("id")))
 
 
 def _php_errors(manifest: Mapping[str, Any], owners: Mapping[str, str]) -> dict[str, Any]:
@@ -203,7 +200,9 @@ def _broken_links(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(links, key=lambda link: link["url"])
 
 
-def _redirects(redirect_rows: list[dict[str, str]], manifest: Mapping[str, Any]) -> dict[str, Any]:
+def _redirects(
+    redirect_rows: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+) -> dict[str, Any]:
     by_status = Counter(str(row.get("status") or "").strip() for row in redirect_rows)
     gone = [
         {"legacy_url": row.get("legacy_url", ""), "record_id": row.get("record_id") or None}
@@ -233,29 +232,30 @@ def _sorted_entries(value: Any, *keys: str) -> list[dict[str, Any]]:
 def collect_facts(out_dir: Path) -> dict[str, Any]:
     """Read the export folder and return the report facts (what report.json holds)."""
     out_dir = Path(out_dir)
-    records = {
-        kind: _load_json(out_dir / f"{stem}.json", []) for kind, stem in RECORD_FILES.items()
-    }
-    records = {kind: [r for r in rows if isinstance(r, dict)] for kind, rows in records.items()}
-    assets = [a for a in _load_json(out_dir / "assets.json", []) if isinstance(a, dict)]
+    source = FolderSource(out_dir, strict=True)
     manifest = _load_json(out_dir / "manifest.json", {})
-    redirect_rows = _load_csv(out_dir / "redirects.csv")
+    return report_facts(source, manifest, _load_csv(out_dir / "redirects.csv"))
+
+
+def report_facts(
+    source: ExportSource, manifest: Mapping[str, Any], redirect_rows: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The report facts from what the export computed: its records, its manifest (before
+    it is written: it holds every run fact the report shows) and its redirect rows."""
+    manifest = _dict(manifest)
     # The profile's language, as the run recorded it (folders of older versions: English).
-    default_language = str(_dict(manifest).get("default_language") or "en")
+    default_language = str(manifest.get("default_language") or "en")
 
-    counts = {RECORD_FILES[kind]: len(rows) for kind, rows in records.items()}
-    counts["assets"] = len(assets)
-    manifest_counts = _dict(manifest.get("counts"))
-    counts_differ = {
-        name: {"manifest": _int(manifest_counts[name]), "files": n}
-        for name, n in counts.items()
-        if name in manifest_counts and _int(manifest_counts[name]) != n
-    }
-
-    collisions = title_date_collisions(records["article"])
+    collisions = title_date_collisions(source.records("articles"))
+    counts: dict[str, int] = {}
+    owners: dict[str, str] = {}
     review = []
-    for kind, rows in records.items():
-        for record in rows:
+    for kind, stem in RECORD_FILES.items():
+        counts[stem] = 0
+        for record in source.records(stem):
+            counts[stem] += 1
+            if kind != "partner":  # a country page holds several partners: no one owns it
+                _own_urls(owners, record)
             reasons = _review_reasons(kind, record, collisions, default_language)
             if reasons:
                 review.append(
@@ -268,6 +268,13 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
                         "reasons": reasons,
                     }
                 )
+    counts["assets"] = len(source.assets())
+    manifest_counts = _dict(manifest.get("counts"))
+    counts_differ = {
+        name: {"manifest": _int(manifest_counts[name]), "files": n}
+        for name, n in counts.items()
+        if name in manifest_counts and _int(manifest_counts[name]) != n
+    }
     review.sort(key=lambda row: (row["id"], row["type"]))
     by_reason = Counter(reason for row in review for reason in row["reasons"])
 
@@ -283,8 +290,8 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
         "contract_version": manifest.get("contract_version"),
         "counts": counts,
         "manifest_counts_differ": counts_differ,
-        "articles_per_month": _articles_per_month(records["article"]),
-        "php_errors_removed": _php_errors(manifest, _url_owners(records)),
+        "articles_per_month": _articles_per_month(source.records("articles")),
+        "php_errors_removed": _php_errors(manifest, owners),
         "broken_links": _broken_links(manifest),
         "redirects": _redirects(redirect_rows, manifest),
         "failed_downloads": failed_downloads,
@@ -347,11 +354,6 @@ def _templates() -> jinja2.Environment:
 def _css() -> Markup:
     # The package's own style sheet, not data: trusted as it is (quotes in font names).
     return Markup(resources.files("belong_scraper").joinpath("templates/report.css").read_text())
-
-
-def _origin(url: Any) -> str:
-    parts = urlsplit(str(url or ""))
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _link(url: Any, origin: str, text: Any = None) -> dict[str, Any]:
@@ -654,7 +656,7 @@ def _review_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
 def render_html(facts: Mapping[str, Any]) -> str:
     """The report page; every value escaped by the template engine, nothing fetched."""
     run = facts["run"]
-    origin = _origin(run.get("start_url"))
+    origin = origin_of(str(run.get("start_url") or ""))  # the crawled origin, as the run had it
     meta: list[dict[str, Any]] = [
         {
             "key": "Site",
@@ -689,16 +691,27 @@ def render_html(facts: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------- entry point
 
 
-def write_report(out_dir: Path) -> dict[str, Any]:
+def write_report(
+    out_dir: Path,
+    facts: dict[str, Any] | None = None,
+    *,
+    described: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Write report.json, review.csv and report.html into out_dir; return the facts.
 
-    The returned dict equals the content of report.json.
-    """
+    ``facts`` default to those of the folder (``collect_facts``); the returned dict equals
+    the content of report.json. ``described`` gets the three files' manifest entries."""
     out_dir = Path(out_dir)
-    facts = collect_facts(out_dir)
-    atomic_write(out_dir / "review.csv", review_csv_bytes(facts["review"]["records"]))
-    atomic_write(out_dir / "report.html", render_html(facts).encode("utf-8"))
-    atomic_write(out_dir / "report.json", json_bytes(facts))
+    facts = collect_facts(out_dir) if facts is None else facts
+    outputs = {
+        "report.html": render_html(facts).encode("utf-8"),
+        "report.json": json_bytes(facts),
+        "review.csv": review_csv_bytes(facts["review"]["records"]),
+    }
+    for name in ("review.csv", "report.html", "report.json"):
+        atomic_write(out_dir / name, outputs[name])
+    if described is not None:
+        described.update((name, describe(data)) for name, data in outputs.items())
     return facts
 
 
