@@ -1,4 +1,4 @@
-"""Render an export folder as a Hugo site in ``DIR/hugo/``.
+"""Render an export as a Hugo site in ``DIR/hugo/``, one record's file at a time.
 
 Why: a static Hugo site is the cheapest way to preview (or ship) the migrated content at
 exactly the new paths the redirect maps point to. Every record becomes a page bundle whose

@@ -1,4 +1,4 @@
-"""Render an export folder as a WordPress eXtended RSS (WXR 1.2) file, ``DIR/wordpress.xml``.
+"""Render an export as a WordPress eXtended RSS (WXR 1.2) file, ``DIR/wordpress.xml``.
 
 Why: WXR is what the stock WordPress importer (Tools → Import → WordPress) and WP-CLI
 (`wp import`) read, so a WordPress site can take the migrated content without custom code.
@@ -16,8 +16,9 @@ Two importer behaviours shape the file:
   the new upload URL. Bodies link media as ``/media/...``, so that path is the attachment's
   guid and the bodies end up pointing at the WordPress copies.
 
-Built with lxml (names and text escaped by the serializer, bodies in CDATA), UTF-8, no
-DOCTYPE, no volatile values: two runs over one export folder give identical bytes.
+Streamed with lxml's incremental writer (``etree.xmlfile``: text escaped by the
+serializer, bodies in CDATA), one ``<item>`` at a time, so memory does not grow with the
+site; UTF-8, no DOCTYPE, no volatile values: two runs over one export give identical bytes.
 
 WordPress stores what the file says and prints titles, excerpts, term and author names as
 HTML (the importer runs with ``unfiltered_html``: nothing filters them on the way). So every
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -121,8 +122,14 @@ def render_wxr(
     return buffer.getvalue(), summary
 
 
+class Stream(Protocol):
+    """Where the file goes: anything with a binary write (a file, BytesIO, HashingStream)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 def stream_wxr(
-    stream: BinaryIO,
+    stream: Stream,
     out_dir: Path,
     source: ExportSource,
     *,
@@ -149,6 +156,7 @@ def stream_wxr(
     attachment_ids = {
         asset_id: ATTACHMENT_BASE + n for n, asset_id in enumerate(sorted(assets), start=1)
     }
+    # Each written item as title_date_groups takes it: ((guid, title), title, date, type).
     written: list[tuple[tuple[str, str], str, str | None, str]] = []
     parents: dict[str, tuple[int, str | None]] = {}
 
@@ -651,7 +659,7 @@ class _Writer:
     """Writes nodes through lxml's incremental writer, one element a line, indented two
     spaces a level, as pretty-printing the whole tree did."""
 
-    def __init__(self, xf: Any, stream: BinaryIO) -> None:
+    def __init__(self, xf: Any, stream: Stream) -> None:
         self.xf = xf
         self.stream = stream
 
