@@ -22,7 +22,7 @@ from belong_scraper.exporters import describe
 from belong_scraper.report import collect_facts, report_facts, write_report
 from belong_scraper.review import title_date_collisions, title_date_groups
 from belong_scraper.targets import RECORD_FILES, FolderSource, MemorySource
-from belong_scraper.targets.hugo import render_site, write_hugo
+from belong_scraper.targets.hugo import render_site, site_files, write_hugo
 from belong_scraper.targets.wxr import render_wxr, stream_wxr, write_wxr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,3 +290,33 @@ def test_wxr_memory_does_not_grow_with_the_items() -> None:
     # The slim index (post id, order, parent date, title for collisions) is a few hundred
     # bytes an item; keeping the items (or their bodies) would be over 8 KB each.
     assert per_item < 1500, f"{per_item:.0f} bytes per item"
+
+
+def hugo_peak(count: int) -> int:
+    markdown = "word " * 1600  # 8 KB a body
+    rows = [
+        article(n, f"Story {n}", "2023-03-01", body_markdown=markdown,
+                legacy_urls=[f"{ORIGIN}/news.php?id={n}", f"{ORIGIN}/news/{n}"])
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    source = MemorySource({"articles": rows}, [], ORIGIN)
+    tracemalloc.start()
+    try:
+        files = 0
+        for _ in site_files(NO_MEDIA, source, site_title="t", language="en"):
+            files += 1  # each file dropped as soon as it is made, as write_hugo does
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert files > count
+    return peak
+
+
+def test_hugo_memory_does_not_grow_with_the_records() -> None:
+    # Once unmeasured: pathlib interns path segments, and the interpreter's table of
+    # interned strings grows in one step of its own (MBs under pytest), not per record.
+    hugo_peak(600)
+    small, large = hugo_peak(100), hugo_peak(600)
+    per_record = (large - small) / 500
+    # Paths, aliases handed out and article titles: a few hundred bytes a record.
+    assert per_record < 1500, f"{per_record:.0f} bytes per record"
