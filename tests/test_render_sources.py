@@ -180,6 +180,15 @@ def test_one_origin_from_the_manifest_else_from_the_records(tmp_path: Path) -> N
     assert FolderSource(write_folder(tmp_path / "b", records, [])).origin == ORIGIN
     bad = write_folder(tmp_path / "c", records, [], {"start_url": "javascript:alert(1)"})
     assert FolderSource(bad).origin == ORIGIN
+    # A manifest of other records (the staged copy of the last run, before the new one is
+    # written) does not name the origin of these.
+    listed = {"start_url": "https://new.example/", "files": {"articles.json": {"sha256": "0"}}}
+    assert FolderSource(write_folder(tmp_path / "d", records, [], listed)).origin == ORIGIN
+    digest = hashlib.sha256((tmp_path / "d" / "articles.json").read_bytes()).hexdigest()
+    listed["files"]["articles.json"]["sha256"] = digest
+    assert FolderSource(write_folder(tmp_path / "d", records, [], listed)).origin == (
+        "https://new.example"
+    )
     # The renderings use the source's origin, not one of their own.
     data, _ = render_wxr(tmp_path, MemorySource(records, [], "https://site.example"),
                          site_title="t", site_url=None, language="en")  # fmt: skip

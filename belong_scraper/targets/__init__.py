@@ -84,7 +84,9 @@ class FolderSource(MemorySource):
         records = {name: self._load(name) for name in RECORD_FILES}
         super().__init__(records, self._load("assets"), "")
         manifest = self._load_manifest()
-        self.origin = origin_of(str(manifest.get("start_url") or "")) or self._derived_origin()
+        start = origin_of(str(manifest.get("start_url") or ""))
+        self.origin = start if start and self._describes_records(manifest) else ""
+        self.origin = self.origin or self._derived_origin()
 
     def _load(self, name: str) -> list[dict[str, Any]]:
         return _read_rows(self.out_dir / f"{name}.json", self.strict)
@@ -98,9 +100,22 @@ class FolderSource(MemorySource):
             return {}
         return manifest if isinstance(manifest, dict) else {}
 
+    def _describes_records(self, manifest: dict[str, Any]) -> bool:
+        """Whether the manifest is the one of these records: a folder being rewritten (the
+        staged copy of the last run, before its new manifest) still holds the old one, whose
+        start URL may be another origin."""
+        files = manifest.get("files")
+        for name in RECORD_FILES:
+            entry = files.get(f"{name}.json") if isinstance(files, dict) else None
+            path = self.out_dir / f"{name}.json"
+            if isinstance(entry, dict) and "sha256" in entry and path.is_file():
+                if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+                    return False
+        return True
+
     def _derived_origin(self) -> str:
-        """For folders written before the manifest had start_url (or with a start_url that
-        is no http(s) URL): the origin of the first record's source URL."""
+        """For folders whose manifest has no start_url (older versions), one that is no
+        http(s) URL or one of other records: the origin of the first record's source URL."""
         for name in ORIGIN_ORDER:
             for record in self.records(name):
                 origin = origin_of(record.get("source_url") or "")
