@@ -330,3 +330,28 @@ def unlink_article(site: Path, article_id: int) -> None:
         if path.suffix in (".html", ".xml") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
             path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), keep each module that defines a shared
+    fixture of its own (module or session scope: a crawl, a server) on one worker, so the
+    crawl runs once, not once per worker; every other test goes wherever a worker is free."""
+    for item in items:
+        module = item.getparent(pytest.Module)
+        if module is not None and _has_shared_fixture(module):
+            item.add_marker(pytest.mark.xdist_group(module.nodeid))
+
+
+def _has_shared_fixture(module: pytest.Module) -> bool:
+    if not hasattr(module, "_belong_shared"):
+        # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on the
+        # decorated function under another name.
+        markers = (
+            getattr(value, "_fixture_function_marker", None)
+            or getattr(value, "_pytestfixturefunction", None)
+            for value in vars(module.obj).values()
+        )
+        module._belong_shared = any(  # type: ignore[attr-defined]
+            getattr(marker, "scope", "function") in ("module", "session") for marker in markers
+        )
+    return module._belong_shared  # type: ignore[attr-defined]
