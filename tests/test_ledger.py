@@ -110,9 +110,10 @@ def test_a_closespider_finish_is_incomplete_and_names_what_was_never_fetched() -
 # -- end to end --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def clean_counts(migrated_no_warc: Path) -> dict[str, int]:
-    """What a clean `migrate --no-warc` of the site exports (the session's run of it)."""
+    """What a clean `migrate --no-warc` of the site exports (the session's run of it; read
+    per test, so this module's crawls need not share a worker)."""
     return {name: len(rows) for name, rows in load_export(migrated_no_warc).items()}
 
 
