@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.urls import Origin, path_and_query
@@ -197,12 +198,72 @@ def load_export(out: Path) -> dict[str, list[dict]]:
     }
 
 
+@dataclass
+class SiteRun:
+    """One finished `migrate` of a served site, shared by the tests of that scenario.
+
+    ``log`` is what the server saw during that run alone. ``server`` keeps serving for the
+    session in the state the run left it in (its fail-once pages already failed once), so
+    a test can run again "on the same server" without migrating first.
+    """
+
+    out: Path
+    result: CliResult
+    log: list[LoggedRequest]
+    origin: str
+    server: FixtureServer
+
+
 @pytest.fixture(scope="session")
-def migrated_export(tmp_path_factory) -> Path:
-    """One full migration of the fixture site, shared by tests that read its outputs."""
+def migrated_run(tmp_path_factory) -> Iterator[SiteRun]:
+    """The plain `migrate` of the fixture site on a fresh server, once per session."""
     out = tmp_path_factory.mktemp("migrated") / "out"
     with FixtureServer(SITE) as server:
         result = migrate(server, out)
+        assert result.returncode == 0, result.stderr
+        yield SiteRun(out, result, list(server.log), server.origin, server)
+
+
+@pytest.fixture(scope="session")
+def migrated_export(migrated_run: SiteRun) -> Path:
+    """One full migration of the fixture site, shared by tests that read its outputs
+    (read only: a test that changes it works on `copy_export(migrated_export, tmp_path)`)."""
+    return migrated_run.out
+
+
+def copy_export(out: Path, into: Path) -> Path:
+    """A private copy of an export folder as ``into/<name>``, with what sits beside it
+    and belongs to it: the default state database ``<out>.state.sqlite`` (and its WAL
+    files) and the resume job ``<out>.job``. A run over the copy then finds the previous
+    run's state exactly as a second run over the original would."""
+    copy = into / out.name
+    shutil.copytree(out, copy, symlinks=True)
+    for sibling in out.parent.iterdir():
+        if sibling.name.startswith((f"{out.name}.state.sqlite", f"{out.name}.job")):
+            target = into / sibling.name
+            if sibling.is_dir():
+                shutil.copytree(sibling, target, symlinks=True)
+            else:
+                shutil.copy2(sibling, target)
+    return copy
+
+
+def copy_sqlite(db_file: Path, to: Path) -> Path:
+    """A copy of a closed SQLite database, with its write-ahead log if one is left."""
+    shutil.copy2(db_file, to)
+    for suffix in ("-wal", "-shm"):
+        journal = db_file.with_name(db_file.name + suffix)
+        if journal.exists():
+            shutil.copy2(journal, to.with_name(to.name + suffix))
+    return to
+
+
+@pytest.fixture(scope="session")
+def migrated_no_warc(tmp_path_factory) -> Path:
+    """`migrate --no-warc` of the fixture site on a fresh server, once per session."""
+    out = tmp_path_factory.mktemp("no-warc") / "out"
+    with FixtureServer(SITE) as server:
+        result = migrate(server, out, "--no-warc")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -269,3 +330,28 @@ def unlink_article(site: Path, article_id: int) -> None:
         if path.suffix in (".html", ".xml") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
             path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), keep each module that defines a shared
+    fixture of its own (module or session scope: a crawl, a server) on one worker, so the
+    crawl runs once, not once per worker; every other test goes wherever a worker is free."""
+    for item in items:
+        module = item.getparent(pytest.Module)
+        if module is not None and _has_shared_fixture(module):
+            item.add_marker(pytest.mark.xdist_group(module.nodeid))
+
+
+def _has_shared_fixture(module: pytest.Module) -> bool:
+    if not hasattr(module, "_belong_shared"):
+        # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on the
+        # decorated function under another name.
+        markers = (
+            getattr(value, "_fixture_function_marker", None)
+            or getattr(value, "_pytestfixturefunction", None)
+            for value in vars(module.obj).values()
+        )
+        module._belong_shared = any(  # type: ignore[attr-defined]
+            getattr(marker, "scope", "function") in ("module", "session") for marker in markers
+        )
+    return module._belong_shared  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from belong_scraper.archive import finish_archive
 from belong_scraper.archive.index import read_index, warc_files
 from belong_scraper.archive.wacz import validate_wacz
 from belong_scraper.fixture_server import FixtureServer, FixtureSite
-from tests.conftest import HOLDOUT, ROOT, SITE, load_export, migrate
+from tests.conftest import HOLDOUT, ROOT, SITE, SiteRun, load_export, migrate
 
 VENV_BIN = Path(sys.executable).parent
 FAIL_ONCE = {
@@ -558,11 +558,8 @@ def test_cli_errors_are_one_line(tmp_path) -> None:
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_no_warc_setting_writes_no_archive(tmp_path) -> None:
-    out = tmp_path / "out"
-    with FixtureServer(SITE) as server:
-        result = migrate(server, out, "--no-warc")
-    assert result.returncode == 0, result.stderr
+def test_no_warc_setting_writes_no_archive(migrated_no_warc: Path) -> None:
+    out = migrated_no_warc  # the session's `migrate --no-warc` (its fixture asserts exit 0)
     assert not (out / "archive").exists() or not warc_files(out / "archive")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["archive"]["enabled"] is False
@@ -580,15 +577,15 @@ def test_main_command_has_package_and_verify() -> None:
     assert {"migrate", "watch", "package", "verify"} <= set(choices)
 
 
-def test_every_request_the_server_saw_is_in_the_archive(tmp_path: Path) -> None:
+def test_every_request_the_server_saw_is_in_the_archive(migrated_run: SiteRun) -> None:
     """Not one HTTP exchange of a run happens outside the archive: the reachability check
     is a TCP connection, robots.txt, feed, media and retries are all captured."""
-    with FixtureServer(SITE) as server:
-        result = migrate(server, tmp_path / "out")
-        seen = Counter(f"{r.method} {server.origin}{r.target}" for r in server.log)
+    # The session's plain migrate on a fresh server, and what that server saw during it.
+    result, origin = migrated_run.result, migrated_run.origin
+    seen = Counter(f"{r.method} {origin}{r.target}" for r in migrated_run.log)
     assert result.returncode == 0, result.stderr
     archived_requests: Counter[str] = Counter()
-    for path in warc_files(tmp_path / "out" / "archive"):
+    for path in warc_files(migrated_run.out / "archive"):
         with open(path, "rb") as handle:
             for record in ArchiveIterator(handle):
                 if record.rec_type == "request":

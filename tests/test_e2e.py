@@ -23,17 +23,19 @@ EXPECTED = FIXTURES / "expected-export"
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory):
-    """One crawl of the fixture site shared by the assertions of this module."""
-    from belong_scraper.fixture_server import FixtureServer
-    from tests.conftest import SITE
-
-    out = tmp_path_factory.mktemp("e2e") / "out"
-    with FixtureServer(SITE) as server:
-        result = migrate(server, out)
-        log = list(server.log)
-        second = migrate(server, out.parent / "second")
-        yield {"out": out, "result": result, "log": log, "origin": server.origin, "second": second}
+def crawl(migrated_run, tmp_path_factory):
+    """The session's crawl of the fixture site (conftest `migrated_run`), shared by the
+    assertions of this module, and a second run on the same server into another folder."""
+    second_out = tmp_path_factory.mktemp("e2e") / "second"
+    second = migrate(migrated_run.server, second_out)
+    return {
+        "out": migrated_run.out,
+        "result": migrated_run.result,
+        "log": migrated_run.log,
+        "origin": migrated_run.origin,
+        "second": second,
+        "second_out": second_out,
+    }
 
 
 def test_migrate_completes(crawl) -> None:
@@ -133,7 +135,7 @@ def test_crawl_manners(crawl) -> None:
 
 def test_two_runs_give_byte_identical_record_files(crawl) -> None:
     assert crawl["second"].returncode == 0, crawl["second"].stderr
-    first, second = crawl["out"], crawl["out"].parent / "second"
+    first, second = crawl["out"], crawl["second_out"]
     names = [f"{n}.{ext}" for n in (*RECORD_FILES, "assets") for ext in ("json", "csv")]
     names += ["redirects.csv", "redirects.nginx.conf", "redirects.apache.conf", "wordpress.xml"]
     names += [p.relative_to(first).as_posix() for p in (first / "hugo").rglob("*") if p.is_file()]

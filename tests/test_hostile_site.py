@@ -22,8 +22,9 @@ def ids_of(out: Path) -> set[str]:
     return {record["id"] for rows in load_export(out).values() for record in rows}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def clean_holdout_ids(holdout_export: Path) -> set[str]:
+    # Function scope: cheap to read, and both variants may then run on different workers.
     return ids_of(holdout_export)
 
 

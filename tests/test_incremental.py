@@ -12,11 +12,21 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state.store import _normalise_url
-from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate, unlink_article
+from tests.conftest import (
+    FIXTURES,
+    SITE,
+    copy_export,
+    copy_sqlite,
+    free_port,
+    load_export,
+    migrate,
+    unlink_article,
+)
 
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
@@ -30,9 +40,31 @@ def run(site: Path, port: int, out: Path, db: str) -> tuple[dict, list]:
     return json.loads((out / "changes.json").read_text(encoding="utf-8")), log
 
 
-def test_version_b_changes_are_exact(tmp_path: Path, state_url: str) -> None:
+@pytest.fixture(scope="session")
+def version_a_sqlite(tmp_path_factory) -> tuple[int, Path, Path, dict]:
+    """Version A migrated once per session into a SQLite state: the port it was served
+    on (the state knows the site by its origin), the export, the state file, changes."""
+    base = tmp_path_factory.mktemp("version-a")
+    port = free_port()
+    changes, _ = run(SITE, port, base / "out", f"sqlite:///{base / 'state.sqlite'}")
+    return port, base / "out", base / "state.sqlite", changes
+
+
+def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[int, Path, dict]:
+    """Version A migrated into ``db`` and ``tmp_path/out`` as this test's first run: on
+    SQLite a copy of the session's run (export and state), elsewhere a run of its own.
+    Its port, its export folder and its changes.json."""
+    if db.startswith("sqlite:///"):
+        port, out, state_file, changes = request.getfixturevalue("version_a_sqlite")
+        copy_sqlite(state_file, Path(db.removeprefix("sqlite:///")))
+        return port, copy_export(out, tmp_path), changes
     port, out = free_port(), tmp_path / "out"
-    first, _ = run(SITE, port, out, state_url)
+    changes, _ = run(SITE, port, out, db)
+    return port, out, changes
+
+
+def test_version_b_changes_are_exact(request, tmp_path: Path, state_url: str) -> None:
+    port, out, first = first_run(request, tmp_path, state_url)
     assert first["previous_run"] is None
     assert "article-55" in first["articles"]["new"] and first["articles"]["updated"] == []
     assert len(first["partners"]["new"]) == 14
@@ -81,9 +113,10 @@ def test_the_sidebar_really_changed_on_every_article() -> None:
     assert checked >= 20
 
 
-def test_unchanged_rerun_lists_nothing_and_reuses_media(tmp_path: Path, state_url: str) -> None:
-    port, out = free_port(), tmp_path / "out"
-    run(SITE, port, out, state_url)
+def test_unchanged_rerun_lists_nothing_and_reuses_media(
+    request, tmp_path: Path, state_url: str
+) -> None:
+    port, out, _ = first_run(request, tmp_path, state_url)
     before = {p.relative_to(out): p.read_bytes() for p in (out / "media").rglob("*") if p.is_file()}
     second, log = run(SITE, port, out, state_url)
     assert all(second[k] == EMPTY for k in ("articles", "partners", "clusters", "pages"))
@@ -93,11 +126,10 @@ def test_unchanged_rerun_lists_nothing_and_reuses_media(tmp_path: Path, state_ur
     assert after == before
 
 
-def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None:
+def test_an_article_no_longer_linked_anywhere_is_removed(request, tmp_path: Path) -> None:
     site, db = tmp_path / "site", f"sqlite:///{tmp_path / 'state.sqlite'}"
     shutil.copytree(SITE, site)
-    port, out = free_port(), tmp_path / "out"
-    first, log = run(site, port, out, db)
+    port, out, first = first_run(request, tmp_path, db)  # the site as it was
     assert "article-14" in first["articles"]["new"]
 
     unlink_article(site, 14)
@@ -114,13 +146,12 @@ def test_an_article_no_longer_linked_anywhere_is_removed(tmp_path: Path) -> None
     assert removed == second["run"]
 
 
-def test_a_rotated_session_id_changes_no_record_byte(tmp_path: Path) -> None:
+def test_a_rotated_session_id_changes_no_record_byte(request, tmp_path: Path) -> None:
     """The live site hands out a new PHPSESSID on every visit: re-runs must not grow
     legacy_urls or change a record's bytes, and changes.json stays empty."""
     site, db = tmp_path / "site", f"sqlite:///{tmp_path / 'state.sqlite'}"
     shutil.copytree(SITE, site)
-    port, out = free_port(), tmp_path / "out"
-    run(site, port, out, db)
+    port, out, _ = first_run(request, tmp_path, db)  # the site as it was
     first = {n: (out / f"{n}.json").read_bytes() for n in ("articles", "partners", "pages")}
     rotated = 0
     for page in site.rglob("*.html"):

@@ -13,7 +13,7 @@ import pytest
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.items import Article, PageReport, Rejected
 from belong_scraper.ledger import build_ledger, ledger_status
-from tests.conftest import HOLDOUT, SITE, load_export, migrate
+from tests.conftest import HOLDOUT, SITE, SiteRun, copy_export, load_export, migrate
 
 
 def ledger_of(out: Path) -> dict:
@@ -110,13 +110,11 @@ def test_a_closespider_finish_is_incomplete_and_names_what_was_never_fetched() -
 # -- end to end --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def clean_counts(tmp_path_factory) -> dict[str, int]:
-    out = tmp_path_factory.mktemp("clean") / "out"
-    with FixtureServer(SITE) as server:
-        result = migrate(server, out, "--no-warc")
-    assert result.returncode == 0, result.stderr
-    return {name: len(rows) for name, rows in load_export(out).items()}
+@pytest.fixture
+def clean_counts(migrated_no_warc: Path) -> dict[str, int]:
+    """What a clean `migrate --no-warc` of the site exports (the session's run of it; read
+    per test, so this module's crawls need not share a worker)."""
+    return {name: len(rows) for name, rows in load_export(migrated_no_warc).items()}
 
 
 def test_clean_run_ledger_is_complete(migrated_export: Path) -> None:
@@ -239,49 +237,51 @@ def test_the_per_family_cap_counts_distinct_pages_and_says_so(tmp_path: Path) ->
     assert ledger["status"] == "incomplete"
 
 
-def test_closespider_is_incomplete_and_removes_nothing(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    with FixtureServer(SITE) as server:
-        assert migrate(server, out).returncode == 0
-        before = load_export(out)
-        redirects_before = set((out / "redirects.csv").read_text(encoding="utf-8").splitlines())
-        hugo_before = sorted(p.relative_to(out).as_posix() for p in (out / "hugo").rglob("*.md"))
-        result = migrate(server, out, "-s", "CLOSESPIDER_PAGECOUNT=15")
-        assert result.returncode == 1, result.stderr
-        assert "closespider_pagecount" in result.stderr
-        ledger = ledger_of(out)
-        assert ledger["status"] == "incomplete" and entries_where(ledger, skip="crawl-stopped")
-        changes = json.loads((out / "changes.json").read_text(encoding="utf-8"))
-        assert not [i for k, v in changes.items() if isinstance(v, dict) for i in v["removed"]]
-        after = load_export(out)
-        assert {k: [r["id"] for r in v] for k, v in after.items()} == {
-            k: [r["id"] for r in v] for k, v in before.items()
-        }
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        assert manifest["status"] == "incomplete"
-        carried = set(manifest["carried_records"])
-        assert len(carried) > 20
-        # Carried records are the previous run's, exactly; so are their redirects.
-        previous = {r["id"]: r for rows in before.values() for r in rows}
-        for rows in after.values():
-            for record in rows:
-                if record["id"] in carried:
-                    assert record == previous[record["id"]]
-        redirects = set((out / "redirects.csv").read_text(encoding="utf-8").splitlines())
-        assert {r for r in redirects_before if any(i in r for i in carried)} <= redirects
-        hugo_after = sorted(p.relative_to(out).as_posix() for p in (out / "hugo").rglob("*.md"))
-        assert hugo_after == hugo_before
-        # The next complete run: nothing removed, the export whole again.
-        assert migrate(server, out).returncode == 0
-        changes = json.loads((out / "changes.json").read_text(encoding="utf-8"))
-        assert not [i for k, v in changes.items() if isinstance(v, dict) for i in v["removed"]]
-        assert load_export(out) == before
+def test_closespider_is_incomplete_and_removes_nothing(
+    tmp_path: Path, migrated_run: SiteRun
+) -> None:
+    # A first complete run: a copy of the session's, continued on the server it ran on.
+    out = copy_export(migrated_run.out, tmp_path)
+    server = migrated_run.server
+    before = load_export(out)
+    redirects_before = set((out / "redirects.csv").read_text(encoding="utf-8").splitlines())
+    hugo_before = sorted(p.relative_to(out).as_posix() for p in (out / "hugo").rglob("*.md"))
+    result = migrate(server, out, "-s", "CLOSESPIDER_PAGECOUNT=15")
+    assert result.returncode == 1, result.stderr
+    assert "closespider_pagecount" in result.stderr
+    ledger = ledger_of(out)
+    assert ledger["status"] == "incomplete" and entries_where(ledger, skip="crawl-stopped")
+    changes = json.loads((out / "changes.json").read_text(encoding="utf-8"))
+    assert not [i for k, v in changes.items() if isinstance(v, dict) for i in v["removed"]]
+    after = load_export(out)
+    assert {k: [r["id"] for r in v] for k, v in after.items()} == {
+        k: [r["id"] for r in v] for k, v in before.items()
+    }
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "incomplete"
+    carried = set(manifest["carried_records"])
+    assert len(carried) > 20
+    # Carried records are the previous run's, exactly; so are their redirects.
+    previous = {r["id"]: r for rows in before.values() for r in rows}
+    for rows in after.values():
+        for record in rows:
+            if record["id"] in carried:
+                assert record == previous[record["id"]]
+    redirects = set((out / "redirects.csv").read_text(encoding="utf-8").splitlines())
+    assert {r for r in redirects_before if any(i in r for i in carried)} <= redirects
+    hugo_after = sorted(p.relative_to(out).as_posix() for p in (out / "hugo").rglob("*.md"))
+    assert hugo_after == hugo_before
+    # The next complete run: nothing removed, the export whole again.
+    assert migrate(server, out).returncode == 0
+    changes = json.loads((out / "changes.json").read_text(encoding="utf-8"))
+    assert not [i for k, v in changes.items() if isinstance(v, dict) for i in v["removed"]]
+    assert load_export(out) == before
 
 
-def test_a_record_that_breaks_a_pipeline_is_rejected_and_carried(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    with FixtureServer(SITE) as server:
-        assert migrate(server, out).returncode == 0
+def test_a_record_that_breaks_a_pipeline_is_rejected_and_carried(
+    tmp_path: Path, migrated_export: Path
+) -> None:
+    out = copy_export(migrated_export, tmp_path)  # a first complete run
     before = {a["id"]: a for a in load_export(out)["articles"]}
     pipelines = json.dumps({
         "pipelines.clean_body.CleanBodyPipeline": 100,
@@ -307,11 +307,9 @@ def test_a_record_that_breaks_a_pipeline_is_rejected_and_carried(tmp_path: Path)
 
 
 def test_a_failing_export_leaves_the_previous_export_and_state_untouched(
-    tmp_path: Path,
+    tmp_path: Path, migrated_export: Path
 ) -> None:
-    out = tmp_path / "out"
-    with FixtureServer(SITE) as server:
-        assert migrate(server, out).returncode == 0
+    out = copy_export(migrated_export, tmp_path)  # a first complete run
     # Something in the folder the export cannot replace: its Hugo tree is now a file.
     shutil.rmtree(out / "hugo")
     (out / "hugo").write_text("not a folder", encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from belong_scraper.fixture_server import FixtureServer
-from tests.conftest import ROOT, SITE, migrate
+from tests.conftest import ROOT, SITE, SiteRun, migrate
 
 COMPARED = [
     *(
@@ -45,31 +45,33 @@ def wait_for_requests(server: FixtureServer, count: int, timeout: float = 60) ->
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["sigkill", "sigint"])
-def test_resume_gives_the_uninterrupted_export(tmp_path: Path, how: signal.Signals) -> None:
-    with FixtureServer(SITE) as server:
-        reference = migrate(server, tmp_path / "reference")
-        assert reference.returncode == 0, reference.stderr
-        uninterrupted_requests = len(server.log)
-        server.log.clear()
+def test_resume_gives_the_uninterrupted_export(
+    tmp_path: Path, how: signal.Signals, migrated_run: SiteRun
+) -> None:
+    # The uninterrupted reference is the session's plain run, on the server it ran on.
+    reference, server = migrated_run.out, migrated_run.server
+    assert migrated_run.result.returncode == 0, migrated_run.result.stderr
+    uninterrupted_requests = len(migrated_run.log)
+    server.log.clear()
 
-        out = tmp_path / "out"
-        process = start(server, out)
-        wait_for_requests(server, 40)
-        process.send_signal(how)
-        _, stderr = process.communicate(timeout=120)
-        if how == signal.SIGINT:
-            assert process.returncode == 130, stderr
-            assert "--resume" in stderr and "Traceback" not in stderr
-        assert not (out / "articles.json").exists()  # nothing half-written
-        before_resume = len(server.log)
-        assert before_resume < uninterrupted_requests
+    out = tmp_path / "out"
+    process = start(server, out)
+    wait_for_requests(server, 40)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=120)
+    if how == signal.SIGINT:
+        assert process.returncode == 130, stderr
+        assert "--resume" in stderr and "Traceback" not in stderr
+    assert not (out / "articles.json").exists()  # nothing half-written
+    before_resume = len(server.log)
+    assert before_resume < uninterrupted_requests
 
-        resumed = migrate(server, out, "--resume")
-        assert resumed.returncode == 0, resumed.stderr
-        # Pages fetched before the interruption were replayed from the job, not refetched.
-        assert len(server.log) - before_resume < uninterrupted_requests
+    resumed = migrate(server, out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    # Pages fetched before the interruption were replayed from the job, not refetched.
+    assert len(server.log) - before_resume < uninterrupted_requests
     for name in COMPARED:
-        assert (out / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
     assert not (tmp_path / "out.job").exists()
     assert_archive_complete(out)
 

@@ -17,7 +17,7 @@ import pytest
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state import StateStore
-from tests.conftest import FIXTURES, SITE, free_port, migrate, run_cli
+from tests.conftest import FIXTURES, SITE, CliResult, copy_sqlite, free_port, migrate, run_cli
 
 SITE_B = FIXTURES / "site-b"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
@@ -53,13 +53,34 @@ def watch(origin: str, db: str, *extra: str):
     return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra)
 
 
-@pytest.fixture
-def migrated_a(tmp_path: Path, state_url: str):
+def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
+    """Version A migrated into ``db``, then one watch run on the same server: its port
+    (the state knows the site by its origin) and that watch run."""
     port = free_port()
     with FixtureServer(SITE, port=port) as server:
-        result = migrate(server, tmp_path / "out", "--db", state_url)
+        result = migrate(server, out, "--db", db)
         assert result.returncode == 0, result.stderr
-        quiet = watch(server.origin, state_url)
+        quiet = watch(server.origin, db)
+    return port, quiet
+
+
+@pytest.fixture(scope="session")
+def migrated_a_sqlite(tmp_path_factory) -> tuple[int, Path, CliResult]:
+    """`migrate_then_watch` into a SQLite state, once per session."""
+    base = tmp_path_factory.mktemp("watch-a")
+    port, quiet = migrate_then_watch(base / "out", f"sqlite:///{base / 'state.sqlite'}")
+    return port, base / "state.sqlite", quiet
+
+
+@pytest.fixture
+def migrated_a(request, tmp_path: Path, state_url: str):
+    """Version A migrated and watched once, in a state of this test's own: on SQLite a
+    copy of the session's state file, on PostgreSQL (an empty database per test) a run."""
+    if state_url.startswith("sqlite:///"):
+        port, state_file, quiet = request.getfixturevalue("migrated_a_sqlite")
+        copy_sqlite(state_file, Path(state_url.removeprefix("sqlite:///")))
+        return port, state_url, quiet
+    port, quiet = migrate_then_watch(tmp_path / "out", state_url)
     return port, state_url, quiet
 
 
