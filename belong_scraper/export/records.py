@@ -1,0 +1,47 @@
+"""Stage 3, records: each record validated against its schema, the JSON and CSV per
+record type, and the handoff files (assets, redirect map). A record that failed this
+time is exported as the previous run had it."""
+
+from __future__ import annotations
+
+from belong_scraper.export.run import ExportRun, HandedOff, RecordsWritten
+from belong_scraper.exporters import split_valid, write_handoff, write_records
+from belong_scraper.handoff import apache_rules, nginx_map
+from belong_scraper.items import Rejected, from_export_dict, record_type, to_export_dict
+from belong_scraper.urls import canonical_url
+
+
+def records_stage(run: ExportRun, handed: HandedOff) -> RecordsWritten:
+    by_type, schema_rejected = split_valid(handed.records)
+    for bad in schema_rejected:
+        handed.rejected.append(Rejected(
+            url=bad["record"].get("source_url") or "", stage="schema",
+            error="breaks its schema: " + "; ".join(bad["errors"])[:300],
+            record_id=bad["id"]))  # fmt: skip
+    exported = {row["id"] for rows in by_type.values() for row in rows}
+    carried = list(handed.carried)
+    carried_ids = {c.id for c in carried}
+    for item in handed.rejected:
+        state = run.known.get(item.record_id or "")
+        if state is not None and state.removed_in_run is None and item.record_id not in carried_ids:
+            carried.append(from_export_dict(state.type, state.data))
+            carried_ids.add(item.record_id)
+    carried = [c for c in carried if c.id not in exported]
+    for record in carried:
+        by_type[record_type(record)].append(to_export_dict(record))
+    files = write_records(run.out_dir, by_type)
+
+    def canonicalize(url: str) -> str | None:
+        return canonical_url(url, run.origin, run.profile)
+
+    redirects = handed.handoff.redirects
+    files.update(
+        write_handoff(
+            run.out_dir,
+            handed.handoff.assets,
+            redirects,
+            nginx_map(redirects, canonicalize, run.profile),
+            apache_rules(redirects, canonicalize, run.profile),
+        )
+    )
+    return RecordsWritten(by_type, schema_rejected, carried, exported, files)

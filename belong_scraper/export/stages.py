@@ -1,0 +1,95 @@
+"""The stages in their order, each timed; the state committed and the folder swapped in
+together, last (a failure anywhere leaves both as they were: the caller discards)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from belong_scraper.assemble import change_hash
+from belong_scraper.export.assemble import assemble_stage
+from belong_scraper.export.finish import (
+    archive_stage,
+    changes_stage,
+    checksums_stage,
+    report_stage,
+)
+from belong_scraper.export.handoff import handoff_stage, removable_records
+from belong_scraper.export.manifest import (
+    Ledger,
+    ledger_stage,
+    manifest_stage,
+    record_counts,
+)
+from belong_scraper.export.records import records_stage
+from belong_scraper.export.renderings import renderings_stage
+from belong_scraper.export.run import ExportRun, HandedOff
+from belong_scraper.export.state import fetched_pages, watch_baseline
+from belong_scraper.items import RECORD_TYPES
+from belong_scraper.state import StateStore
+
+
+@dataclass
+class Outcome:
+    """What the crawl stats report of the export."""
+
+    status: str
+    reasons: list[str]
+    counts: dict[str, int]
+    ledger: Ledger
+    handed: HandedOff
+    pages: int
+
+
+def run_export(run: ExportRun, store: StateStore, commit: Callable[[], None]) -> Outcome:
+    """Every stage, in order; ``commit`` swaps the staged folder in, inside the state's
+    transaction."""
+    clock = run.clock
+    with clock.stage("assemble"):
+        assembled = assemble_stage(run)
+    with clock.stage("handoff"):
+        handed = handoff_stage(run, assembled)
+    with clock.stage("records"):
+        written = records_stage(run, handed)
+    with clock.stage("renderings"):
+        rendered = renderings_stage(run, handed)
+    with clock.stage("manifest"):
+        files = {**written.files, **rendered.files}
+        ledger = ledger_stage(run, handed, files)
+        manifest = manifest_stage(run, assembled, handed, written, rendered, ledger, files)
+
+    def finish(changes: dict[str, dict[str, list[str]]]) -> None:
+        """Inside the state's transaction: the rest of the folder, then the swap."""
+        with clock.stage("changes"):
+            changes_stage(run, manifest, changes)
+        with clock.stage("report"):
+            report_stage(run, manifest)
+        with clock.stage("archive"):
+            archive_stage(run, manifest)
+        with clock.stage("checksums"):
+            checksums_stage(run, manifest)
+        commit()
+
+    counts = record_counts(written)
+    records, exported = handed.records, written.exported
+    started, inner = time.perf_counter(), sum(clock.seconds.values())
+    store.finish_run(
+        run.run_id,
+        ledger.status,
+        counts,
+        [row for kind in RECORD_TYPES for row in written.by_type[kind] if row["id"] in exported],
+        fetched_pages(run.collected.reports, records),
+        {r.id: change_hash(r) for r in records if r.id in exported},
+        removable=removable_records(run, records, ledger.status),
+        before_commit=finish,
+    )
+    store.save_watch_items(run.run_id, watch_baseline(run.collected.listings, records))
+    # The state's own share: finish_run's time less the stages it ran inside.
+    clock.seconds["state"] = time.perf_counter() - started - (sum(clock.seconds.values()) - inner)
+    return Outcome(ledger.status, ledger.reasons, counts, ledger, handed, assembled.facts.pages)
+
+
+def stage_stats(run: ExportRun) -> dict[str, Any]:
+    return {f"export/stage_seconds/{name}": round(s, 3) for name, s in run.clock.seconds.items()}
