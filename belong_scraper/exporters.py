@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from belong_scraper.cleaning import remove_unsafe_chars
-from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
+from belong_scraper.items import RECORD_TYPES, REGISTRY, Record, record_type, to_export_dict
 from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 
 CONTRACT_VERSION = "1.1"
@@ -107,7 +107,7 @@ def read_csv_rows(data: str) -> list[dict[str, str]]:
 
 
 def columns_of(kind: str) -> list[str]:
-    return list(SCHEMAS[kind]["properties"])
+    return REGISTRY[kind].columns
 
 
 def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[dict]]:
@@ -136,9 +136,9 @@ def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, di
             entry["records"] = records
         files[name] = entry
 
-    for kind in RECORD_TYPES:
+    for kind, registered in REGISTRY.items():
         rows = sorted(by_type.get(kind, []), key=lambda r: r["id"])
-        stem = EXPORT_FILES[kind]
+        stem = registered.stem
         put(f"{stem}.json", json_bytes(rows), len(rows))
         put(f"{stem}.csv", csv_bytes(rows, columns_of(kind)), len(rows))
         put(f"schema/{kind}.schema.json", json_bytes(SCHEMAS[kind]), None)

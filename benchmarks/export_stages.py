@@ -24,9 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "expected-export"
-ORIGIN = "http://fixture.test"
-PER_PAGE = 10
 
 
 def _vm(field: str) -> float:
@@ -47,46 +44,12 @@ def _reset_peak() -> None:
         pass
 
 
-def synthetic_items(n: int) -> list:
-    """N articles cloned from the fixture's, plus its partners, clusters and pages, each
-    record with the page report of its fetch, and listing pages of PER_PAGE teasers."""
-    from belong_scraper.items import Listing, PageReport, Teaser, from_export_dict
-
-    def load(stem: str) -> list[dict]:
-        return json.loads((FIXTURE / f"{stem}.json").read_text(encoding="utf-8"))
-
-    templates = load("articles")
-    items: list = []
-    teasers = []
-    for i in range(n):
-        row = dict(templates[i % len(templates)])
-        legacy_id = 100_000 + i
-        url = f"{ORIGIN}/news.php?id={legacy_id}"
-        row.update(id=f"article-{legacy_id}", legacy_id=legacy_id, source_url=url,
-                   legacy_urls=[url], slug="", path="", title=f"{row['title']} {i}",
-                   images=[dict(x) for x in row["images"]],
-                   attachments=[dict(x) for x in row["attachments"]])  # fmt: skip
-        items.append(from_export_dict("article", row))
-        items.append(PageReport(url=url, canonical=url, status=200, kind="article"))
-        teasers.append(Teaser(article_id=row["id"], title=row["title"], excerpt=row["summary"]))
-    for stem, kind in (("partners", "partner"), ("clusters", "cluster"), ("pages", "page")):
-        for row in load(stem):
-            items.append(from_export_dict(kind, row))
-            items.append(PageReport(url=row["source_url"], canonical=row["source_url"],
-                                    status=200, kind=kind))  # fmt: skip
-    for page, start in enumerate(range(0, n, PER_PAGE), start=1):
-        url = f"{ORIGIN}/news.php" + (f"?page={page}" if page > 1 else "")
-        items.append(Listing(url=url, kind="listing", page=page,
-                             teasers=teasers[start : start + PER_PAGE]))  # fmt: skip
-        items.append(PageReport(url=url, canonical=url, status=200, kind="listing"))
-    return items
-
-
 def measure(n: int) -> dict:
     """One N in this process: collect, then the export, timed and its peak measured."""
     from scrapy.utils.test import get_crawler
 
     from belong_scraper import settings
+    from belong_scraper.export.sample import sample_items
     from pipelines.export import ExportPipeline
 
     work = Path(tempfile.mkdtemp(prefix="export-stages-"))
@@ -98,7 +61,7 @@ def measure(n: int) -> dict:
         "WARC_DIR": str(work / "out.job" / "archive")})  # fmt: skip
     pipeline = ExportPipeline.from_crawler(crawler)
     pipeline.open_spider()
-    for item in synthetic_items(n):
+    for item in sample_items(n):
         pipeline.process_item(item)
     collected = _vm("VmRSS")
     _reset_peak()

@@ -22,9 +22,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from belong_scraper.items import RECORD_TYPES
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
-
-RECORD_TYPES = ("article", "partner", "cluster", "page")
 
 
 class StateError(RuntimeError):

@@ -1,0 +1,146 @@
+"""The export stages run in-process, without a crawl: each on what the previous computed."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from belong_scraper.export.assemble import assemble_stage
+from belong_scraper.export.finish import changes_stage
+from belong_scraper.export.handoff import carried_assets, handoff_stage
+from belong_scraper.export.manifest import ledger_stage, manifest_stage
+from belong_scraper.export.records import records_stage
+from belong_scraper.export.renderings import renderings_stage
+from belong_scraper.export.run import Collected, ExportRun
+from belong_scraper.export.sample import ORIGIN, sample_items
+from belong_scraper.export.stages import run_export, stage_stats
+from belong_scraper.exporters import json_bytes
+from belong_scraper.items import Listing, PageReport, Rejected, from_export_dict
+from belong_scraper.profile import load_profile
+from belong_scraper.staging import StagedFolder
+from belong_scraper.state import StateStore
+from belong_scraper.urls import Origin
+
+PROFILE = load_profile("legacy")
+
+
+def collected(items: list) -> Collected:
+    out = Collected()
+    for item in items:
+        if isinstance(item, PageReport):
+            out.reports.append(item)
+        elif isinstance(item, Listing):
+            out.listings.append(item)
+        elif isinstance(item, Rejected):
+            out.rejected.append(item)
+        else:
+            out.records.append(item)
+    return out
+
+
+def export_run(out_dir: Path, items: list, **extra) -> ExportRun:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return ExportRun(
+        out_dir=out_dir, profile=PROFILE, origin=Origin.from_url(ORIGIN + "/", PROFILE),
+        run_id="run-1", start_url=ORIGIN + "/", started_at=datetime.now(UTC),
+        db_url="sqlite://", reason="finished", collected=collected(items),
+        fetched={r.url: 1 for r in items if isinstance(r, PageReport)}, **extra,
+    )  # fmt: skip
+
+
+def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None:
+    run = export_run(tmp_path / "out", sample_items())
+    assembled = assemble_stage(run)
+    ids = [r.id for r in assembled.records]
+    assert ids == sorted(ids) and len(ids) == 37 + 14 + 4 + 5
+    assert all(r.content_sha256 for r in assembled.records)
+    handed = handoff_stage(run, assembled)
+    assert handed.carried == [] and not handed.handoff.rejected_ids
+    by_path = {row["legacy_url"]: row["target"] for row in handed.handoff.redirects}
+    article = next(r for r in handed.records if r.id == "article-11")
+    assert by_path[article.source_url] == article.path
+    written = records_stage(run, handed)
+    on_disk = (run.out_dir / "articles.json").read_bytes()
+    assert on_disk == json_bytes(written.by_type["article"])
+    articles = sorted(r.id for r in handed.records if r.id.startswith("article-"))
+    assert [r["id"] for r in json.loads(on_disk)] == articles
+    assert written.files["articles.json"]["records"] == 37
+    assert {"redirects.csv", "redirects.nginx.conf", "assets.json"} <= set(written.files)
+    rendered = renderings_stage(run, handed)
+    assert "wordpress.xml" in rendered.files and (run.out_dir / "wordpress.xml").is_file()
+    assert any(name.startswith("hugo/") for name in rendered.files)
+    files = {**written.files, **rendered.files}
+    ledger = ledger_stage(run, handed, files)
+    assert ledger.status == "complete", ledger.reasons
+    manifest = manifest_stage(run, assembled, handed, written, rendered, ledger, files)
+    assert manifest["counts"] == {"articles": 37, "partners": 14, "clusters": 4, "pages": 5,
+                                  "assets": 0}  # fmt: skip
+    assert manifest["files"]["ledger.json"]["records"] == len(ledger.entries)
+    # The manifest is the stages' data: nothing of it has been written yet.
+    assert not (run.out_dir / "manifest.json").exists()
+    empty = {"new": [], "updated": [], "removed": []}
+    changes_stage(run, manifest, {k: empty for k in ("article", "partner", "cluster", "page")})
+    assert manifest["changes"]["articles"] == {"new": 0, "updated": 0, "removed": 0}
+
+
+def test_a_schema_breaking_record_is_rejected_and_the_rest_written(tmp_path: Path) -> None:
+    items = sample_items()
+    broken = next(i for i in items if getattr(i, "id", "") == "article-11")
+    broken.date_source = "guessed"  # not one of the contract's values
+    run = export_run(tmp_path / "out", items)
+    handed = handoff_stage(run, assemble_stage(run))
+    written = records_stage(run, handed)
+    assert [bad["id"] for bad in written.schema_rejected] == ["article-11"]
+    assert [r.record_id for r in handed.rejected if r.stage == "schema"] == ["article-11"]
+    assert "article-11" not in {row["id"] for row in written.by_type["article"]}
+    assert len(written.by_type["article"]) == 36
+
+
+def test_carried_records_keep_the_previous_assets_they_use(tmp_path: Path) -> None:
+    """The previous export's assets come in as data (read before any stage writes), not
+    read back from a file the stages wrote."""
+    out = tmp_path / "out"
+    (out / "media").mkdir(parents=True)
+    (out / "media" / "kept.jpg").write_bytes(b"jpeg")
+    previous = [
+        {"sha256": "a" * 64, "local_path": "media/kept.jpg", "used_by": ["article-9"]},
+        {"sha256": "b" * 64, "local_path": "media/gone.jpg", "used_by": ["article-9"]},
+        {"sha256": "c" * 64, "local_path": "media/kept.jpg", "used_by": ["article-8"]},
+    ]
+    run = export_run(out, [], previous_assets=previous)
+    carried = [from_export_dict("page", {"id": "article-9", "key": "x"})]
+    assert carried_assets(run, carried, current=[]) == previous[:1]
+    assert carried_assets(run, carried, current=[{"sha256": "a" * 64}]) == []
+
+
+@pytest.mark.parametrize("articles", [None, 120])
+def test_run_export_commits_the_state_and_the_folder_together(
+    tmp_path: Path, articles: int | None
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    store = StateStore(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    try:
+        stage = StagedFolder(out)
+        run = export_run(stage.path, sample_items(articles))
+        store.start_run(run.run_id, run.start_url, run.started_at, {})
+        outcome = run_export(run, store, stage.commit)
+        assert outcome.status == "complete"
+        assert outcome.counts["article"] == (articles or 37)
+        assert set(store.known_records()) >= {
+            "article-11" if articles is None else "article-100000"
+        }
+    finally:
+        store.close()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "complete"
+    sums = (out / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "manifest.json" in sums and "report.json" in sums and "changes.json" in sums
+    assert set(manifest["files"]) >= {"report.html", "changes.json", "wordpress.xml"}
+    stats = stage_stats(run)
+    for name in ("assemble", "handoff", "records", "renderings", "manifest", "changes",
+                 "report", "archive", "checksums", "state"):  # fmt: skip
+        assert stats[f"export/stage_seconds/{name}"] >= 0
