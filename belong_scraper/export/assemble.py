@@ -11,7 +11,12 @@ from pipelines.limits import cap_fields
 def assemble_stage(run: ExportRun) -> Assembled:
     collected = run.collected
     records, facts = assemble(
-        collected.records, collected.listings, collected.reports, run.profile, previous=run.known
+        collected.records,
+        collected.listings,
+        collected.reports,
+        run.profile,
+        previous=run.known,
+        graph=run.graph,
     )
     for record in records:
         if cap_fields(record, run.field_caps):

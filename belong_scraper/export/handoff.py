@@ -100,7 +100,7 @@ def _handoff(
     handoff.assets += carried_assets(run, carried, handoff.assets)
     reports = run.collected.reports
     rewriter = LinkRewriter(
-        [*records, *carried], reports, by_url, run.origin, run.profile, handoff.failed_downloads
+        [*records, *carried], run.graph, by_url, run.origin, run.profile, handoff.failed_downloads
     )
     for record in records:
         try:
@@ -110,7 +110,7 @@ def _handoff(
             rejected.append(rejection(record, "export", exc))
             handoff.rejected_ids.add(record.id)
     kept = [r for r in records if r.id not in handoff.rejected_ids]
-    handoff.redirects = redirect_rows([*kept, *carried], reports, rewriter, run.profile)
+    handoff.redirects = redirect_rows([*kept, *carried], reports, rewriter, run.profile, run.graph)
     handoff.unmapped_links = [
         {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.unmapped.items())
     ]

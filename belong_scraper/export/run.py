@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from belong_scraper.assemble import RunFacts
+from belong_scraper.export.graph import LinkGraph
 from belong_scraper.handoff import Handoff
 from belong_scraper.items import Listing, PageReport, Record, Rejected
 from belong_scraper.profile import SiteProfile
@@ -30,7 +32,8 @@ class Collected:
 @dataclass
 class ExportRun:
     """The run's inputs, computed once before the first stage: one origin (the spider's),
-    what the state knew, the previous export's assets (read before any stage writes)."""
+    one link graph, what the state knew, the previous export's assets (read before any
+    stage writes)."""
 
     out_dir: Path  # the staging folder the stages write into
     profile: SiteProfile
@@ -50,6 +53,10 @@ class ExportRun:
     previous_run: str | None = None
     warcs_this_run: dict[str, int] = field(default_factory=dict)
     clock: StageClock = field(default_factory=lambda: StageClock())
+    graph: LinkGraph = field(init=False)  # the one link graph, built from the reports
+
+    def __post_init__(self) -> None:
+        self.graph = LinkGraph.from_reports(self.collected.reports)
 
 
 @dataclass
@@ -79,15 +86,57 @@ class RecordsWritten:
 
 
 class StageClock:
-    """Wall seconds per stage, for the `export/stage_seconds/<stage>` stats."""
+    """Wall seconds and peak RSS per stage, for the `export/stage_seconds/<stage>` and
+    `export/stage_peak_rss_mb/<stage>` stats, and the peak of the whole export.
+
+    The kernel's high-water mark (VmHWM) is reset at each stage's start, after reading
+    it: what ran between two stages (the state's own work) still counts in the peak."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
+        self.peak: float | None = None
+        self.start()
+
+    def start(self) -> None:
+        """The export starts here: the crawl's peak is not the export's."""
+        reset_peak_rss()
+
+    def _fold(self) -> float | None:
+        peak = peak_rss_mb()
+        if peak is not None:
+            self.peak = max(self.peak or 0.0, peak)
+        return peak
+
+    def finish(self) -> float | None:
+        """The export's peak RSS in MB (None where the platform does not say)."""
+        self._fold()
+        return self.peak
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        self._fold()
+        reset_peak_rss()
         started = time.perf_counter()
         try:
             yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+            peak = self._fold()
+            if peak is not None:
+                self.peaks[name] = max(self.peaks.get(name, 0.0), peak)
+
+
+def reset_peak_rss() -> None:
+    """Reset the kernel's RSS high-water mark (Linux); elsewhere there is none to reset."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float | None:
+    """VmHWM since the last reset, in MB; None where /proc has no such figure."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None

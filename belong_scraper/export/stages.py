@@ -92,4 +92,9 @@ def run_export(run: ExportRun, store: StateStore, commit: Callable[[], None]) ->
 
 
 def stage_stats(run: ExportRun) -> dict[str, Any]:
-    return {f"export/stage_seconds/{name}": round(s, 3) for name, s in run.clock.seconds.items()}
+    clock = run.clock
+    stats: dict[str, Any] = {
+        f"export/stage_seconds/{name}": round(s, 3) for name, s in clock.seconds.items()
+    }
+    stats |= {f"export/stage_peak_rss_mb/{name}": mb for name, mb in clock.peaks.items()}
+    return stats
