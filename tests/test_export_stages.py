@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,9 +16,9 @@ from belong_scraper.export.manifest import ledger_stage, manifest_stage
 from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
 from belong_scraper.export.run import Collected, ExportRun
-from belong_scraper.export.sample import ORIGIN, sample_items
+from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
 from belong_scraper.export.stages import run_export, stage_stats
-from belong_scraper.exporters import json_bytes
+from belong_scraper.exporters import csv_bytes, json_bytes, write_csv, write_json_array
 from belong_scraper.items import Listing, PageReport, Rejected, from_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
@@ -144,3 +145,24 @@ def test_run_export_commits_the_state_and_the_folder_together(
     for name in ("assemble", "handoff", "records", "renderings", "manifest", "changes",
                  "report", "archive", "checksums", "state"):  # fmt: skip
         assert stats[f"export/stage_seconds/{name}"] >= 0
+
+
+def test_streamed_record_files_are_the_bytes_of_the_whole_file_writers(tmp_path: Path) -> None:
+    """JSON and CSV written a row at a time equal json_bytes / csv_bytes of the list:
+    escaped newlines, a lone carriage return (a row quoted whole), formula cells, none."""
+    rows = json.loads((FIXTURE / "articles.json").read_text(encoding="utf-8"))
+    rows[0]["title"] = 'two\nlines, "quoted" \u2028 é'
+    rows[1]["summary"] = "=1+1\rnext"
+    for subset in (rows, rows[:1], []):
+        entry = write_json_array(tmp_path / "a.json", subset)
+        data = (tmp_path / "a.json").read_bytes()
+        assert data == json_bytes(subset)
+        assert entry == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                         "records": len(subset)}  # fmt: skip
+        columns = list(rows[0])
+        entry = write_csv(
+            tmp_path / "a.csv", columns, ([r.get(c) for c in columns] for r in subset)
+        )
+        assert (tmp_path / "a.csv").read_bytes() == csv_bytes(subset, columns)
+        assert entry["records"] == len(subset)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
