@@ -17,9 +17,10 @@ from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
 from belong_scraper.export.run import Collected, ExportRun
 from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
+from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import csv_bytes, json_bytes, write_csv, write_json_array
-from belong_scraper.items import Listing, PageReport, Rejected, from_export_dict
+from belong_scraper.items import Listing, PageReport, Rejected, from_export_dict, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore
@@ -63,11 +64,18 @@ def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None
     by_path = {row["legacy_url"]: row["target"] for row in handed.handoff.redirects}
     article = next(r for r in handed.records if r.id == "article-11")
     assert by_path[article.source_url] == article.path
-    written = records_stage(run, handed)
-    on_disk = (run.out_dir / "articles.json").read_bytes()
-    assert on_disk == json_bytes(written.by_type["article"])
-    articles = sorted(r.id for r in handed.records if r.id.startswith("article-"))
-    assert [r["id"] for r in json.loads(on_disk)] == articles
+    expected = [to_export_dict(r) for r in handed.records if r.id.startswith("article-")]
+    spill = RowSpill(tmp_path / "job")
+    written = records_stage(run, handed, spill)
+    assert (run.out_dir / "articles.json").read_bytes() == json_bytes(expected)
+    assert [r["id"] for r in expected] == sorted(r["id"] for r in expected)
+    # The records are let go once written: the state's rows wait in the run's SQLite file.
+    assert handed.records == [] and run.collected.records == []
+    assert {type(r).__name__ for r in handed.assembled} == {"RecordRef"}
+    assert [row["id"] for row in spill.rows()][:37] == [r["id"] for r in expected]
+    assert written.counts == {"article": 37, "partner": 14, "cluster": 4, "page": 5}
+    assert set(written.state.change_hashes) == written.exported
+    assert len(written.state.watch_items) == 37
     assert written.files["articles.json"]["records"] == 37
     assert {"redirects.csv", "redirects.nginx.conf", "assets.json"} <= set(written.files)
     rendered = renderings_stage(run, handed)
@@ -93,11 +101,15 @@ def test_a_schema_breaking_record_is_rejected_and_the_rest_written(tmp_path: Pat
     broken.date_source = "guessed"  # not one of the contract's values
     run = export_run(tmp_path / "out", items)
     handed = handoff_stage(run, assemble_stage(run))
-    written = records_stage(run, handed)
+    spill = RowSpill(None)
+    try:
+        written = records_stage(run, handed, spill)
+        assert "article-11" not in {row["id"] for row in spill.rows()}
+    finally:
+        spill.close()
     assert [bad["id"] for bad in written.schema_rejected] == ["article-11"]
     assert [r.record_id for r in handed.rejected if r.stage == "schema"] == ["article-11"]
-    assert "article-11" not in {row["id"] for row in written.by_type["article"]}
-    assert len(written.by_type["article"]) == 36
+    assert written.counts["article"] == 36 and "article-11" not in written.exported
 
 
 def test_carried_records_keep_the_previous_assets_they_use(tmp_path: Path) -> None:

@@ -29,21 +29,20 @@ def handoff_stage(run: ExportRun, assembled: Assembled) -> HandedOff:
         run.collected.reports, records, rejected, run.fetched, run.requested, run.reason
     )
     status, _ = ledger_status(entries, run.reason)
-    removable = removable_records(run, records, status)
+    removable = removable_records(run, {r.id for r in records}, status)
     carried = carried_records(run, records, removable)
     handoff = _handoff(run, records, carried, rejected)
     kept = [r for r in records if r.id not in handoff.rejected_ids]
     return HandedOff(records, kept, carried, handoff, rejected)
 
 
-def removable_records(run: ExportRun, records: list[Record], status: str) -> set[str]:
+def removable_records(run: ExportRun, current: set[str], status: str) -> set[str]:
     """Known records absent from this run that are really gone: their page answered
     404/410, or answered and was read without them, or (in a complete crawl) is no
     longer linked. Nothing is removed by an incomplete run: a page that failed to load,
     to extract or to export proves nothing."""
     if status != "complete":
         return set()
-    current = {r.id for r in records}
     fetched = {r.canonical: r for r in run.collected.reports if not r.redirect_to}
     removable = set()
     for record_id, state in run.known.items():

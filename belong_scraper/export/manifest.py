@@ -12,7 +12,7 @@ from belong_scraper.assemble import RunFacts
 from belong_scraper.export.renderings import Rendered
 from belong_scraper.export.run import Assembled, ExportRun, HandedOff, RecordsWritten
 from belong_scraper.exporters import CONTRACT_VERSION, atomic_write, describe, json_bytes
-from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
+from belong_scraper.items import EXPORT_FILES
 from belong_scraper.ledger import LEDGER_NAME, build_ledger, ledger_counts, ledger_status
 
 
@@ -38,10 +38,6 @@ def ledger_stage(run: ExportRun, handed: HandedOff, files: dict[str, dict[str, A
     return ledger
 
 
-def record_counts(written: RecordsWritten) -> dict[str, int]:
-    return {kind: len(written.by_type[kind]) for kind in RECORD_TYPES}
-
-
 def manifest_stage(
     run: ExportRun,
     assembled: Assembled,
@@ -54,7 +50,7 @@ def manifest_stage(
     """The manifest as a dict (``files``: every file written so far, in writing order);
     the last stages list the remaining files and write it."""
     handoff = handed.handoff
-    manifest = _header(run, files, record_counts(written), assembled.facts,
+    manifest = _header(run, files, written.counts, assembled.facts,
                        written.schema_rejected, ledger.status)  # fmt: skip
     manifest["status_reasons"] = ledger.reasons
     manifest["ledger"] = {"file": LEDGER_NAME, "counts": ledger.counts}

@@ -4,14 +4,25 @@ time is exported as the previous run had it."""
 
 from __future__ import annotations
 
-from belong_scraper.export.run import ExportRun, HandedOff, RecordsWritten
+from belong_scraper.assemble import change_hash
+from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
+from belong_scraper.export.spill import RowSpill
+from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import split_valid, write_handoff, write_records
 from belong_scraper.handoff import apache_rules, nginx_map
-from belong_scraper.items import Rejected, from_export_dict, record_type, to_export_dict
+from belong_scraper.items import (
+    RECORD_TYPES,
+    Rejected,
+    from_export_dict,
+    record_type,
+    to_export_dict,
+)
 from belong_scraper.urls import canonical_url
 
 
-def records_stage(run: ExportRun, handed: HandedOff) -> RecordsWritten:
+def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> RecordsWritten:
+    """The files, then the state's rows put aside in ``spill``; the records themselves
+    are let go (``handed`` keeps RecordRefs), so later stages run without them."""
     by_type, schema_rejected = split_valid(handed.records)
     for bad in schema_rejected:
         handed.rejected.append(Rejected(
@@ -44,4 +55,29 @@ def records_stage(run: ExportRun, handed: HandedOff) -> RecordsWritten:
             apache_rules(redirects, canonicalize, run.profile),
         )
     )
-    return RecordsWritten(by_type, schema_rejected, carried, exported, files)
+    for kind in RECORD_TYPES:  # this run's rows only: carried ones are the state's already
+        for row in by_type[kind]:
+            if row["id"] in exported:
+                spill.add(kind, row)
+    counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
+    records = handed.records
+    state = StateRows(
+        change_hashes={r.id: change_hash(r) for r in records if r.id in exported},
+        fetched_pages=fetched_pages(run.collected.reports, records),
+        watch_items=watch_baseline(run.collected.listings, records),
+        kept_ids={r.id for r in records},
+    )
+    _let_go(run, handed)
+    return RecordsWritten(counts, schema_rejected, carried, exported, files, state)
+
+
+def _let_go(run: ExportRun, handed: HandedOff) -> None:
+    """Keep only what later stages read of each record; the collected list is emptied
+    too (it is the pipeline's), so the records' bodies can be freed."""
+    # In place: the assemble stage's list is this same list.
+    handed.assembled[:] = [
+        RecordRef(r.id, r.source_url, {"media": r.evidence.get("media", {})})
+        for r in handed.assembled
+    ]
+    handed.records = []
+    run.collected.records.clear()

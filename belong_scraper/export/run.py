@@ -50,6 +50,7 @@ class ExportRun:
     requested: list[str] = field(default_factory=list)
     field_caps: dict[str, int] = field(default_factory=dict)
     incoming: Path | None = None  # the job folder's downloads
+    job_dir: Path | None = None  # the run's job folder (<out>.job/): its scratch files
     previous_run: str | None = None
     warcs_this_run: dict[str, int] = field(default_factory=dict)
     clock: StageClock = field(default_factory=lambda: StageClock())
@@ -69,20 +70,42 @@ class Assembled:
 class HandedOff:
     """Records pointing at the new site, their assets and redirects, and what is carried."""
 
-    assembled: list[Record]  # every assembled record, handoff failures included
-    records: list[Record]  # the ones the handoff did not reject
+    # every assembled record, handoff failures included; RecordRefs after `records`
+    assembled: list[Any]
+    records: list[Record]  # the ones the handoff did not reject (emptied after `records`)
     carried: list[Record]  # known records this run cannot prove gone
     handoff: Handoff
     rejected: list[Rejected]  # every rejection so far; later stages add theirs
 
 
 @dataclass
+class RecordRef:
+    """What the stages after `records` need of a record (the ledger, the renderings'
+    rejections, the state's fetched pages): the record itself is let go once written."""
+
+    id: str
+    source_url: str
+    evidence: dict[str, Any]  # only "media": each download's outcome
+
+
+@dataclass
+class StateRows:
+    """What the state is handed for the run, worked out while the records were here."""
+
+    change_hashes: dict[str, str]  # exported record id → change hash
+    fetched_pages: list[dict[str, Any]]
+    watch_items: list[dict[str, Any]]
+    kept_ids: set[str]  # records the handoff did not reject, exported or not
+
+
+@dataclass
 class RecordsWritten:
-    by_type: dict[str, list[dict[str, Any]]]  # export dicts, carried ones included
+    counts: dict[str, int]  # record type → rows written, carried ones included
     schema_rejected: list[dict[str, Any]]
     carried: list[Record]
     exported: set[str]  # ids of this run's records that were written
     files: dict[str, dict[str, Any]]
+    state: StateRows
 
 
 class StageClock:

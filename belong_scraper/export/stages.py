@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from belong_scraper.assemble import change_hash
 from belong_scraper.export.assemble import assemble_stage
 from belong_scraper.export.finish import (
     archive_stage,
@@ -21,13 +20,11 @@ from belong_scraper.export.manifest import (
     Ledger,
     ledger_stage,
     manifest_stage,
-    record_counts,
 )
 from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
-from belong_scraper.export.run import ExportRun, HandedOff
-from belong_scraper.export.state import fetched_pages, watch_baseline
-from belong_scraper.items import RECORD_TYPES
+from belong_scraper.export.run import Assembled, ExportRun, HandedOff
+from belong_scraper.export.spill import RowSpill
 from belong_scraper.state import StateStore
 
 
@@ -51,8 +48,24 @@ def run_export(run: ExportRun, store: StateStore, commit: Callable[[], None]) ->
         assembled = assemble_stage(run)
     with clock.stage("handoff"):
         handed = handoff_stage(run, assembled)
+    spill = RowSpill(run.job_dir)
+    try:
+        return _after_handoff(run, store, commit, assembled, handed, spill)
+    finally:
+        spill.close()
+
+
+def _after_handoff(
+    run: ExportRun,
+    store: StateStore,
+    commit: Callable[[], None],
+    assembled: Assembled,
+    handed: HandedOff,
+    spill: RowSpill,
+) -> Outcome:
+    clock = run.clock
     with clock.stage("records"):
-        written = records_stage(run, handed)
+        written = records_stage(run, handed, spill)
     with clock.stage("renderings"):
         rendered = renderings_stage(run, handed)
     with clock.stage("manifest"):
@@ -72,20 +85,19 @@ def run_export(run: ExportRun, store: StateStore, commit: Callable[[], None]) ->
             checksums_stage(run, manifest)
         commit()
 
-    counts = record_counts(written)
-    records, exported = handed.records, written.exported
+    counts, rows = written.counts, written.state
     started, inner = time.perf_counter(), sum(clock.seconds.values())
     store.finish_run(
         run.run_id,
         ledger.status,
         counts,
-        [row for kind in RECORD_TYPES for row in written.by_type[kind] if row["id"] in exported],
-        fetched_pages(run.collected.reports, records),
-        {r.id: change_hash(r) for r in records if r.id in exported},
-        removable=removable_records(run, records, ledger.status),
+        spill.rows(),
+        rows.fetched_pages,
+        rows.change_hashes,
+        removable=removable_records(run, rows.kept_ids, ledger.status),
         before_commit=finish,
     )
-    store.save_watch_items(run.run_id, watch_baseline(run.collected.listings, records))
+    store.save_watch_items(run.run_id, rows.watch_items)
     # The state's own share: finish_run's time less the stages it ran inside.
     clock.seconds["state"] = time.perf_counter() - started - (sum(clock.seconds.values()) - inner)
     return Outcome(ledger.status, ledger.reasons, counts, ledger, handed, assembled.facts.pages)

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from belong_scraper.items import RECORD_TYPES
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
 
+FLUSH_EVERY = 500  # records written to the database per batch in finish_run
+
 
 class StateError(RuntimeError):
     """The state database cannot be opened or written."""
@@ -175,7 +177,16 @@ class StateStore:
                 session.add(FetchedPage(run_id=run_id, fetched_at=now, **page))
             known = {r.id: r for r in session.scalars(select(RecordState))}
             seen: set[str] = set()
-            for data in records:
+            for count, data in enumerate(records, start=1):
+                if count % FLUSH_EVERY == 0:  # a 20,000-record run never holds them all
+                    session.flush()
+                    for done in list(session.identity_map.values()):
+                        # Written, and nothing left to do with it (known ones may be
+                        # marked removed below).
+                        if isinstance(done, RecordChange) or (
+                            isinstance(done, RecordState) and done.id not in known
+                        ):
+                            session.expunge(done)
                 record_id, kind = data["id"], data["id"].split("-", 1)[0]
                 seen.add(record_id)
                 state = known.get(record_id)
