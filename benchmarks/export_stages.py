@@ -5,7 +5,10 @@ URLs and titles, each with its page report and a place in a windowed listing), h
 to a real ExportPipeline through `process_item`, as the crawl would, then times
 `spider_closed` (every post-crawl stage). Each N runs in its own process, so one N's peak
 does not hide the next's. Peak RSS is the kernel's high-water mark (VmHWM), reset just
-before the export starts, so it is the export's own peak on top of the collected items.
+before the export starts, so it is the export's own peak on top of the collected items
+(the pipeline resets it per stage and reports the overall peak as export/peak_rss_mb:
+the larger of the two figures is shown). A checkout whose pipeline is not staged prints
+no stage lines.
 
     python benchmarks/export_stages.py                # N = 1000 4000 20000
     python benchmarks/export_stages.py 1000 4000      # chosen sizes
@@ -71,9 +74,15 @@ def measure(n: int) -> dict:
     stats = crawler.stats.get_stats()
     exported = len(json.loads((out / "articles.json").read_text(encoding="utf-8")))
     return {"n": n, "seconds": round(seconds, 2), "cpu": round(cpu, 2),
-            "rss_collected_mb": round(collected, 1), "peak_rss_mb": round(_vm("VmHWM"), 1),
+            "rss_collected_mb": round(collected, 1), "peak_rss_mb": max(round(_vm("VmHWM"), 1),
+                                    stats.get("export/peak_rss_mb") or 0.0),
             "articles_exported": exported, "status": stats.get("export/status"),
-            "failed": stats.get("export/failed")}  # fmt: skip
+            "failed": stats.get("export/failed"),
+            "export_peak_rss_mb": stats.get("export/peak_rss_mb"),
+            "stages": {name.rsplit("/", 1)[1]: (value, stats.get(
+                "export/stage_peak_rss_mb/" + name.rsplit("/", 1)[1]))
+                for name, value in stats.items() if name.startswith("export/stage_seconds/")},
+            }  # fmt: skip
 
 
 def main() -> None:
@@ -86,6 +95,7 @@ def main() -> None:
         print(json.dumps(measure(args.one)))
         return
     env = dict(os.environ, PYTHONPATH=str(args.code.resolve()))
+    rows = []
     print(f"{'N':>7} {'wall s':>8} {'cpu s':>7} {'RSS before MB':>14} {'peak MB':>8} exported")
     for n in args.sizes:
         result = subprocess.run(
@@ -96,6 +106,11 @@ def main() -> None:
         print(f"{row['n']:>7} {row['seconds']:>8} {row['cpu']:>7} {row['rss_collected_mb']:>14}"
               f" {row['peak_rss_mb']:>8} {row['articles_exported']} {row['status']}"
               f"{' ' + row['failed'] if row['failed'] else ''}")  # fmt: skip
+        rows.append(row)
+    for row in rows:  # where the time and the memory go (stats of a run with the stages)
+        if row.get("stages"):
+            print(f"N={row['n']}: " + ", ".join(f"{name} {s:.2f} s / {mb} MB"
+                  for name, (s, mb) in row["stages"].items()))  # fmt: skip
 
 
 if __name__ == "__main__":
