@@ -448,10 +448,21 @@ def general_rules(
     return sorted(chosen.values(), key=lambda r: (-len(r.conditions), r.path, r.conditions))
 
 
+def page_rules(
+    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+) -> list[RedirectRule]:
+    """The general rules of the page (non-media) rows: what both server maps use."""
+    return general_rules([row for row in rows if not _is_media_row(row)], canonicalize)
+
+
 def nginx_map(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None], profile: SiteProfile
+    rows: list[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
 ) -> str:
-    """An nginx `map` on $request_uri (query string included) plus a server snippet.
+    """An nginx `map` on $request_uri (query string included) plus a server snippet;
+    ``rules``: page_rules(rows, canonicalize), when the caller has them already.
 
     Exact entries for every spelling seen; then case-insensitive regexes per page, so
     unseen spellings (other utm_ values, a session id, reordered parameters) redirect too.
@@ -477,7 +488,7 @@ def nginx_map(
         target = "410" if row["status"] == 410 else row["target"]
         lines.append(f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};")
     only_dropped = dropped_params_regex(profile)
-    for rule in general_rules(rows, canonicalize):
+    for rule in general_rules(rows, canonicalize) if rules is None else rules:
         if rule.conditions:
             query = "".join(
                 f"(?=(?:[^#]*&)?{re.escape(k)}={re.escape(v)}(?:&|#|$))" for k, v in rule.conditions
@@ -496,7 +507,10 @@ def _nginx_quote(value: str) -> str:
 
 
 def apache_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None], profile: SiteProfile
+    rows: list[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
 ) -> str:
     """mod_rewrite rules: a page's identifying parameters in any order and case; a page
     without them when the query string holds nothing or only dropped parameters."""
@@ -508,7 +522,7 @@ def apache_rules(
             f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]"
         )
     rows = [row for row in rows if not _is_media_row(row)]
-    for rule in general_rules(rows, canonicalize):
+    for rule in general_rules(rows, canonicalize) if rules is None else rules:
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"
             for k, v in rule.conditions

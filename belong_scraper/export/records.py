@@ -9,7 +9,7 @@ from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWr
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import split_valid, write_handoff, write_records
-from belong_scraper.handoff import apache_rules, nginx_map
+from belong_scraper.handoff import apache_rules, nginx_map, page_rules
 from belong_scraper.items import (
     RECORD_TYPES,
     Rejected,
@@ -46,13 +46,14 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
         return canonical_url(url, run.origin, run.profile)
 
     redirects = handed.handoff.redirects
+    rules = page_rules(redirects, canonicalize)  # worked out once for both servers
     files.update(
         write_handoff(
             run.out_dir,
             handed.handoff.assets,
             redirects,
-            nginx_map(redirects, canonicalize, run.profile),
-            apache_rules(redirects, canonicalize, run.profile),
+            nginx_map(redirects, canonicalize, run.profile, rules),
+            apache_rules(redirects, canonicalize, run.profile, rules),
         )
     )
     for kind in RECORD_TYPES:  # this run's rows only: carried ones are the state's already
