@@ -15,7 +15,7 @@ from belong_scraper.export.handoff import carried_assets, handoff_stage
 from belong_scraper.export.manifest import ledger_stage, manifest_stage
 from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
-from belong_scraper.export.run import Collected, ExportRun
+from belong_scraper.export.run import Collected, ExportRun, StageClock, peak_rss_mb, rss_mb
 from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
@@ -178,3 +178,21 @@ def test_streamed_record_files_are_the_bytes_of_the_whole_file_writers(tmp_path:
         assert (tmp_path / "a.csv").read_bytes() == csv_bytes(subset, columns)
         assert entry["records"] == len(subset)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+
+@pytest.mark.skipif(peak_rss_mb() is None, reason="no /proc/self/status here")
+def test_stage_peaks_leave_the_run_peak_alone() -> None:
+    """A stage's peak is measured without resetting the kernel's mark: the whole run's
+    peak (what the tests read at exit) still covers the crawl."""
+    hwm = peak_rss_mb()
+    clock = StageClock()
+    with clock.stage("big"):
+        block = bytearray(64 * 1024 * 1024)  # touched: resident, not only reserved
+        block[::4096] = b"x" * len(block[::4096])
+        at = rss_mb()
+        del block
+    with clock.stage("small"):
+        pass
+    assert clock.peaks["big"] >= at - 1 and clock.peaks["small"] < clock.peaks["big"]
+    assert clock.finish() == clock.peaks["big"]
+    assert peak_rss_mb() >= hwm and set(clock.seconds) == {"big", "small"}
