@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 
 from belong_scraper.archive.index import ARCHIVE_DIRNAME
 from belong_scraper.archive.middleware import close_active, pending_warcs
-from belong_scraper.export.run import Collected, ExportRun
+from belong_scraper.export.run import Collected, ExportRun, StageClock
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.items import (
     Article,
@@ -117,8 +117,8 @@ class ExportPipeline:
 
     def _export(self, stage: StagedFolder, reason: str, this_run: dict[str, int]) -> None:
         started = time.perf_counter()
-        _reset_peak_rss()  # the post-crawl stages' own peak, not the crawl's
-        run = self._run(stage.path, reason, this_run)
+        clock = StageClock()  # from here on: the post-crawl stages' own time and peak
+        run = self._run(stage.path, reason, this_run, clock)
         outcome = run_export(run, self.store, stage.commit)
         stats = self.crawler.stats
         handoff = outcome.handed.handoff
@@ -133,11 +133,13 @@ class ExportPipeline:
         for name, value in stage_stats(run).items():
             stats.set_value(name, value)
         stats.set_value("export/seconds", round(time.perf_counter() - started, 3))
-        peak = _peak_rss_mb()
+        peak = clock.finish()
         if peak is not None:
             stats.set_value("export/peak_rss_mb", peak)
 
-    def _run(self, out_dir: Path, reason: str, this_run: dict[str, int]) -> ExportRun:
+    def _run(
+        self, out_dir: Path, reason: str, this_run: dict[str, int], clock: StageClock
+    ) -> ExportRun:
         """The stages' inputs, each worked out once."""
         spider = self.crawler.spider
         start_url = self._start_url()
@@ -157,14 +159,17 @@ class ExportPipeline:
             db_url=self.db_url,
             reason=reason,
             collected=Collected(self.records, self.listings, self.reports, self.rejected),
-            known=self.store.known_records(),
+            known=self.store.known_records(with_data=False),
+            state_data=self.store.record_data,
             previous_assets=previous_assets(out_dir),
             fetched=fetched_urls(self.crawler),
             requested=sorted(getattr(spider, "requested", ())),
             field_caps=field_caps(self.crawler.settings),
             incoming=Path(incoming) if incoming else None,
+            job_dir=Path(incoming).parent if incoming else None,
             previous_run=self.previous_run,
             warcs_this_run=this_run,
+            clock=clock,
         )
 
     def _start_url(self) -> str:
@@ -182,18 +187,3 @@ def previous_assets(out_dir: Path) -> list[dict[str, Any]]:
     before any stage writes: carried records keep the files they use."""
     path = out_dir / "assets.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
-def _reset_peak_rss() -> None:
-    """Reset the kernel's RSS high-water mark (Linux); elsewhere there is none to reset."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-def _peak_rss_mb() -> float | None:
-    """VmHWM since the last reset, in MB; None where /proc has no such figure."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return None

@@ -196,3 +196,35 @@ def test_stage_peaks_leave_the_run_peak_alone() -> None:
     assert clock.peaks["big"] >= at - 1 and clock.peaks["small"] < clock.peaks["big"]
     assert clock.finish() == clock.peaks["big"]
     assert peak_rss_mb() >= hwm and set(clock.seconds) == {"big", "small"}
+
+
+def test_an_incomplete_rerun_carries_records_from_the_state(tmp_path: Path) -> None:
+    """The stages get the state's records without their data (ids, paths, URLs) and
+    fetch the data of the few carried ones only."""
+    out = tmp_path / "out"
+    out.mkdir()
+    store = StateStore(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    try:
+        for run_id, items, reason in (
+            ("run-1", sample_items(), "finished"),
+            ("run-2", [i for i in sample_items() if getattr(i, "id", "") != "article-11"
+                       and getattr(i, "url", "") != "http://fixture.test/news.php?id=11"],
+             "closespider_timeout"),
+        ):  # fmt: skip
+            stage = StagedFolder(out)
+            run = export_run(stage.path, items, known=store.known_records(with_data=False),
+                             state_data=store.record_data)  # fmt: skip
+            run.run_id, run.reason = run_id, reason
+            store.start_run(run_id, run.start_url, run.started_at, {})
+            outcome = run_export(run, store, stage.commit)
+            if run_id == "run-1":
+                first = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    finally:
+        store.close()
+    assert outcome.status == "incomplete"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["carried_records"] == ["article-11"]
+    again = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    assert [r for r in again if r["id"] == "article-11"] == [
+        r for r in first if r["id"] == "article-11"
+    ]

@@ -58,13 +58,16 @@ def carried_records(run: ExportRun, records: list[Record], removable: set[str]) 
     """Known records this run did not export and cannot prove gone: carried over from
     the state as the previous run had them (an incomplete crawl proves nothing)."""
     current = {r.id for r in records}
-    return [
-        from_export_dict(state.type, state.data)
+    candidates = [
+        record_id
         for record_id, state in sorted(run.known.items())
-        if record_id not in current
-        and state.removed_in_run is None
-        and record_id not in removable
-        and state.data
+        if record_id not in current and state.removed_in_run is None and record_id not in removable
+    ]
+    data = run.state_data(candidates) if candidates else {}
+    return [
+        from_export_dict(run.known[record_id].type, data[record_id])
+        for record_id in candidates
+        if data.get(record_id)
     ]
 
 

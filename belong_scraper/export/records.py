@@ -32,11 +32,14 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
     exported = {row["id"] for rows in by_type.values() for row in rows}
     carried = list(handed.carried)
     carried_ids = {c.id for c in carried}
+    failed = []
     for item in handed.rejected:
         state = run.known.get(item.record_id or "")
         if state is not None and state.removed_in_run is None and item.record_id not in carried_ids:
-            carried.append(from_export_dict(state.type, state.data))
+            failed.append(item.record_id)
             carried_ids.add(item.record_id)
+    data = run.state_data(failed) if failed else {}
+    carried += [from_export_dict(run.known[i].type, data.get(i) or {}) for i in failed]
     carried = [c for c in carried if c.id not in exported]
     for record in carried:
         by_type[record_type(record)].append(to_export_dict(record))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,7 +45,9 @@ class ExportRun:
     db_url: str
     reason: str  # the crawl's finish reason
     collected: Collected
-    known: dict[str, Any] = field(default_factory=dict)  # record id → its state
+    known: dict[str, Any] = field(default_factory=dict)  # record id → its state, no data
+    # record ids → their exported data in the state (only carried records need it)
+    state_data: Callable[[Iterable[str]], dict[str, dict[str, Any]]] = lambda ids: {}
     previous_assets: list[dict[str, Any]] = field(default_factory=list)
     fetched: dict[str, int] = field(default_factory=dict)  # URL → attempts the server saw
     requested: list[str] = field(default_factory=list)
