@@ -6,9 +6,8 @@ to a real ExportPipeline through `process_item`, as the crawl would, then times
 `spider_closed` (every post-crawl stage). Each N runs in its own process, so one N's peak
 does not hide the next's. Peak RSS is the kernel's high-water mark (VmHWM), reset just
 before the export starts, so it is the export's own peak on top of the collected items
-(the pipeline resets it per stage and reports the overall peak as export/peak_rss_mb:
-the larger of the two figures is shown). A checkout whose pipeline is not staged prints
-no stage lines.
+(the larger of that and the pipeline's own export/peak_rss_mb is shown). Per stage: its
+seconds and peak RSS (export/stage_*); a checkout whose export is not staged prints none.
 
     python benchmarks/export_stages.py                # N = 1000 4000 20000
     python benchmarks/export_stages.py 1000 4000      # chosen sizes
