@@ -16,6 +16,7 @@ from typing import Any
 
 from belong_scraper.cleaning import normalise_space
 from belong_scraper.dates import infer_year, upload_months
+from belong_scraper.export.graph import LinkGraph
 from belong_scraper.items import (
     Article,
     Cluster,
@@ -69,24 +70,6 @@ def content_hash(record: Record) -> str:
     data = to_export_dict(record)
     data.pop("content_sha256", None)
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
-
-
-def _aliases(reports: list[PageReport]) -> dict[str, set[str]]:
-    """Canonical URL → every spelling seen for it, redirect sources folded in."""
-    aliases: dict[str, set[str]] = defaultdict(set)
-    redirects: dict[str, str] = {}
-    for report in reports:
-        aliases[report.canonical].add(report.url)
-        for target, spellings in report.spellings.items():
-            aliases[target].update(spellings)
-        if report.redirect_to and report.redirect_to != report.canonical:
-            redirects[report.canonical] = report.redirect_to
-    for source in list(redirects):
-        target, hops = redirects[source], 0
-        while target in redirects and hops < 10:  # chains fold into their final target
-            target, hops = redirects[target], hops + 1
-        aliases[target] |= aliases[source] | {source}
-    return aliases
 
 
 def _merge(records: list[Record]) -> dict[str, Record]:
@@ -235,15 +218,17 @@ def assemble(
     reports: list[PageReport],
     profile: SiteProfile,
     previous: dict[str, Any] | None = None,
+    graph: LinkGraph | None = None,
 ) -> tuple[list[Record], RunFacts]:
     """Final, sorted records and the facts of the run.
 
     ``previous`` (record id → its state from earlier runs: slug, path, legacy_urls) keeps
-    paths stable and legacy URLs cumulative across runs.
+    paths stable and legacy URLs cumulative across runs; ``graph``: the run's link graph
+    (built from the reports when not given).
     """
     previous = previous or {}
     merged = _merge(records)
-    aliases = _aliases(reports)
+    aliases = (graph or LinkGraph.from_reports(reports)).aliases
     for record in merged.values():
         if hasattr(record, "legacy_urls"):
             spellings = aliases.get(record.source_url, set()) | {record.source_url}

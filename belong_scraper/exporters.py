@@ -11,16 +11,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from belong_scraper.cleaning import remove_unsafe_chars
-from belong_scraper.items import EXPORT_FILES, RECORD_TYPES, Record, record_type, to_export_dict
+from belong_scraper.items import RECORD_TYPES, REGISTRY, Record, record_type, to_export_dict
 from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 
 CONTRACT_VERSION = "1.1"
@@ -43,6 +44,58 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class StreamedFile:
+    """A file written piece by piece, replaced atomically on close like atomic_write, its
+    SHA-256 and size computed on the way: no whole file in memory."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        self.handle = os.fdopen(fd, "wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def __enter__(self) -> StreamedFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            if kind is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            Path(self.tmp).unlink(missing_ok=True)
+
+    def entry(self, records: int | None = None) -> dict[str, Any]:
+        entry: dict[str, Any] = {"sha256": self.digest.hexdigest(), "bytes": self.size}
+        if records is not None:
+            entry["records"] = records
+        return entry
+
+
+def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
+    """The JSON array of rows, one row at a time: the same bytes as json_bytes(list(rows))
+    (a nested value is indented one level deeper; the encoder escapes every newline inside
+    a string, so indenting each line of a row's own dump is that). Returns its entry."""
+    count = 0
+    with StreamedFile(path) as out:
+        for row in rows:
+            text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write((",\n  " if count else "[\n  ").encode("utf-8") + text.encode("utf-8"))
+            count += 1
+        out.write(b"\n]\n" if count else b"[]\n")
+    return out.entry(count)
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): a first
@@ -82,18 +135,34 @@ def _cell(value: Any) -> str:
     return neutralise_csv_cell(remove_unsafe_chars(str(value)))
 
 
-def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
+def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # Python's writer leaves a field holding a lone "\r" unquoted (only the line
     # terminator's characters count): every reader and spreadsheet then starts a new row
     # there, and what follows, "=1+1", is a formula again. Such a row is quoted whole.
     quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in [header, *rows]:
+    for row in itertools.chain([header], rows):
         cells = [_cell(value) for value in row]
         (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
-    return buffer.getvalue().encode("utf-8")
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
+    return "".join(_csv_lines(header, rows)).encode("utf-8")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """csv_table's bytes, written a row at a time; returns the file's entry."""
+    count = -1  # the header is no record
+    with StreamedFile(path) as out:
+        for line in _csv_lines(header, rows):
+            out.write(line.encode("utf-8"))
+            count += 1
+    return out.entry(count)
 
 
 def csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
@@ -107,7 +176,7 @@ def read_csv_rows(data: str) -> list[dict[str, str]]:
 
 
 def columns_of(kind: str) -> list[str]:
-    return list(SCHEMAS[kind]["properties"])
+    return REGISTRY[kind].columns
 
 
 def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[dict]]:
@@ -136,11 +205,14 @@ def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, di
             entry["records"] = records
         files[name] = entry
 
-    for kind in RECORD_TYPES:
+    for kind, registered in REGISTRY.items():
         rows = sorted(by_type.get(kind, []), key=lambda r: r["id"])
-        stem = EXPORT_FILES[kind]
-        put(f"{stem}.json", json_bytes(rows), len(rows))
-        put(f"{stem}.csv", csv_bytes(rows, columns_of(kind)), len(rows))
+        stem, columns = registered.stem, registered.columns
+        # Streamed: a 20,000-article export never holds a file's bytes in memory.
+        files[f"{stem}.json"] = write_json_array(out_dir / f"{stem}.json", rows)
+        files[f"{stem}.csv"] = write_csv(
+            out_dir / f"{stem}.csv", columns, ([row.get(c) for c in columns] for row in rows)
+        )
         put(f"schema/{kind}.schema.json", json_bytes(SCHEMAS[kind]), None)
     return dict(sorted(files.items()))
 

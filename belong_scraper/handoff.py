@@ -18,14 +18,13 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from belong_scraper.export.graph import GONE, LinkGraph
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
 from belong_scraper.profile import SiteProfile
 from belong_scraper.sanitize import html_to_markdown, html_to_text
 from belong_scraper.urls import Origin, canonical_url, one_spelling_per_session, page_type
-
-GONE = (404, 410)
 
 
 @dataclass
@@ -232,7 +231,7 @@ class LinkRewriter:
     def __init__(
         self,
         records: list[Record],
-        reports: list[PageReport],
+        graph: LinkGraph,
         assets_by_url: dict[str, dict],
         origin: Origin,
         profile: SiteProfile,
@@ -250,15 +249,10 @@ class LinkRewriter:
                 canonical = canonical_url(url, origin, profile) if url else None
                 if canonical:
                     self.targets.setdefault(canonical, (record.path, record.id))
-        self.gone = {r.canonical: r.status for r in reports if r.status in GONE}
-        redirects = {r.canonical: r.redirect_to for r in reports if r.redirect_to}
+        self.gone = graph.gone
         # Legacy redirects resolve to their final target, never to another legacy URL.
-        self.redirects: dict[str, str] = {}
-        for source, target in redirects.items():
-            hops = 0
-            while target in redirects and hops < 10:
-                target, hops = redirects[target], hops + 1
-            self.redirects[source] = target
+        self.redirects = graph.redirects
+        for source, target in self.redirects.items():
             if target in self.targets:
                 self.targets.setdefault(source, self.targets[target])
         self.unmapped: dict[str, set[str]] = defaultdict(set)
@@ -336,7 +330,11 @@ def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
 
 
 def redirect_rows(
-    records: list[Record], reports: list[PageReport], rewriter: LinkRewriter, profile: SiteProfile
+    records: list[Record],
+    reports: list[PageReport],
+    rewriter: LinkRewriter,
+    profile: SiteProfile,
+    graph: LinkGraph,
 ) -> list[dict[str, Any]]:
     """Every legacy spelling seen → its record's new path (301), removed articles → 410."""
     rows: dict[str, dict[str, Any]] = {}
@@ -352,21 +350,17 @@ def redirect_rows(
         for url in sorted(set(getattr(record, "legacy_urls", [])) | {record.source_url}):
             if not isinstance(record, Partner):
                 add(url, 301, record.path, record.id)
-    spellings: dict[str, set[str]] = defaultdict(set)
-    for report in reports:
-        spellings[report.canonical].add(report.url)
-        for target, seen in report.spellings.items():
-            spellings[target].update(seen)
+    spellings = graph.spellings
     for report in sorted(reports, key=lambda r: r.canonical):
         kind, keys = page_type(report.canonical, profile)
         if report.status in GONE and kind == "article":
-            seen = spellings[report.canonical] | {report.canonical}
+            seen = spellings.get(report.canonical, set()) | {report.canonical}
             for url in one_spelling_per_session(sorted(seen), profile):
                 add(url, 410, "", f"article-{int(keys['id'])}")
         elif report.status == 200 and report.canonical not in rewriter.targets:
             mapped = non_record_path(kind, keys)
             if mapped:
-                seen = spellings[report.canonical] | {report.canonical}
+                seen = spellings.get(report.canonical, set()) | {report.canonical}
                 for url in one_spelling_per_session(sorted(seen), profile):
                     add(url, 301, mapped, "")
     # A legacy redirect (/news/16 → news.php?id=16) goes straight to the final new path.
@@ -454,10 +448,21 @@ def general_rules(
     return sorted(chosen.values(), key=lambda r: (-len(r.conditions), r.path, r.conditions))
 
 
+def page_rules(
+    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+) -> list[RedirectRule]:
+    """The general rules of the page (non-media) rows: what both server maps use."""
+    return general_rules([row for row in rows if not _is_media_row(row)], canonicalize)
+
+
 def nginx_map(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None], profile: SiteProfile
+    rows: list[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
 ) -> str:
-    """An nginx `map` on $request_uri (query string included) plus a server snippet.
+    """An nginx `map` on $request_uri (query string included) plus a server snippet;
+    ``rules``: page_rules(rows, canonicalize), when the caller has them already.
 
     Exact entries for every spelling seen; then case-insensitive regexes per page, so
     unseen spellings (other utm_ values, a session id, reordered parameters) redirect too.
@@ -483,7 +488,7 @@ def nginx_map(
         target = "410" if row["status"] == 410 else row["target"]
         lines.append(f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};")
     only_dropped = dropped_params_regex(profile)
-    for rule in general_rules(rows, canonicalize):
+    for rule in general_rules(rows, canonicalize) if rules is None else rules:
         if rule.conditions:
             query = "".join(
                 f"(?=(?:[^#]*&)?{re.escape(k)}={re.escape(v)}(?:&|#|$))" for k, v in rule.conditions
@@ -502,7 +507,10 @@ def _nginx_quote(value: str) -> str:
 
 
 def apache_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None], profile: SiteProfile
+    rows: list[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
 ) -> str:
     """mod_rewrite rules: a page's identifying parameters in any order and case; a page
     without them when the query string holds nothing or only dropped parameters."""
@@ -514,7 +522,7 @@ def apache_rules(
             f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]"
         )
     rows = [row for row in rows if not _is_media_row(row)]
-    for rule in general_rules(rows, canonicalize):
+    for rule in general_rules(rows, canonicalize) if rules is None else rules:
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"
             for k, v in rule.conditions

@@ -10,14 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-RECORD_TYPES = ("article", "partner", "cluster", "page")
-EXPORT_FILES = {
-    "article": "articles",
-    "partner": "partners",
-    "cluster": "clusters",
-    "page": "pages",
-}
-
 
 @dataclass
 class Article:
@@ -170,8 +162,48 @@ class Rejected:
     record_id: str | None = None
 
 
+@dataclass(frozen=True)
+class RecordKind:
+    """One record type of the contract: the one place its names and rules are set."""
+
+    kind: str  # "article": the schema's name, the state's type, the id's prefix
+    cls: type
+    stem: str  # file stem: articles.json, articles.csv
+    id_pattern: str  # the schema's pattern for the id
+    html_fields: tuple[str, ...]  # sanitized HTML, rewritten to the new site
+
+    @property
+    def columns(self) -> list[str]:
+        """CSV columns: the schema's properties, in contract order."""
+        from belong_scraper.schemas import SCHEMAS  # schemas import the id patterns
+
+        return list(SCHEMAS[self.kind]["properties"])
+
+
+# In export order: the JSON/CSV files, the manifest counts and the change set follow it.
+REGISTRY: dict[str, RecordKind] = {
+    r.kind: r
+    for r in (
+        RecordKind("article", Article, "articles", r"^article-\d+$", ("body_html",)),
+        RecordKind(
+            "partner", Partner, "partners", r"^partner-[a-z]{2}-[a-z0-9-]+$", ("description_html",)
+        ),
+        RecordKind("cluster", Cluster, "clusters", r"^cluster-\d+$", ("intro_html",)),
+        RecordKind("page", Page, "pages", r"^page-[a-z0-9-]+$", ("body_html",)),
+    )
+}
+_KIND_OF_CLASS = {r.cls: r.kind for r in REGISTRY.values()}
+
+# The names other modules import, derived from the registry.
+RECORD_TYPES = tuple(REGISTRY)
+EXPORT_FILES = {kind: r.stem for kind, r in REGISTRY.items()}
+RECORD_CLASSES = {kind: r.cls for kind, r in REGISTRY.items()}
+RECORD_STEMS = tuple(EXPORT_FILES.values())
+HTML_FIELDS = tuple(dict.fromkeys(f for r in REGISTRY.values() for f in r.html_fields))
+
+
 def record_type(record: Record) -> str:
-    return type(record).__name__.lower()
+    return _KIND_OF_CLASS[type(record)]
 
 
 def exported_fields(record: Record) -> list[str]:
@@ -181,9 +213,6 @@ def exported_fields(record: Record) -> list[str]:
 def to_export_dict(record: Record) -> dict[str, Any]:
     """The record as exported: contract keys in contract order, evidence left out."""
     return {name: getattr(record, name) for name in exported_fields(record)}
-
-
-RECORD_CLASSES = {"article": Article, "partner": Partner, "cluster": Cluster, "page": Page}
 
 
 def from_export_dict(kind: str, data: dict[str, Any]) -> Record:

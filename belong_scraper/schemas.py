@@ -6,6 +6,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from belong_scraper.items import REGISTRY
+
 ID = r"^[a-z][a-z0-9-]{0,63}$"
 SHA256 = r"^[0-9a-f]{64}$"
 URL = {"type": "string", "pattern": r"^https?://"}
@@ -33,7 +35,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "article": _record(
         "article",
         {
-            "id": {"type": "string", "pattern": r"^article-\d+$"},
+            "id": {"type": "string", "pattern": REGISTRY["article"].id_pattern},
             "legacy_id": {"type": "integer", "minimum": 0},
             "source_url": URL,
             "legacy_urls": URL_LIST,
@@ -95,7 +97,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "partner": _record(
         "partner",
         {
-            "id": {"type": "string", "pattern": r"^partner-[a-z]{2}-[a-z0-9-]+$"},
+            "id": {"type": "string", "pattern": REGISTRY["partner"].id_pattern},
             "name": {"type": "string", "minLength": 1},
             "country_code": {"type": "string", "pattern": r"^[A-Z]{2}$"},
             "country": {"type": "string", "minLength": 1},
@@ -116,7 +118,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "cluster": _record(
         "cluster",
         {
-            "id": {"type": "string", "pattern": r"^cluster-\d+$"},
+            "id": {"type": "string", "pattern": REGISTRY["cluster"].id_pattern},
             "legacy_id": {"type": "integer", "minimum": 0},
             "title": {"type": "string", "minLength": 1},
             "summary": TEXT,
@@ -137,7 +139,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "page": _record(
         "page",
         {
-            "id": {"type": "string", "pattern": r"^page-[a-z0-9-]+$"},
+            "id": {"type": "string", "pattern": REGISTRY["page"].id_pattern},
             "key": {"type": "string", "pattern": r"^[a-z0-9_-]+$"},
             "title": {"type": "string", "minLength": 1},
             "body_html": TEXT,

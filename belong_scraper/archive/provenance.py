@@ -21,9 +21,10 @@ from urllib.parse import urljoin
 
 from belong_scraper.archive.index import Capture, url_key
 from belong_scraper.exporters import atomic_write, json_bytes
+from belong_scraper.items import RECORD_STEMS
 
 PROVENANCE_NAME = "provenance.json"
-RECORD_FILES = ("articles", "partners", "clusters", "pages")
+RECORD_FILES = RECORD_STEMS
 MAX_HOPS = 5
 
 

@@ -20,11 +20,12 @@ from alembic.config import Config
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
+from belong_scraper.items import RECORD_TYPES
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
 
-RECORD_TYPES = ("article", "partner", "cluster", "page")
+FLUSH_EVERY = 500  # records written to the database per batch in finish_run
 
 
 class StateError(RuntimeError):
@@ -136,10 +137,25 @@ class StateStore:
 
     # -- records ------------------------------------------------------------------------
 
-    def known_records(self) -> dict[str, RecordState]:
-        """Every record ever seen (removed ones too), by id, detached from the session."""
+    def known_records(self, with_data: bool = True) -> dict[str, RecordState]:
+        """Every record ever seen (removed ones too), by id, detached from the session.
+        Without ``with_data`` each record's exported ``data`` is left in the database (a
+        20,000-record state is then ids, paths and URLs): `record_data` fetches it."""
+        query = select(RecordState)
+        if not with_data:
+            query = query.options(defer(RecordState.data))
         with Session(self.engine, expire_on_commit=False) as session:
-            return {r.id: r for r in session.scalars(select(RecordState))}
+            return {r.id: r for r in session.scalars(query)}
+
+    def record_data(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The exported data of the given records, as the last run that had them."""
+        wanted, found = sorted(set(ids)), {}
+        with Session(self.engine) as session:
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+                batch = wanted[start : start + 500]
+                query = select(RecordState.id, RecordState.data).where(RecordState.id.in_(batch))
+                found.update({record_id: data for record_id, data in session.execute(query)})
+        return found
 
     def record_hashes(self) -> dict[str, str]:
         return {k: v.content_sha256 for k, v in self.known_records().items()}
@@ -174,9 +190,20 @@ class StateStore:
             session.execute(RecordChange.__table__.delete().where(RecordChange.run_id == run_id))
             for page in pages:
                 session.add(FetchedPage(run_id=run_id, fetched_at=now, **page))
-            known = {r.id: r for r in session.scalars(select(RecordState))}
+            # Their data is replaced, never read: it stays in the database.
+            query = select(RecordState).options(defer(RecordState.data))
+            known = {r.id: r for r in session.scalars(query)}
             seen: set[str] = set()
-            for data in records:
+            for count, data in enumerate(records, start=1):
+                if count % FLUSH_EVERY == 0:  # a 20,000-record run never holds them all
+                    session.flush()
+                    for done in list(session.identity_map.values()):
+                        # Written, and nothing left to do with it (known ones may be
+                        # marked removed below).
+                        if isinstance(done, RecordChange) or (
+                            isinstance(done, RecordState) and done.id not in known
+                        ):
+                            session.expunge(done)
                 record_id, kind = data["id"], data["id"].split("-", 1)[0]
                 seen.add(record_id)
                 state = known.get(record_id)

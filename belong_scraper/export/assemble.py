@@ -1,0 +1,25 @@
+"""Stage 1, assemble: what needs every page (assemble.assemble), then the field caps on
+what assembly added (teaser summaries, tag names)."""
+
+from __future__ import annotations
+
+from belong_scraper.assemble import assemble, content_hash
+from belong_scraper.export.run import Assembled, ExportRun
+from pipelines.limits import cap_fields
+
+
+def assemble_stage(run: ExportRun) -> Assembled:
+    collected = run.collected
+    records, facts = assemble(
+        collected.records,
+        collected.listings,
+        collected.reports,
+        run.profile,
+        previous=run.known,
+        graph=run.graph,
+    )
+    for record in records:
+        if cap_fields(record, run.field_caps):
+            record.review_flags = sorted(set(record.review_flags))
+            record.content_sha256 = content_hash(record)
+    return Assembled(records, facts)

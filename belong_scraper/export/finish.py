@@ -1,0 +1,68 @@
+"""Stages 6-8, inside the state's transaction: the change set and the report, the
+archive (index and provenance cover every fetch, media downloads included), then the
+manifest listing every file and SHA256SUMS covering them, the manifest included."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from belong_scraper.archive import finish_archive, write_checksums
+from belong_scraper.archive.fixity import export_files, file_sha256
+from belong_scraper.export.run import ExportRun
+from belong_scraper.exporters import atomic_write, describe, json_bytes, write_manifest
+from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
+from belong_scraper.report import write_report
+from belong_scraper.schemas import DOCUMENT_SCHEMAS, validation_errors
+
+
+def changes_stage(
+    run: ExportRun, manifest: dict[str, Any], changes: dict[str, dict[str, list[str]]]
+) -> None:
+    """changes.json: what the state says changed since the previous run."""
+    change_set = {"previous_run": run.previous_run, "run": run.run_id}
+    change_set |= {EXPORT_FILES[kind]: changes[kind] for kind in RECORD_TYPES}
+    problems = validation_errors("changes", change_set)
+    if problems:
+        raise ValueError(f"changes.json breaks its schema: {problems[0]}")
+    data = json_bytes(change_set)
+    atomic_write(run.out_dir / "changes.json", data)
+    manifest["files"]["changes.json"] = describe(data)
+    manifest["changes"] = {
+        EXPORT_FILES[k]: {c: len(ids) for c, ids in changes[k].items()} for k in RECORD_TYPES
+    }
+
+
+def report_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
+    """report.html, report.json, review.csv. The report still reads the folder, the
+    manifest included, so the manifest so far is written for it first (the one write
+    left over until the report takes the manifest in memory)."""
+    out_dir = run.out_dir
+    write_manifest(out_dir, manifest)
+    write_report(out_dir)
+    written = {name: (out_dir / name).read_bytes() for name in
+               ("report.html", "report.json", "review.csv")}  # fmt: skip
+    for problem in validation_errors("report", json.loads(written["report.json"])):
+        manifest["warnings"].append(f"report.json: {problem}")
+    for kind in ("changes", "report"):
+        schema = json_bytes(DOCUMENT_SCHEMAS[kind])
+        atomic_write(out_dir / "schema" / f"{kind}.schema.json", schema)
+        manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
+    for name, data in written.items():
+        manifest["files"][name] = describe(data)
+
+
+def archive_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
+    """The WARCs closed and indexed, each record's source mapped to its capture."""
+    manifest["archive"] = finish_archive(run.out_dir, run.warcs_this_run)
+
+
+def checksums_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
+    """Every other file (media, WARCs, ...) listed, the manifest written, SHA256SUMS."""
+    out_dir = run.out_dir
+    for name in export_files(out_dir):
+        if name != "manifest.json" and name not in manifest["files"]:
+            path = out_dir / name  # streamed: WARCs can be large
+            manifest["files"][name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+    write_manifest(out_dir, manifest)
+    write_checksums(out_dir, {name: entry["sha256"] for name, entry in manifest["files"].items()})

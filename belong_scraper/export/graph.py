@@ -1,0 +1,51 @@
+"""The run's one link graph, built once from the page reports: every spelling seen for a
+URL, redirect chains folded to their final target, the pages that are gone. Assembly
+(legacy URLs), link rewriting and the redirect map all read it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from belong_scraper.items import PageReport
+
+GONE = (404, 410)
+MAX_CHAIN = 10  # hops followed when folding a chain (a loop stops there)
+
+
+@dataclass
+class LinkGraph:
+    # canonical URL → every spelling seen for it (as fetched, or folded to it by the spider)
+    spellings: dict[str, set[str]] = field(default_factory=dict)
+    # the same with each redirect's source and spellings folded into its final target
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+    # canonical URL of a legacy redirect → its final target (never another legacy URL)
+    redirects: dict[str, str] = field(default_factory=dict)
+    gone: dict[str, int] = field(default_factory=dict)  # canonical URL → 404 or 410
+
+    @classmethod
+    def from_reports(cls, reports: list[PageReport]) -> LinkGraph:
+        spellings: dict[str, set[str]] = defaultdict(set)
+        direct: dict[str, str] = {}
+        gone: dict[str, int] = {}
+        for report in reports:
+            spellings[report.canonical].add(report.url)
+            for target, seen in report.spellings.items():
+                spellings[target].update(seen)
+            if report.redirect_to and report.redirect_to != report.canonical:
+                direct[report.canonical] = report.redirect_to
+            if report.status in GONE:
+                gone[report.canonical] = report.status
+        redirects = {}
+        for source, target in direct.items():
+            hops = 0
+            while target in direct and hops < MAX_CHAIN:  # chains fold into their end
+                target, hops = direct[target], hops + 1
+            redirects[source] = target
+        aliases: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in spellings.items()})
+        for source, target in redirects.items():
+            aliases[target] |= aliases[source] | {source}
+        return cls(dict(spellings), dict(aliases), redirects, gone)
+
+    def spellings_of(self, canonical: str) -> set[str]:
+        return self.spellings.get(canonical, set())

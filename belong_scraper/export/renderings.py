@@ -1,0 +1,54 @@
+"""Stage 4, renderings: the Hugo tree and the WordPress WXR file of the export folder.
+
+A record one of them cannot render is left out of it and rejected at that stage; the
+report is rendered in the manifest stage, since it reports the finished folder."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from belong_scraper.export.run import ExportRun, HandedOff
+from belong_scraper.exporters import describe
+from belong_scraper.items import Rejected
+from belong_scraper.targets.hugo import write_hugo
+from belong_scraper.targets.wxr import write_wxr
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Rendered:
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    wxr: dict[str, Any] = field(default_factory=dict)  # facts of the WXR rendering
+
+
+def renderings_stage(run: ExportRun, handed: HandedOff) -> Rendered:
+    out_dir, profile = run.out_dir, run.profile
+    rendered = Rendered()
+    failures: dict[str, dict[str, str]] = {"hugo": {}, "wxr": {}}
+    hugo_files = write_hugo(
+        out_dir, site_title=profile.site_title, language=profile.default_language,
+        failures=failures["hugo"],
+    )  # fmt: skip
+    for name in hugo_files:
+        rendered.files[name] = describe((out_dir / name).read_bytes())
+    rendered.wxr = write_wxr(
+        out_dir, site_title=profile.site_title, language=profile.default_language,
+        failures=failures["wxr"],
+    )  # fmt: skip
+    rendered.files["wordpress.xml"] = describe((out_dir / "wordpress.xml").read_bytes())
+    sources = {r.id: r.source_url for r in handed.assembled}
+    for stage, failed in failures.items():
+        for record_id, error in sorted(failed.items()):
+            logger.warning("%s could not render %s: %s", stage, record_id, error)
+            if record_id in sources:
+                handed.rejected.append(Rejected(url=sources[record_id], error=error,
+                                                stage=stage, record_id=record_id))  # fmt: skip
+            else:  # an attachment (of a post that could not be rendered)
+                rendered.wxr.setdefault("unrendered", []).append(
+                    {"item": record_id, "error": error}
+                )
+    handed.handoff.wxr = rendered.wxr
+    return rendered

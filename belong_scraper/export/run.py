@@ -1,0 +1,185 @@
+"""What every export stage gets (the run's inputs) and what each hands the next."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from belong_scraper.assemble import RunFacts
+from belong_scraper.export.graph import LinkGraph
+from belong_scraper.handoff import Handoff
+from belong_scraper.items import Listing, PageReport, Record, Rejected
+from belong_scraper.profile import SiteProfile
+from belong_scraper.urls import Origin
+
+
+@dataclass
+class Collected:
+    """The items of the crawl, as the pipeline collected them."""
+
+    records: list[Record] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)
+    reports: list[PageReport] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+@dataclass
+class ExportRun:
+    """The run's inputs, computed once before the first stage: one origin (the spider's),
+    one link graph, what the state knew, the previous export's assets (read before any
+    stage writes)."""
+
+    out_dir: Path  # the staging folder the stages write into
+    profile: SiteProfile
+    origin: Origin
+    run_id: str
+    start_url: str
+    started_at: datetime
+    db_url: str
+    reason: str  # the crawl's finish reason
+    collected: Collected
+    known: dict[str, Any] = field(default_factory=dict)  # record id → its state, no data
+    # record ids → their exported data in the state (only carried records need it)
+    state_data: Callable[[Iterable[str]], dict[str, dict[str, Any]]] = lambda ids: {}
+    previous_assets: list[dict[str, Any]] = field(default_factory=list)
+    fetched: dict[str, int] = field(default_factory=dict)  # URL → attempts the server saw
+    requested: list[str] = field(default_factory=list)
+    field_caps: dict[str, int] = field(default_factory=dict)
+    incoming: Path | None = None  # the job folder's downloads
+    job_dir: Path | None = None  # the run's job folder (<out>.job/): its scratch files
+    previous_run: str | None = None
+    warcs_this_run: dict[str, int] = field(default_factory=dict)
+    clock: StageClock = field(default_factory=lambda: StageClock())
+    graph: LinkGraph = field(init=False)  # the one link graph, built from the reports
+
+    def __post_init__(self) -> None:
+        self.graph = LinkGraph.from_reports(self.collected.reports)
+
+
+@dataclass
+class Assembled:
+    records: list[Record]
+    facts: RunFacts
+
+
+@dataclass
+class HandedOff:
+    """Records pointing at the new site, their assets and redirects, and what is carried."""
+
+    # every assembled record, handoff failures included; RecordRefs after `records`
+    assembled: list[Any]
+    records: list[Record]  # the ones the handoff did not reject (emptied after `records`)
+    carried: list[Record]  # known records this run cannot prove gone
+    handoff: Handoff
+    rejected: list[Rejected]  # every rejection so far; later stages add theirs
+
+
+@dataclass
+class RecordRef:
+    """What the stages after `records` need of a record (the ledger, the renderings'
+    rejections, the state's fetched pages): the record itself is let go once written."""
+
+    id: str
+    source_url: str
+    evidence: dict[str, Any]  # only "media": each download's outcome
+
+
+@dataclass
+class StateRows:
+    """What the state is handed for the run, worked out while the records were here."""
+
+    change_hashes: dict[str, str]  # exported record id → change hash
+    fetched_pages: list[dict[str, Any]]
+    watch_items: list[dict[str, Any]]
+    kept_ids: set[str]  # records the handoff did not reject, exported or not
+
+
+@dataclass
+class RecordsWritten:
+    counts: dict[str, int]  # record type → rows written, carried ones included
+    schema_rejected: list[dict[str, Any]]
+    carried: list[Record]
+    exported: set[str]  # ids of this run's records that were written
+    files: dict[str, dict[str, Any]]
+    state: StateRows
+
+
+class StageClock:
+    """Wall seconds and peak RSS per stage, for the `export/stage_seconds/<stage>` and
+    `export/stage_peak_rss_mb/<stage>` stats, and the peak of the whole export.
+
+    The kernel's high-water mark (VmHWM) is not reset: it stays the whole run's peak,
+    which the tests and benchmarks read at exit. A stage that raises it has its exact
+    peak there; below the crawl's peak, a sampler thread (VmRSS every 20 ms while a
+    stage runs) gives it."""
+
+    INTERVAL = 0.02
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
+        self.peak: float | None = None
+        self._sampled = 0.0
+        self._mark = peak_rss_mb() or 0.0  # the run's peak so far (the crawl's)
+
+    def _sample(self, done: threading.Event) -> None:
+        while not done.wait(self.INTERVAL):
+            self._sampled = max(self._sampled, rss_mb() or 0.0)
+
+    def _fold(self) -> float | None:
+        """The peak since the last fold: exact when the kernel's mark rose since (this
+        part of the export set a new high for the run), else the sampler's figure."""
+        now, hwm = rss_mb(), peak_rss_mb()
+        if now is None or hwm is None:
+            return None
+        peak = hwm if hwm > self._mark else max(self._sampled, now)
+        self._mark, self._sampled = hwm, 0.0
+        self.peak = max(self.peak or 0.0, peak)
+        return peak
+
+    def finish(self) -> float | None:
+        """The export's peak RSS in MB (None where the platform does not say)."""
+        self._fold()  # the state's work after the last stage
+        return self.peak
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self._fold()  # what ran since the last stage (the state's own work) counts too
+        done = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(done,), daemon=True)
+        sampler.start()
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+            done.set()
+            sampler.join()
+            peak = self._fold()
+            if peak is not None:
+                self.peaks[name] = max(self.peaks.get(name, 0.0), peak)
+
+
+def _status_mb(field: str) -> float | None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def rss_mb() -> float | None:
+    """Resident memory now, in MB; None where /proc has no such figure."""
+    return _status_mb("VmRSS")
+
+
+def peak_rss_mb() -> float | None:
+    """The process's peak resident memory (VmHWM), in MB."""
+    return _status_mb("VmHWM")

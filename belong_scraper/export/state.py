@@ -1,0 +1,54 @@
+"""What the state database keeps of a run besides its records: the pages fetched (with
+their validators, for the next run's conditional requests) and the watch baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from belong_scraper.items import Article, Listing, PageReport, Record
+from belong_scraper.spiders.watch import teaser_hash
+from pipelines.watch import text_hash
+
+
+def fetched_pages(reports: list[PageReport], records: list[Record]) -> list[dict[str, Any]]:
+    pages: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        pages[report.url] = {
+            "url": report.url,
+            "canonical_url": report.canonical,
+            "status": report.status,
+            "kind": report.kind,
+            "etag": report.etag,
+            "last_modified": report.last_modified,
+            "payload_sha256": report.payload_sha256,
+            "php_errors": sum(report.php_errors.values()),
+            "error": report.error,
+        }
+    for record in records:
+        for url, result in record.evidence.get("media", {}).items():
+            pages[url] = {
+                "url": url,
+                "canonical_url": url,
+                "status": result["status"],
+                "kind": "media",
+                "etag": result.get("etag"),
+                "last_modified": result.get("last_modified"),
+                "payload_sha256": result.get("sha256"),
+                "php_errors": 0,
+                "error": None if result.get("ok") else result.get("reason"),
+            }
+    return [pages[url] for url in sorted(pages)]
+
+
+def watch_baseline(listings: list[Listing], records: list[Record]) -> list[dict[str, Any]]:
+    """What `watch` compares against: each article's listing teaser and its text."""
+    teasers: dict[str, str] = {}
+    for listing in sorted(listings, key=lambda x: (x.kind != "listing", x.page, x.url)):
+        for teaser in listing.teasers:
+            teasers.setdefault(teaser.article_id, teaser_hash(teaser.title, teaser.excerpt))
+    return [
+        {"article_id": r.id, "url": r.source_url, "title": r.title,
+         "teaser_sha256": teasers.get(r.id), "text_sha256": text_hash(r.title, r.body_text)}
+        for r in records
+        if isinstance(r, Article)
+    ]  # fmt: skip
