@@ -3,11 +3,15 @@
 FEEDS writes items as they arrive (order depends on the network), cannot sort, cannot
 compute fields that need every record, and does not replace files atomically. The
 contract needs all three, so records are written here, once the crawl is over: each file
-to a temporary name in the same folder, fsync'd, then renamed over the old one.
+to a temporary name in the same folder, fsync'd, then renamed over the old one. Inside a
+staged export (``deferred_sync``) the fsync per file is left out: the staged folder is
+synced once before it is swapped in (``staging.StagedFolder.commit``), since a sync per
+file cost 4-5 ms, about 90 s of a 20,000-article export's Hugo tree.
 """
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import hashlib
 import io
@@ -17,6 +21,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,28 @@ from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
 CONTRACT_VERSION = "1.1"
 
 
+_SYNC_EACH_FILE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sync_each_file", default=True
+)
+
+
+@contextmanager
+def deferred_sync() -> Iterator[None]:
+    """Within: files are not fsync'd one by one; whoever swaps them in syncs once."""
+    token = _SYNC_EACH_FILE.set(False)
+    try:
+        yield
+    finally:
+        _SYNC_EACH_FILE.reset(token)
+
+
+def sync_file(handle: Any) -> None:
+    """Flush a file to the disk before it is renamed into place, unless deferred."""
+    handle.flush()
+    if _SYNC_EACH_FILE.get():
+        os.fsync(handle.fileno())
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace path with data in one step: readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,8 +61,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            sync_file(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -69,8 +95,7 @@ class StreamedFile:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is None:
-                self.handle.flush()
-                os.fsync(self.handle.fileno())
+                sync_file(self.handle)
             self.handle.close()
             if kind is None:
                 os.replace(self.tmp, self.path)

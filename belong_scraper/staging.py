@@ -57,7 +57,9 @@ class StagedFolder:
                 _link_or_copy(str(source), str(destination))
 
     def commit(self) -> None:
-        """Swap the staged folder in: two renames, or one per entry inside the folder."""
+        """Swap the staged folder in: two renames, or one per entry inside the folder.
+        Its files reach the disk first, in one sync (they were written without one each)."""
+        os.sync()
         if not self.inside:
             previous = self.out_dir.parent / f".{self.out_dir.name}.previous"
             if previous.exists():

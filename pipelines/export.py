@@ -24,6 +24,7 @@ from belong_scraper.archive.index import ARCHIVE_DIRNAME
 from belong_scraper.archive.middleware import close_active, pending_warcs
 from belong_scraper.export.run import Collected, ExportRun, StageClock
 from belong_scraper.export.stages import run_export, stage_stats
+from belong_scraper.exporters import deferred_sync
 from belong_scraper.items import (
     Article,
     Cluster,
@@ -106,7 +107,8 @@ class ExportPipeline:
             this_run = close_active(self.out_dir)  # WARCs complete before they are linked
             stage = StagedFolder(self.out_dir)
             stage.link_in(pending_warcs(self.out_dir), ARCHIVE_DIRNAME)
-            self._export(stage, reason, this_run)
+            with deferred_sync():  # one sync of the whole folder, before it is swapped in
+                self._export(stage, reason, this_run)
         except Exception as exc:
             if stage is not None:
                 stage.discard()

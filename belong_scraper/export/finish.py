@@ -12,8 +12,9 @@ from belong_scraper.archive.fixity import export_files, file_sha256
 from belong_scraper.export.run import ExportRun
 from belong_scraper.exporters import atomic_write, describe, json_bytes, write_manifest
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
-from belong_scraper.report import write_report
+from belong_scraper.report import report_facts, write_report
 from belong_scraper.schemas import DOCUMENT_SCHEMAS, validation_errors
+from belong_scraper.targets import ExportSource
 
 
 def changes_stage(
@@ -33,23 +34,27 @@ def changes_stage(
     }
 
 
-def report_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
-    """report.html, report.json, review.csv. The report still reads the folder, the
-    manifest included, so the manifest so far is written for it first (the one write
-    left over until the report takes the manifest in memory)."""
+def report_stage(
+    run: ExportRun,
+    manifest: dict[str, Any],
+    source: ExportSource,
+    redirect_rows: list[dict[str, Any]],
+) -> None:
+    """report.html, report.json, review.csv, from the export's rows, its manifest as it
+    stands (written once, last) and its redirect rows: no file is read back."""
     out_dir = run.out_dir
-    write_manifest(out_dir, manifest)
-    write_report(out_dir)
-    written = {name: (out_dir / name).read_bytes() for name in
-               ("report.html", "report.json", "review.csv")}  # fmt: skip
-    for problem in validation_errors("report", json.loads(written["report.json"])):
+    facts = report_facts(source, manifest, redirect_rows)
+    described: dict[str, dict[str, Any]] = {}
+    write_report(out_dir, facts, described=described)
+    # report.json as a reader sees it: what the schema is checked against
+    for problem in validation_errors("report", json.loads(json_bytes(facts))):
         manifest["warnings"].append(f"report.json: {problem}")
     for kind in ("changes", "report"):
         schema = json_bytes(DOCUMENT_SCHEMAS[kind])
         atomic_write(out_dir / "schema" / f"{kind}.schema.json", schema)
         manifest["files"][f"schema/{kind}.schema.json"] = describe(schema)
-    for name, data in written.items():
-        manifest["files"][name] = describe(data)
+    for name in ("report.html", "report.json", "review.csv"):
+        manifest["files"][name] = described[name]
 
 
 def archive_stage(run: ExportRun, manifest: dict[str, Any]) -> None:

@@ -59,10 +59,9 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             apache_rules(redirects, canonicalize, run.profile, rules),
         )
     )
-    for kind in RECORD_TYPES:  # this run's rows only: carried ones are the state's already
+    for kind in RECORD_TYPES:  # carried rows are the state's already: marked so
         for row in by_type[kind]:
-            if row["id"] in exported:
-                spill.add(kind, row)
+            spill.add(kind, row, carried=row["id"] not in exported)
     counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
     records = handed.records
     state = StateRows(

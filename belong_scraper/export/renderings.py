@@ -1,7 +1,9 @@
-"""Stage 4, renderings: the Hugo tree and the WordPress WXR file of the export folder.
+"""Stage 4, renderings: the Hugo tree and the WordPress WXR file of the export.
 
-A record one of them cannot render is left out of it and rejected at that stage; the
-report is rendered in the manifest stage, since it reports the finished folder."""
+They read the rows the records stage put aside (an ``ExportSource``), not the files it
+wrote, and hand back the manifest entries of what they wrote. A record one of them cannot
+render is left out of it and rejected at that stage; the report is rendered after the
+change set, since it reports it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from belong_scraper.export.run import ExportRun, HandedOff
-from belong_scraper.exporters import describe
 from belong_scraper.items import Rejected
+from belong_scraper.targets import ExportSource
 from belong_scraper.targets.hugo import write_hugo
 from belong_scraper.targets.wxr import write_wxr
 
@@ -24,21 +26,18 @@ class Rendered:
     wxr: dict[str, Any] = field(default_factory=dict)  # facts of the WXR rendering
 
 
-def renderings_stage(run: ExportRun, handed: HandedOff) -> Rendered:
+def renderings_stage(run: ExportRun, handed: HandedOff, source: ExportSource) -> Rendered:
     out_dir, profile = run.out_dir, run.profile
     rendered = Rendered()
     failures: dict[str, dict[str, str]] = {"hugo": {}, "wxr": {}}
-    hugo_files = write_hugo(
-        out_dir, site_title=profile.site_title, language=profile.default_language,
-        failures=failures["hugo"],
+    write_hugo(
+        out_dir, source, site_title=profile.site_title, language=profile.default_language,
+        failures=failures["hugo"], described=rendered.files,
     )  # fmt: skip
-    for name in hugo_files:
-        rendered.files[name] = describe((out_dir / name).read_bytes())
     rendered.wxr = write_wxr(
-        out_dir, site_title=profile.site_title, language=profile.default_language,
-        failures=failures["wxr"],
+        out_dir, source, site_title=profile.site_title, language=profile.default_language,
+        failures=failures["wxr"], described=rendered.files,
     )  # fmt: skip
-    rendered.files["wordpress.xml"] = describe((out_dir / "wordpress.xml").read_bytes())
     sources = {r.id: r.source_url for r in handed.assembled}
     for stage, failed in failures.items():
         for record_id, error in sorted(failed.items()):

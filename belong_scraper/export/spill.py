@@ -1,6 +1,8 @@
-"""The run's exported rows, kept in a run-local SQLite file (the job folder's
-``export-rows.sqlite``) once the record files are written: the state is handed them from
-there, so the renderings and the report do not run with every record in memory too."""
+"""The exported rows, kept in a run-local SQLite file (the job folder's
+``export-rows.sqlite``) once the record files are written: the state is handed this run's
+rows from there, and the renderings and the report read every row (carried ones too)
+from there as an ``ExportSource``, so none of them runs with every record in memory and
+none reads back a file the export just wrote."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from belong_scraper.items import RECORD_TYPES
+from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
 
 
 class RowSpill:
@@ -25,19 +27,29 @@ class RowSpill:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=OFF")  # run-local scratch: nothing to recover
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE rows (seq INTEGER PRIMARY KEY, kind INTEGER, data TEXT)")
-
-    def add(self, kind: str, row: dict[str, Any]) -> None:
         self.db.execute(
-            "INSERT INTO rows (kind, data) VALUES (?, ?)",
-            (RECORD_TYPES.index(kind), json.dumps(row, ensure_ascii=False)),
+            "CREATE TABLE rows (seq INTEGER PRIMARY KEY, kind INTEGER, id TEXT, "
+            "carried INTEGER, data TEXT)"
+        )
+        self.db.execute("CREATE INDEX rows_by_id ON rows (kind, id)")
+
+    def add(self, kind: str, row: dict[str, Any], *, carried: bool = False) -> None:
+        """One exported row; ``carried`` for a record the state already holds as it is."""
+        data = json.dumps(row, ensure_ascii=False)
+        self.db.execute(
+            "INSERT INTO rows (kind, id, carried, data) VALUES (?, ?, ?, ?)",
+            (RECORD_TYPES.index(kind), row["id"], int(carried), data),
         )
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        """Every row, by record type in registry order, each type in the order added."""
-        cursor = self.db.execute("SELECT data FROM rows ORDER BY kind, seq")
+        """This run's rows (not the carried ones), by record type in registry order, each
+        type in the order added: what the state is handed."""
+        cursor = self.db.execute("SELECT data FROM rows WHERE carried = 0 ORDER BY kind, seq")
         for (data,) in cursor:
             yield json.loads(data)
+
+    def source(self, origin: str, assets: list[dict[str, Any]]) -> SpillSource:
+        return SpillSource(self, origin, assets)
 
     def close(self) -> None:
         self.db.close()
@@ -45,3 +57,35 @@ class RowSpill:
         temp = getattr(self, "_temp", None)
         if temp is not None:
             temp.cleanup()
+
+
+class SpillSource:
+    """The exported records as the renderings and the report read them
+    (``targets.ExportSource``): every row of a record file, sorted by id as the file is
+    (SQLite compares UTF-8 text bytewise: the code-point order Python sorts by)."""
+
+    def __init__(self, spill: RowSpill, origin: str, assets: list[dict[str, Any]]):
+        self._db = spill.db
+        self._kinds = {stem: RECORD_TYPES.index(kind) for kind, stem in EXPORT_FILES.items()}
+        self.origin = origin
+        self._assets = sorted(assets, key=lambda asset: asset["id"])
+
+    def records(self, name: str) -> Iterator[dict[str, Any]]:
+        kind = self._kinds.get(name)
+        if kind is None:
+            return
+        # fetchmany: a cursor per pass, rows decoded one batch at a time
+        cursor = self._db.execute("SELECT data FROM rows WHERE kind = ? ORDER BY id", (kind,))
+        while batch := cursor.fetchmany(256):
+            for (data,) in batch:
+                yield json.loads(data)
+
+    def record(self, name: str, record_id: str) -> dict[str, Any] | None:
+        kind = self._kinds.get(name)
+        found = self._db.execute(
+            "SELECT data FROM rows WHERE kind = ? AND id = ?", (kind, record_id)
+        ).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def assets(self) -> list[dict[str, Any]]:
+        return list(self._assets)

@@ -66,8 +66,10 @@ def _after_handoff(
     clock = run.clock
     with clock.stage("records"):
         written = records_stage(run, handed, spill)
+    # From here the stages read the rows put aside, not the files just written.
+    source = spill.source(run.origin.url, handed.handoff.assets)
     with clock.stage("renderings"):
-        rendered = renderings_stage(run, handed)
+        rendered = renderings_stage(run, handed, source)
     with clock.stage("manifest"):
         files = {**written.files, **rendered.files}
         ledger = ledger_stage(run, handed, files)
@@ -78,7 +80,7 @@ def _after_handoff(
         with clock.stage("changes"):
             changes_stage(run, manifest, changes)
         with clock.stage("report"):
-            report_stage(run, manifest)
+            report_stage(run, manifest, source, handed.handoff.redirects)
         with clock.stage("archive"):
             archive_stage(run, manifest)
         with clock.stage("checksums"):

@@ -25,6 +25,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from belong_scraper.exporters import sync_file
+
 RECORD_FILES = ("articles", "clusters", "pages", "partners")
 # Where the crawled origin is looked for when a folder's manifest lacks start_url: the
 # home page first, as the export's own first record.
@@ -234,8 +236,7 @@ def atomic_stream(path: Path) -> Iterator[HashingStream]:
     try:
         with os.fdopen(fd, "wb") as handle:
             yield HashingStream(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+            sync_file(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
