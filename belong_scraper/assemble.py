@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -126,7 +128,9 @@ def _infer_dates(articles: dict[str, Article], order: list[str], profile: SitePr
             article.date_source = "none"
 
 
-def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> None:
+def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> dict[str, str]:
+    """Thumbs and tags from the teasers; returns each article's best teaser excerpt (its
+    summary is made from it with the body, in the per-record pass)."""
     best: dict[str, tuple[int, str]] = {}
     tag_members: dict[str, set[str]] = defaultdict(set)
     tag_names: dict[str, str] = {}
@@ -150,12 +154,10 @@ def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> None
         for name in article.tags:
             tag_names.setdefault(make_slug(name), name)
     for article in articles.values():
-        teaser = best.get(article.id, (9, ""))[1]
-        if teaser or article.body_text:
-            article.summary = summary_from_teaser(teaser, article.body_text)
         if not article.tags:
             slugs = sorted(tag for tag, members in tag_members.items() if article.id in members)
             article.tags = [tag_names.get(s, s.replace("-", " ").title()) for s in slugs]
+    return {article_id: excerpt for article_id, (_, excerpt) in best.items()}
 
 
 def _slugs(articles: dict[str, Article], previous: dict[str, Any]) -> None:
@@ -203,13 +205,16 @@ def _other_paths(records: dict[str, Record], previous: dict[str, Any]) -> None:
         record.path = path
 
 
-def _review_flags(articles: dict[str, Article], default_language: str) -> None:
-    collisions = title_date_collisions(vars(a) for a in articles.values())
-    for article in articles.values():
-        flags = set(article.review_flags) | article_flags(vars(article), default_language)
-        if article.id in collisions:
-            flags.add("title-date-collision")
-        article.review_flags = sorted(flags)
+def _finish_article(article: Article, teaser: str, collision: bool, default_language: str) -> None:
+    """What an article's text decides: its summary (the teaser's, else the body's
+    opening) and the review flags that read the body."""
+    if teaser or article.body_text:
+        article.summary = summary_from_teaser(teaser, article.body_text)
+    article.summary = normalise_space(article.summary)
+    flags = set(article.review_flags) | article_flags(vars(article), default_language)
+    if collision:
+        flags.add("title-date-collision")
+    article.review_flags = sorted(flags)
 
 
 def assemble(
@@ -219,12 +224,17 @@ def assemble(
     profile: SiteProfile,
     previous: dict[str, Any] | None = None,
     graph: LinkGraph | None = None,
+    opened: Callable[[Record], AbstractContextManager[Record]] = nullcontext,
+    finish: Callable[[Record], None] | None = None,
 ) -> tuple[list[Record], RunFacts]:
     """Final, sorted records and the facts of the run.
 
     ``previous`` (record id → its state from earlier runs: slug, path, legacy_urls) keeps
     paths stable and legacy URLs cumulative across runs; ``graph``: the run's link graph
-    (built from the reports when not given).
+    (built from the reports when not given). The run-wide passes read no record's text;
+    the last pass takes one record at a time: ``opened(record)`` holds its text while it
+    is finished (summary, flags, hash, then ``finish``), so texts kept out of memory
+    (export/parked.py) come back one record at a time.
     """
     previous = previous or {}
     merged = _merge(records)
@@ -239,7 +249,7 @@ def assemble(
             )
     articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
     clusters = [r for r in merged.values() if isinstance(r, Cluster)]
-    _teaser_facts(articles, listings)
+    teasers = _teaser_facts(articles, listings)
     _infer_dates(articles, _listing_order(listings), profile)
     for cluster in clusters:
         cluster.related_articles = [a for a in dict.fromkeys(cluster.related_articles)]
@@ -248,15 +258,22 @@ def assemble(
                 articles[article_id].clusters.append(cluster.id)
     for article in articles.values():
         article.clusters = sorted(set(article.clusters))
-        article.summary = normalise_space(article.summary)
     _slugs(articles, previous)
     _other_paths(merged, previous)
-    _review_flags(articles, profile.default_language)
-    for record in merged.values():
-        if isinstance(record, Partner | Page | Cluster):
-            record.review_flags = sorted(set(record.review_flags))
-        record.content_sha256 = content_hash(record)
-    return sorted(merged.values(), key=lambda r: r.id), run_facts(reports)
+    collisions = title_date_collisions(vars(a) for a in articles.values())
+    finished = sorted(merged.values(), key=lambda r: r.id)
+    for record in finished:
+        with opened(record):
+            if isinstance(record, Article):
+                teaser = teasers.get(record.id, "")
+                collision = record.id in collisions
+                _finish_article(record, teaser, collision, profile.default_language)
+            else:
+                record.review_flags = sorted(set(record.review_flags))
+            record.content_sha256 = content_hash(record)
+            if finish is not None:
+                finish(record)
+    return finished, run_facts(reports)
 
 
 def run_facts(reports: list[PageReport]) -> RunFacts:

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -221,24 +221,29 @@ def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[
 
 def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
     """JSON and CSV per record type plus the schemas; returns the files' manifest entries."""
+    rows = {kind: sorted(by_type.get(kind, []), key=lambda r: r["id"]) for kind in REGISTRY}
+    return write_records_from(out_dir, lambda kind: rows[kind])
+
+
+def write_records_from(
+    out_dir: Path, sorted_rows: Callable[[str], Iterable[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """``write_records`` from rows already in id order, read once per file
+    (``sorted_rows(kind)`` is called for the JSON and again for the CSV): each row is
+    written as it comes, so a 20,000-article export never holds a type's rows, nor a
+    file's bytes, in memory."""
     files: dict[str, dict[str, Any]] = {}
-
-    def put(name: str, data: bytes, records: int | None) -> None:
-        atomic_write(out_dir / name, data)
-        entry: dict[str, Any] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-        if records is not None:
-            entry["records"] = records
-        files[name] = entry
-
     for kind, registered in REGISTRY.items():
-        rows = sorted(by_type.get(kind, []), key=lambda r: r["id"])
         stem, columns = registered.stem, registered.columns
-        # Streamed: a 20,000-article export never holds a file's bytes in memory.
-        files[f"{stem}.json"] = write_json_array(out_dir / f"{stem}.json", rows)
+        files[f"{stem}.json"] = write_json_array(out_dir / f"{stem}.json", sorted_rows(kind))
         files[f"{stem}.csv"] = write_csv(
-            out_dir / f"{stem}.csv", columns, ([row.get(c) for c in columns] for row in rows)
+            out_dir / f"{stem}.csv",
+            columns,
+            ([row.get(c) for c in columns] for row in sorted_rows(kind)),
         )
-        put(f"schema/{kind}.schema.json", json_bytes(SCHEMAS[kind]), None)
+        data = json_bytes(SCHEMAS[kind])
+        atomic_write(out_dir / f"schema/{kind}.schema.json", data)
+        files[f"schema/{kind}.schema.json"] = describe(data)
     return dict(sorted(files.items()))
 
 

@@ -256,6 +256,7 @@ class LinkRewriter:
             if target in self.targets:
                 self.targets.setdefault(source, self.targets[target])
         self.unmapped: dict[str, set[str]] = defaultdict(set)
+        self.unmapped_ids: set[str] = set()  # records with a link left unmapped
         self.broken: dict[str, set[str]] = defaultdict(set)
 
     def resolve(self, url: str) -> tuple[str, dict[str, str]] | None:
@@ -303,6 +304,7 @@ class LinkRewriter:
                 self.broken[legacy].add(record_id)
             elif extra.get("data-legacy") == "unmapped":
                 self.unmapped[legacy].add(record_id)
+                self.unmapped_ids.add(record_id)
         return "\n".join(
             lxml_html.tostring(child, encoding="unicode", with_tail=False) for child in root
         )

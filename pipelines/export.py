@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 
 from belong_scraper.archive.index import ARCHIVE_DIRNAME
 from belong_scraper.archive.middleware import close_active, pending_warcs
+from belong_scraper.export.parked import ParkedTexts
 from belong_scraper.export.run import Collected, ExportRun, StageClock
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import deferred_sync
@@ -73,9 +74,15 @@ class ExportPipeline:
             self.locks.enter_context(self.store.lock())
         self.previous_run = self.store.last_run("migrate", exclude=self.run_id)
         self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
+        incoming = self.crawler.settings.get("MEDIA_INCOMING_DIR")
+        self.texts = ParkedTexts(Path(incoming).parent if incoming else None)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article | Partner | Cluster | Page):
+            # Its texts wait on disk until its row is written (export/parked.py): the
+            # collected records stay small. This pipeline is the last: nothing after it
+            # reads them (the item_scraped signal's listeners count items only).
+            self.texts.park(item)
             self.records.append(item)
         elif isinstance(item, Listing):
             self.listings.append(item)
@@ -96,6 +103,7 @@ class ExportPipeline:
                 self.store.close_run(self.run_id, "interrupted", {})
                 self.crawler.stats.set_value("export/interrupted", reason)
         finally:
+            self.texts.close()
             self.store.close()
             self.locks.close()
 
@@ -160,7 +168,9 @@ class ExportPipeline:
             started_at=self.started_at,
             db_url=self.db_url,
             reason=reason,
-            collected=Collected(self.records, self.listings, self.reports, self.rejected),
+            collected=Collected(
+                self.records, self.listings, self.reports, self.rejected, self.texts
+            ),
             known=self.store.known_records(with_data=False),
             state_data=self.store.record_data,
             previous_assets=previous_assets(out_dir),

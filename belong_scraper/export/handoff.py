@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from belong_scraper.assemble import content_hash
+from belong_scraper.export.parked import opener
 from belong_scraper.export.run import Assembled, ExportRun, HandedOff
 from belong_scraper.handoff import (
     Handoff,
@@ -104,10 +105,17 @@ def _handoff(
     rewriter = LinkRewriter(
         [*records, *carried], run.graph, by_url, run.origin, run.profile, handoff.failed_downloads
     )
+    opened = opener(run.collected.texts)
     for record in records:
         try:
-            rewrite_records([record], rewriter)
-            record.content_sha256 = content_hash(record)
+            with opened(record):  # one record's text at a time
+                rewrite_records([record], rewriter)
+                # A body link still pointing at the old site needs a human before cut-over
+                # (only this record's own rewrite adds it to `unmapped`).
+                unmapped = record.id in rewriter.unmapped_ids
+                if unmapped and "unmapped-link" not in record.review_flags:
+                    record.review_flags.append("unmapped-link")
+                record.content_sha256 = content_hash(record)
         except Exception as exc:  # one record's failure rejects it, not the export
             rejected.append(rejection(record, "export", exc))
             handoff.rejected_ids.add(record.id)
@@ -116,12 +124,6 @@ def _handoff(
     handoff.unmapped_links = [
         {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.unmapped.items())
     ]
-    # A body link still pointing at the old site needs a human before cut-over.
-    unmapped_in = {record_id for ids in rewriter.unmapped.values() for record_id in ids}
-    for record in kept:
-        if record.id in unmapped_in and "unmapped-link" not in record.review_flags:
-            record.review_flags.append("unmapped-link")
-            record.content_sha256 = content_hash(record)
     handoff.broken_body_links = [
         {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.broken.items())
     ]

@@ -5,31 +5,52 @@ time is exported as the previous run had it."""
 from __future__ import annotations
 
 from belong_scraper.assemble import change_hash
+from belong_scraper.export.parked import opener
 from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
-from belong_scraper.exporters import split_valid, write_handoff, write_records
+from belong_scraper.exporters import write_handoff, write_records_from
 from belong_scraper.handoff import apache_rules, nginx_map, page_rules
 from belong_scraper.items import (
-    RECORD_TYPES,
+    EXPORT_FILES,
+    Article,
     Rejected,
     from_export_dict,
     record_type,
     to_export_dict,
 )
+from belong_scraper.schemas import validation_errors
 from belong_scraper.urls import canonical_url
+from pipelines.watch import text_hash
 
 
 def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> RecordsWritten:
-    """The files, then the state's rows put aside in ``spill``; the records themselves
-    are let go (``handed`` keeps RecordRefs), so later stages run without them."""
-    by_type, schema_rejected = split_valid(handed.records)
+    """Each record, its text opened, validated and put aside in ``spill`` (a row at a
+    time), then the files written from there in id order; the records themselves are let
+    go (``handed`` keeps RecordRefs), so later stages run without them."""
+    opened = opener(run.collected.texts)
+    schema_rejected: list[dict] = []
+    exported: set[str] = set()
+    change_hashes: dict[str, str] = {}
+    text_hashes: dict[str, str] = {}
+    for record in handed.records:
+        with opened(record):
+            if isinstance(record, Article):  # the watch baseline has every kept article
+                text_hashes[record.id] = text_hash(record.title, record.body_text)
+            kind, row = record_type(record), to_export_dict(record)
+            errors = validation_errors(kind, row)
+            if errors:
+                schema_rejected.append({"id": record.id, "type": kind, "errors": errors,
+                                        "record": row})  # fmt: skip
+                continue
+            spill.add(kind, row)
+            exported.add(record.id)
+            change_hashes[record.id] = change_hash(row)
     for bad in schema_rejected:
         handed.rejected.append(Rejected(
             url=bad["record"].get("source_url") or "", stage="schema",
             error="breaks its schema: " + "; ".join(bad["errors"])[:300],
             record_id=bad["id"]))  # fmt: skip
-    exported = {row["id"] for rows in by_type.values() for row in rows}
     carried = list(handed.carried)
     carried_ids = {c.id for c in carried}
     failed = []
@@ -41,9 +62,9 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
     data = run.state_data(failed) if failed else {}
     carried += [from_export_dict(run.known[i].type, data.get(i) or {}) for i in failed]
     carried = [c for c in carried if c.id not in exported]
-    for record in carried:
-        by_type[record_type(record)].append(to_export_dict(record))
-    files = write_records(run.out_dir, by_type)
+    for record in carried:  # carried rows are the state's already: marked so
+        spill.add(record_type(record), to_export_dict(record), carried=True)
+    files = write_records_from(run.out_dir, spill.sorted_rows)
 
     def canonicalize(url: str) -> str | None:
         return canonical_url(url, run.origin, run.profile)
@@ -59,19 +80,21 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             apache_rules(redirects, canonicalize, run.profile, rules),
         )
     )
-    for kind in RECORD_TYPES:  # carried rows are the state's already: marked so
-        for row in by_type[kind]:
-            spill.add(kind, row, carried=row["id"] not in exported)
-    counts = {kind: len(by_type[kind]) for kind in RECORD_TYPES}
+    counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
     records = handed.records
     state = StateRows(
-        change_hashes={r.id: change_hash(r) for r in records if r.id in exported},
+        change_hashes=change_hashes,
         fetched_pages=fetched_pages(run.collected.reports, records),
-        watch_items=watch_baseline(run.collected.listings, records),
+        watch_items=watch_baseline(run.collected.listings, records, text_hashes),
         kept_ids={r.id for r in records},
     )
     _let_go(run, handed)
     return RecordsWritten(counts, schema_rejected, carried, exported, files, state)
+
+
+def _json_entries(files: dict[str, dict]) -> dict[str, dict]:
+    """Each record type's JSON file entry (its ``records``: the rows written)."""
+    return {kind: files[f"{stem}.json"] for kind, stem in EXPORT_FILES.items()}
 
 
 def _let_go(run: ExportRun, handed: HandedOff) -> None:

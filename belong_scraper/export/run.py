@@ -14,6 +14,7 @@ from typing import Any
 
 from belong_scraper.assemble import RunFacts
 from belong_scraper.export.graph import LinkGraph
+from belong_scraper.export.parked import ParkedTexts
 from belong_scraper.handoff import Handoff
 from belong_scraper.items import Listing, PageReport, Record, Rejected
 from belong_scraper.profile import SiteProfile
@@ -28,6 +29,8 @@ class Collected:
     listings: list[Listing] = field(default_factory=list)
     reports: list[PageReport] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    # Where the records' texts wait (export/parked.py); None: the records hold them.
+    texts: ParkedTexts | None = None
 
 
 @dataclass

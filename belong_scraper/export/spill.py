@@ -48,6 +48,16 @@ class RowSpill:
         for (data,) in cursor:
             yield json.loads(data)
 
+    def sorted_rows(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Every row of a record type, carried ones too, in id order: a record file's
+        rows (SQLite compares UTF-8 text bytewise: the code-point order Python sorts by)."""
+        cursor = self.db.execute(
+            "SELECT data FROM rows WHERE kind = ? ORDER BY id", (RECORD_TYPES.index(kind),)
+        )
+        while batch := cursor.fetchmany(256):  # decoded one batch at a time
+            for (data,) in batch:
+                yield json.loads(data)
+
     def source(self, origin: str, assets: list[dict[str, Any]]) -> SpillSource:
         return SpillSource(self, origin, assets)
 
@@ -65,7 +75,7 @@ class SpillSource:
     (SQLite compares UTF-8 text bytewise: the code-point order Python sorts by)."""
 
     def __init__(self, spill: RowSpill, origin: str, assets: list[dict[str, Any]]):
-        self._db = spill.db
+        self._spill, self._db = spill, spill.db
         self._kinds = {stem: RECORD_TYPES.index(kind) for kind, stem in EXPORT_FILES.items()}
         self.origin = origin
         self._assets = sorted(assets, key=lambda asset: asset["id"])
@@ -74,11 +84,7 @@ class SpillSource:
         kind = self._kinds.get(name)
         if kind is None:
             return
-        # fetchmany: a cursor per pass, rows decoded one batch at a time
-        cursor = self._db.execute("SELECT data FROM rows WHERE kind = ? ORDER BY id", (kind,))
-        while batch := cursor.fetchmany(256):
-            for (data,) in batch:
-                yield json.loads(data)
+        yield from self._spill.sorted_rows(RECORD_TYPES[kind])
 
     def record(self, name: str, record_id: str) -> dict[str, Any] | None:
         kind = self._kinds.get(name)

@@ -7,7 +7,6 @@ from typing import Any
 
 from belong_scraper.items import Article, Listing, PageReport, Record
 from belong_scraper.spiders.watch import teaser_hash
-from pipelines.watch import text_hash
 
 
 def fetched_pages(reports: list[PageReport], records: list[Record]) -> list[dict[str, Any]]:
@@ -40,15 +39,18 @@ def fetched_pages(reports: list[PageReport], records: list[Record]) -> list[dict
     return [pages[url] for url in sorted(pages)]
 
 
-def watch_baseline(listings: list[Listing], records: list[Record]) -> list[dict[str, Any]]:
-    """What `watch` compares against: each article's listing teaser and its text."""
+def watch_baseline(
+    listings: list[Listing], records: list[Record], text_hashes: dict[str, str]
+) -> list[dict[str, Any]]:
+    """What `watch` compares against: each article's listing teaser and its text's hash
+    (``text_hashes``: article id → `text_hash`, worked out while its text was open)."""
     teasers: dict[str, str] = {}
     for listing in sorted(listings, key=lambda x: (x.kind != "listing", x.page, x.url)):
         for teaser in listing.teasers:
             teasers.setdefault(teaser.article_id, teaser_hash(teaser.title, teaser.excerpt))
     return [
         {"article_id": r.id, "url": r.source_url, "title": r.title,
-         "teaser_sha256": teasers.get(r.id), "text_sha256": text_hash(r.title, r.body_text)}
+         "teaser_sha256": teasers.get(r.id), "text_sha256": text_hashes[r.id]}
         for r in records
         if isinstance(r, Article)
     ]  # fmt: skip

@@ -1,0 +1,103 @@
+"""Record texts parked out of memory from the moment an item arrives until its row is
+written: the bodies (HTML, Markdown, text) are most of a record's size (58% of the
+fixture's article JSON), and nothing between the crawl and the records stage needs every
+record's text at once. They wait in a run-local SQLite file (the job folder's
+``export-texts.sqlite``); the record keeps every other field, so assembly and the handoff
+still see it. A stage that needs one record's text opens it (`ParkedTexts.opened`), works
+on it, and parks it again, so at most one record's text is in memory at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from belong_scraper.items import Record
+
+# The text fields of every record type: the large ones, none of which assembly's
+# run-wide passes (slugs, paths, years, collisions, assets, link targets) read.
+PARKED_FIELDS = (
+    "body_html",
+    "body_markdown",
+    "body_text",
+    "intro_html",
+    "intro_text",
+    "description_html",
+    "description_text",
+)
+# Where a parked record keeps its key: evidence is never exported.
+PARKED_KEY = "parked_texts"
+
+
+class ParkedTexts:
+    def __init__(self, folder: Path | None):
+        if folder is None:  # no job folder (a stage run in a test): a private temp one
+            self._temp = tempfile.TemporaryDirectory(prefix="belong-texts-")
+            folder = Path(self._temp.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "export-texts.sqlite"
+        self.path.unlink(missing_ok=True)  # an earlier run's leftovers
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=OFF")  # run-local scratch: nothing to recover
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE texts (key INTEGER PRIMARY KEY, data TEXT)")
+        self._next = 0
+
+    def park(self, record: Record) -> None:
+        """Move the record's texts into the file, leaving empty strings in their place."""
+        texts = {name: getattr(record, name) for name in PARKED_FIELDS if hasattr(record, name)}
+        key = record.evidence.get(PARKED_KEY)
+        if key is None:
+            key = self._next
+            self._next += 1
+        self.db.execute(
+            "INSERT OR REPLACE INTO texts (key, data) VALUES (?, ?)",
+            (key, json.dumps(texts, ensure_ascii=False)),
+        )
+        for name in texts:
+            setattr(record, name, "")
+        record.evidence[PARKED_KEY] = key
+
+    def restore(self, record: Record) -> None:
+        """Put the record's texts back (a record never parked is left as it is)."""
+        key = record.evidence.pop(PARKED_KEY, None)
+        if key is None:
+            return
+        (data,) = self.db.execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
+        for name, value in json.loads(data).items():
+            setattr(record, name, value)
+        record.evidence[PARKED_KEY] = key  # the same row when it is parked again
+
+    @contextmanager
+    def opened(self, record: Record) -> Iterator[Record]:
+        """The record with its texts while the block runs, parked again after it (also
+        when it raises: a rejected record's texts are let go too)."""
+        self.restore(record)
+        try:
+            yield record
+        finally:
+            self.park(record)
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+        temp = getattr(self, "_temp", None)
+        if temp is not None:
+            temp.cleanup()
+
+
+def opener(texts: ParkedTexts | None) -> Any:
+    """``texts.opened``, or for records never parked (stage tests, carried records) a
+    context that hands the record back as it is."""
+    if texts is None:
+        return _as_is
+    return texts.opened
+
+
+def _as_is(record: Record) -> AbstractContextManager[Record]:
+    return nullcontext(record)
