@@ -4,6 +4,7 @@ the stages give the same files with them parked as with every text in memory."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,3 +109,33 @@ def test_a_record_the_handoff_fails_on_is_rejected_with_texts_parked(tmp_path: P
     assert [r.record_id for r in handed.rejected if r.stage == "export"] == ["article-11"]
     assert "article-11" not in {r.id for r in handed.records}
     assert len(handed.records) == 37 + 14 + 4 + 5 - 1
+
+
+def test_the_pipeline_parks_texts_as_items_arrive_and_exports_them(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from belong_scraper import settings
+    from belong_scraper.export.sample import iter_sample_items
+    from pipelines.export import ExportPipeline
+
+    project = {name: value for name, value in vars(settings).items() if name.isupper()}
+    job = tmp_path / "out.job"
+    crawler = get_crawler(settings_dict={**project,
+        "EXPORT_DIR": str(tmp_path / "out"), "STATE_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "MEDIA_INCOMING_DIR": str(job / "incoming"), "WARC_DIR": str(job / "archive")})  # fmt: skip
+    pipeline = ExportPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    bodies = {}
+    for item in iter_sample_items():
+        if isinstance(item, Article):
+            bodies[item.id] = item.body_text
+        pipeline.process_item(item)
+        if isinstance(item, Article):
+            assert item.body_html == item.body_text == ""  # on disk from here on
+    assert (job / "export-texts.sqlite").is_file()
+    pipeline.spider_closed("finished")
+    assert crawler.stats.get_value("export/status") == "complete"
+    assert not (job / "export-texts.sqlite").exists()  # run-local scratch, removed
+    rows = json.loads((tmp_path / "out" / "articles.json").read_text(encoding="utf-8"))
+    assert {row["id"]: row["body_text"] for row in rows} == bodies
+    assert all(row["summary"] for row in rows if row["body_text"])

@@ -20,8 +20,9 @@ from typing import Any
 from belong_scraper.items import Record
 
 # The text fields of every record type: the large ones, none of which assembly's
-# run-wide passes (slugs, paths, years, collisions, assets, link targets) read.
+# run-wide passes (slugs, paths, years, collisions, assets, link targets) read; titles stay.
 PARKED_FIELDS = (
+    "summary",  # made in assembly's per-record pass, from the teaser and the body
     "body_html",
     "body_markdown",
     "body_text",

@@ -84,7 +84,7 @@ class HandedOff:
     rejected: list[Rejected]  # every rejection so far; later stages add theirs
 
 
-@dataclass
+@dataclass(slots=True)  # one per record until the export ends: no instance dict
 class RecordRef:
     """What the stages after `records` need of a record (the ledger, the renderings'
     rejections, the state's fetched pages): the record itself is let go once written."""

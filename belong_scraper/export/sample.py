@@ -6,6 +6,7 @@ benchmarks/export_stages.py."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +24,30 @@ def _load(stem: str, folder: Path = FIXTURE) -> list[dict[str, Any]]:
 def sample_items(articles: int | None = None, folder: Path = FIXTURE) -> list[Any]:
     """Records, PageReports and Listings as a crawl of the fixture would yield them;
     ``articles``: that many articles cloned from the fixture's (None: its own 37)."""
+    return list(iter_sample_items(articles, folder))
+
+
+def iter_sample_items(articles: int | None = None, folder: Path = FIXTURE) -> Iterator[Any]:
+    """``sample_items`` one at a time, as a crawl yields them: a measurement of the
+    export's memory that builds all N items first would see the heap of all of them
+    whatever the pipeline does with each as it arrives."""
     templates = _load("articles", folder)
-    rows = templates if articles is None else [_clone(templates, i) for i in range(articles)]
-    items: list[Any] = []
+    count = len(templates) if articles is None else articles
     teasers = []
-    for row in rows:
-        items.append(from_export_dict("article", row))
-        items.append(_report(row["source_url"], "article"))
+    for i in range(count):
+        row = templates[i] if articles is None else _clone(templates, i)
+        yield from_export_dict("article", row)
+        yield _report(row["source_url"], "article")
         teasers.append(Teaser(article_id=row["id"], title=row["title"], excerpt=row["summary"]))
     for stem, kind in (("partners", "partner"), ("clusters", "cluster"), ("pages", "page")):
         for row in _load(stem, folder):
-            items.append(from_export_dict(kind, row))
-            items.append(_report(row["source_url"], kind))
+            yield from_export_dict(kind, row)
+            yield _report(row["source_url"], kind)
     for page, start in enumerate(range(0, len(teasers), PER_PAGE), start=1):
         url = f"{ORIGIN}/news.php" + (f"?page={page}" if page > 1 else "")
-        items.append(Listing(url=url, kind="listing", page=page,
-                             teasers=teasers[start : start + PER_PAGE]))  # fmt: skip
-        items.append(_report(url, "listing"))
-    return items
+        yield Listing(url=url, kind="listing", page=page,
+                      teasers=teasers[start : start + PER_PAGE])  # fmt: skip
+        yield _report(url, "listing")
 
 
 def _clone(templates: list[dict[str, Any]], i: int) -> dict[str, Any]:
