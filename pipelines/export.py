@@ -9,6 +9,7 @@ the export's peak RSS) into the crawl stats, which the CLI reads.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import time
@@ -80,10 +81,12 @@ class ExportPipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article | Partner | Cluster | Page):
             # Its texts wait on disk until its row is written (export/parked.py): the
-            # collected records stay small. This pipeline is the last: nothing after it
-            # reads them (the item_scraped signal's listeners count items only).
-            self.texts.park(item)
-            self.records.append(item)
+            # collected records stay small. A copy is parked: the item handed back keeps
+            # its texts for the item_scraped listeners (a feed export), then is dropped.
+            kept = copy.copy(item)
+            kept.evidence = dict(item.evidence)
+            self.texts.park(kept)
+            self.records.append(kept)
         elif isinstance(item, Listing):
             self.listings.append(item)
         elif isinstance(item, PageReport):

@@ -129,9 +129,12 @@ def test_the_pipeline_parks_texts_as_items_arrive_and_exports_them(tmp_path: Pat
     for item in iter_sample_items():
         if isinstance(item, Article):
             bodies[item.id] = item.body_text
-        pipeline.process_item(item)
+        assert pipeline.process_item(item) is item
         if isinstance(item, Article):
-            assert item.body_html == item.body_text == ""  # on disk from here on
+            # The item goes on whole (item_scraped, a feed export); the pipeline's copy
+            # is on disk from here on.
+            assert item.body_text == bodies[item.id] and PARKED_KEY not in item.evidence
+            assert pipeline.records[-1].body_html == pipeline.records[-1].body_text == ""
     assert (job / "export-texts.sqlite").is_file()
     pipeline.spider_closed("finished")
     assert crawler.stats.get_value("export/status") == "complete"
