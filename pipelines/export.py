@@ -12,7 +12,6 @@ import contextlib
 import copy
 import json
 import logging
-import sys
 import time
 import uuid
 from datetime import UTC, datetime
@@ -91,7 +90,7 @@ class ExportPipeline:
         elif isinstance(item, Listing):
             self.listings.append(item)
         elif isinstance(item, PageReport):
-            self.reports.append(slim_report(item))
+            self.reports.append(item)
         elif isinstance(item, Rejected):
             self.rejected.append(item)
         return item
@@ -196,17 +195,6 @@ class ExportPipeline:
         names = ("SITE_PROFILE", "USER_AGENT", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                  "ROBOTSTXT_OBEY", "RETRY_TIMES", "TRAP_BARREN_LIMIT")  # fmt: skip
         return {name: self.crawler.settings.get(name) for name in names}
-
-
-def slim_report(report: PageReport) -> PageReport:
-    """The report with its URLs interned: every page of a site repeats the same menu,
-    sidebar and footer links, and a report is kept until the export ends (the broken
-    links' "linked from" reads them), so each link is held once, not once per page."""
-    report.links = [sys.intern(link) for link in report.links]
-    report.skipped = {sys.intern(url): why for url, why in report.skipped.items()}
-    if report.referer:
-        report.referer = sys.intern(report.referer)
-    return report
 
 
 def previous_assets(out_dir: Path) -> list[dict[str, Any]]:

@@ -142,16 +142,3 @@ def test_the_pipeline_parks_texts_as_items_arrive_and_exports_them(tmp_path: Pat
     rows = json.loads((tmp_path / "out" / "articles.json").read_text(encoding="utf-8"))
     assert {row["id"]: row["body_text"] for row in rows} == bodies
     assert all(row["summary"] for row in rows if row["body_text"])
-
-
-def test_collected_reports_hold_each_repeated_link_once() -> None:
-    from pipelines.export import slim_report
-
-    def report(page: int) -> PageReport:
-        links = ["".join(["http://fixture.test/", "about.php"]), f"http://fixture.test/{page}"]
-        return PageReport(url=f"u{page}", canonical=f"u{page}", status=200, links=links)
-
-    first, second = slim_report(report(1)), slim_report(report(2))
-    assert first.links[0] == second.links[0] == "http://fixture.test/about.php"
-    assert first.links[0] is second.links[0]  # one string for every page's menu link
-    assert second.links[1] == "http://fixture.test/2"
