@@ -78,8 +78,19 @@ def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None
     assert len(written.state.watch_items) == 37
     assert written.files["articles.json"]["records"] == 37
     assert {"redirects.csv", "redirects.nginx.conf", "assets.json"} <= set(written.files)
-    rendered = renderings_stage(run, handed)
+    # The renderings read the rows put aside, not the files: the same records, by id.
+    source = spill.source(run.origin.url, handed.handoff.assets)
+    assert list(source.records("articles")) == expected
+    assert source.record("articles", "article-11") == next(
+        r for r in expected if r["id"] == "article-11"
+    )
+    assert source.record("articles", "article-999") is None
+    (run.out_dir / "articles.json").unlink()  # nothing reads it back
+    rendered = renderings_stage(run, handed, source)
     assert "wordpress.xml" in rendered.files and (run.out_dir / "wordpress.xml").is_file()
+    wxr = (run.out_dir / "wordpress.xml").read_bytes()
+    assert rendered.files["wordpress.xml"]["sha256"] == hashlib.sha256(wxr).hexdigest()
+    assert wxr.count(b"<wp:post_type><![CDATA[post]]>") == 37
     assert any(name.startswith("hugo/") for name in rendered.files)
     files = {**written.files, **rendered.files}
     ledger = ledger_stage(run, handed, files)
