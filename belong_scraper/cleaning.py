@@ -17,6 +17,8 @@ import ftfy
 from lxml import etree
 from lxml import html as lxml_html
 
+from belong_scraper.mojibake_gate import fix_encoding_gated
+
 PHP_FATAL_LEVELS = (
     r"Catchable fatal error|Recoverable fatal error|Fatal error|Parse error|"
     r"User Error|Core Error|Compile Error"
@@ -47,6 +49,9 @@ PHP_PLAIN_ERROR = re.compile(
     r"(?:PHP\s+)?" + PHP_MESSAGE.format(close="") + r"\s+in\s+"
     r"(?:/|[A-Za-z]:\\)[^\s<>\"']{0,500}?(?::\d+)?\s+on\s+line\s+\d+",
 )
+# Both forms end "on line N": a text without it holds no PHP error, and this search is far
+# cheaper than the two error patterns, which try every level name at every position.
+PHP_ON_LINE = re.compile(r"on\s+line", re.IGNORECASE)
 # What PHP error text looks like once tags are gone: used to assert none is left.
 PHP_ERROR_TRACE = re.compile(
     r"\b(?:" + PHP_LEVELS + r")\s*:.{0,400}?\bon line\s+\d+|Stack trace:|#0 \{main\}",
@@ -116,6 +121,8 @@ def _level_key(level: str) -> str:
 def strip_php_errors(text: str) -> tuple[str, PhpErrors]:
     """Remove PHP error messages in both forms, wherever they stand, and count them."""
     found = PhpErrors()
+    if not PHP_ON_LINE.search(text):
+        return text, found
 
     def drop(match: re.Match[str]) -> str:
         level = _level_key(match.group("level") or match.group("minor"))
@@ -255,14 +262,21 @@ def remove_unsafe_chars(text: str) -> str:
     return UNSAFE_CHARS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
 
 
-def repair_text(text: str) -> str:
+def repair_text(text: str, *, gate: bool = True) -> str:
     """Undo double-encoded UTF-8 (``MalmÃ¶`` → ``Malmö``), normalise to NFC, and drop the
-    characters no output can carry (a Word paste's vertical tab or form feed, ESC, NUL)."""
+    characters no output can carry (a Word paste's vertical tab or form feed, ESC, NUL).
+
+    ftfy runs only on the lines it could change (``mojibake_gate``); ``gate=False`` runs
+    it over the whole text, the reference the gate is tested against.
+    """
     if not text:
         return text
     text = C0_CONTROLS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
     text = LOST_CLOSING_QUOTE.sub("\u201d", text)
-    text = ftfy.fix_text(text, FIX_ENCODING_ONLY)
+    if gate:
+        text = fix_encoding_gated(text, FIX_ENCODING_ONLY)
+    else:
+        text = ftfy.fix_text(text, FIX_ENCODING_ONLY)
     text = unicodedata.normalize("NFC", LEFTOVER_MOJIBAKE.sub(_redecode, text))
     return remove_unsafe_chars(text)
 
@@ -326,13 +340,17 @@ def is_boilerplate_block(
     a link to a file, and an inline element only when it is all of its block: "See our
     latest news on X" keeps its link; "<p><a>Read more</a></p>" goes.
     """
-    text = normalise_space(element.text_content())
-    if not text or len(text) > 300 or not phrases:
-        return False
-    if element.xpath(".//img|.//iframe|.//video|.//object"):
+    # Every test but the last says no: the cheap ones go first, before the text of a
+    # container (the whole page, for the outer <div>s) is collected and normalised.
+    if not phrases:
         return False
     if element.tag == "div" and element.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4"):
         return False  # a container: its blocks are judged one by one
+    text = normalise_space(element.text_content())
+    if not text or len(text) > 300:
+        return False
+    if element.xpath(".//img|.//iframe|.//video|.//object"):
+        return False
     links = [element] if element.tag == "a" else element.xpath(".//a")
     if any(FILE_LINK.search(_link_path(a)) for a in links):
         return False

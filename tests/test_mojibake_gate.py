@@ -1,0 +1,68 @@
+"""The mojibake gate: ftfy runs only on the lines it could change, with the same result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ftfy
+from ftfy.badness import is_bad
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from belong_scraper.cleaning import FIX_ENCODING_ONLY, decode_html, repair_text
+from belong_scraper.mojibake_gate import alternatives, fix_encoding_gated, looks_bad
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+# Text near mojibake: the characters ftfy's heuristics look at, mixed with plain letters,
+# line breaks and combining marks, so generated strings often are (or nearly are) bad.
+SUSPECT = "ÂÃÎÏÐØÙÄÅÈÉàáéèñüöÈ™…€šœŸž–—’“”•¡¿©®°±²³µ·»×÷ВГРСЂΒΓΞΟβā√≈‚\xa0\xad\x81\x9d"
+TEXT = st.text(
+    alphabet=st.sampled_from(SUSPECT + "aeo AZ.\n\t<>\u0301\u0303")
+    | st.characters(codec="utf-8"),
+    max_size=60,
+)
+
+
+def test_the_gate_is_derived_from_ftfy_for_every_alternative() -> None:
+    classes = alternatives()
+    assert classes is not None and len(classes) > 30  # one entry per alternative
+
+
+def test_plain_and_clean_accented_text_needs_no_ftfy() -> None:
+    assert not looks_bad("Plain ASCII, with <b>markup</b> & numbers 12.")
+    assert not looks_bad("Skåne, Timișoara, Málaga and Île-de-France met in Cluj.")
+    assert looks_bad("MalmÃ¶ and the cafÃ©")
+
+
+def test_only_the_lines_ftfy_would_change_go_to_it(monkeypatch) -> None:
+    seen = []
+    real = ftfy.fix_text
+    monkeypatch.setattr(ftfy, "fix_text", lambda text, config: seen.append(text) or real(text, config))
+    text = "<p>Skåne café</p>\n<p>MalmÃ¶</p>\n<p>plain</p>"
+    assert fix_encoding_gated(text, FIX_ENCODING_ONLY) == "<p>Skåne café</p>\n<p>Malmö</p>\n<p>plain</p>"
+    assert seen == ["<p>MalmÃ¶</p>\n"]
+
+
+@given(TEXT)
+@example("Jonas Ã…berg")
+@example("TimiÈ™oara")
+@example("line one\nÃ open\nA\u0303\u2026 decomposed")
+@example("\n\u00c3 \n")  # ftfy's ^[ÃÂ][ ] alternative: a line start, not the text's
+@settings(max_examples=400, deadline=None)
+def test_gated_repair_equals_ungated(text: str) -> None:
+    assert repair_text(text) == repair_text(text, gate=False)
+    assert fix_encoding_gated(text, FIX_ENCODING_ONLY) == ftfy.fix_text(text, FIX_ENCODING_ONLY)
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_looks_bad_is_ftfys_is_bad(text: str) -> None:
+    assert looks_bad(text) == is_bad(text)
+
+
+def test_gated_repair_equals_ungated_on_every_fixture_page() -> None:
+    pages = [p for p in FIXTURES.rglob("*.html")]
+    assert len(pages) > 100
+    for page in pages:
+        text, _ = decode_html(page.read_bytes())
+        assert repair_text(text) == repair_text(text, gate=False), page
