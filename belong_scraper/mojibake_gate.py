@@ -10,6 +10,7 @@ quick scan for its first character. Both are derived from ftfy's own regex, so t
 follow its upgrades. Lines that pass go to ftfy, which fixes them as before: the
 repaired text is the same as ftfy's on the whole text.
 """
+
 from __future__ import annotations
 
 import re
