@@ -298,8 +298,20 @@ def normalise_space(text: str) -> str:
     return unicodedata.normalize("NFC", WHITESPACE.sub(" ", text)).strip()
 
 
+# The evidence key page objects set on their records: every text field came from a
+# Document, already repaired and PHP-error free, so a pipeline only cleans a field again
+# when a record lacks it (its text came from elsewhere).
+CLEANED_ON_PAGE = "cleaned_on_page"
+
+
+def cleaned_on_page(record: object) -> bool:
+    """Whether the record's text fields were cleaned once, on its page (CLEANED_ON_PAGE)."""
+    return bool(getattr(record, "evidence", {}).get(CLEANED_ON_PAGE))
+
+
 def clean_inline_text(text: str | None) -> str:
-    """A plain-text field: repaired, PHP-error free, whitespace collapsed."""
+    """A plain-text field from elsewhere than a Document: repaired, PHP-error free,
+    whitespace collapsed. Text read from a Document needs normalise_space only."""
     if not text:
         return ""
     text, _ = strip_php_errors(text)

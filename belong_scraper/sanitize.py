@@ -542,17 +542,25 @@ def _allowlisted(html: str, attributes: dict[str, set[str]]) -> str:
     )
 
 
-def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -> CleanBody:
-    """Raw body HTML from a page object to the contract's body_html/markdown/text."""
+def clean_body(
+    raw_html: str, base: str, origin: Origin, profile: SiteProfile, *, on_page: bool = False
+) -> CleanBody:
+    """Raw body HTML to the contract's body_html/markdown/text.
+
+    ``on_page``: the HTML was read from a Document, which was repaired, PHP-error free
+    and rid of boilerplate blocks once for the page; HTML from elsewhere gets all three here.
+    """
     out = CleanBody()
-    raw_html, _ = strip_php_errors(repair_text(raw_html or ""))
+    raw_html = raw_html or ""
+    if not on_page:
+        raw_html, _ = strip_php_errors(repair_text(raw_html))
     if not raw_html.strip():
         return out
     root = _fragment(raw_html)
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
     root = _fragment(safe)
-    _tidy(root, profile.boilerplate_phrases)
+    _tidy(root, () if on_page else profile.boilerplate_phrases)
     out.html = _serialise(root)
     out.markdown = html_to_markdown(out.html)
     out.text = html_to_text(out.html)

@@ -6,7 +6,7 @@ from slugify import slugify
 
 from belong_scraper.items import Partner
 from belong_scraper.normalise import country_code
-from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 
 
 class PartnerPage:
@@ -38,7 +38,7 @@ class PartnerPage:
                     logo_url=self.doc.abs(logo.get("src")) if logo is not None else None,
                     description_html=inner_html(desc) if desc is not None else "",
                     source_url=self.doc.canonical,
-                    evidence={"heading": self._heading()},
+                    evidence=page_evidence(heading=self._heading()),
                 )
             )
         return partners

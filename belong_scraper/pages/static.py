@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from belong_scraper.items import Page
-from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract
 
 
@@ -34,6 +34,7 @@ class StaticPage:
             body_html=body,
             source_url=self.doc.canonical,
             review_flags=flags,
+            evidence=page_evidence(),
         )
 
     def body(self, title_el) -> str:
