@@ -17,6 +17,7 @@ import ftfy
 from lxml import etree
 from lxml import html as lxml_html
 
+from belong_scraper.compiled import css, xpath
 from belong_scraper.mojibake_gate import fix_encoding_gated
 
 PHP_FATAL_LEVELS = (
@@ -367,14 +368,14 @@ def is_boilerplate_block(
     # container (the whole page, for the outer <div>s) is collected and normalised.
     if not phrases:
         return False
-    if element.tag == "div" and element.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4"):
+    if element.tag == "div" and xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4")(element):
         return False  # a container: its blocks are judged one by one
     text = normalise_space(element.text_content())
     if not text or len(text) > 300:
         return False
-    if element.xpath(".//img|.//iframe|.//video|.//object"):
+    if xpath(".//img|.//iframe|.//video|.//object")(element):
         return False
-    links = [element] if element.tag == "a" else element.xpath(".//a")
+    links = [element] if element.tag == "a" else xpath(".//a")(element)
     if any(FILE_LINK.search(_link_path(a)) for a in links):
         return False
     if element.tag in INLINE:
@@ -385,7 +386,7 @@ def is_boilerplate_block(
         )
         parent = element.getparent()
         alone = parent is not None and normalise_space(parent.text_content()) == text
-        if not (action or alone) or (parent is not None and parent.xpath(".//img|.//iframe")):
+        if not (action or alone) or (parent is not None and xpath(".//img|.//iframe")(parent)):
             return False
     return any(p.fullmatch(text) for p in phrases)
 
@@ -396,7 +397,7 @@ def drop_boilerplate(
     """Remove chrome (by selector) and boilerplate blocks (by whole-text phrase)."""
     removed = 0
     for selector in selectors:
-        for element in root.cssselect(selector):
+        for element in css(selector)(root):
             if element.getparent() is not None:
                 element.drop_tree()
                 removed += 1

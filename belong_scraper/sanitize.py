@@ -27,6 +27,7 @@ from belong_scraper.cleaning import (
     repair_text,
     strip_php_errors,
 )
+from belong_scraper.compiled import xpath
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin, absolute, canonical_url, is_document
 
@@ -120,16 +121,16 @@ def embed_provider(src: str, profile: SiteProfile) -> str | None:
 
 
 def _is_layout_table(table: etree._Element) -> bool:
-    if table.xpath(".//table"):
+    if xpath(".//table")(table):
         return True
-    cells = table.xpath(".//td|.//th")
+    cells = xpath(".//td|.//th")(table)
     if len(cells) <= 1:
         return True
-    if table.xpath(".//td//img|.//td/h2|.//td/h3|.//td/ul|.//td/ol"):
+    if xpath(".//td//img|.//td/h2|.//td/h3|.//td/ul|.//td/ol")(table):
         return True
     # Word wraps every data cell in one <p class="MsoNormal">: one block per cell is still
     # data; a cell holding several blocks is page layout.
-    return any(len(cell.xpath("./p|./div")) > 1 for cell in cells)
+    return any(len(xpath("./p|./div")(cell)) > 1 for cell in cells)
 
 
 def _unwrap(element: etree._Element) -> None:
@@ -175,20 +176,20 @@ def _restructure(
             _unwrap(element)
         elif tag in ("script", "style", "noscript", "object", "embed", "form", "button"):
             element.drop_tree()
-    for iframe in root.xpath("//iframe"):
+    for iframe in xpath("//iframe")(root):
         src = absolute(iframe.get("src") or "", base)
         provider = embed_provider(src or "", profile)
         if src and provider:
             out.embeds.append({"provider": provider, "url": src.replace("http://", "https://", 1)})
         iframe.drop_tree()
-    for table in reversed(root.xpath("//table")):
+    for table in reversed(xpath("//table")(root)):
         if _is_layout_table(table):
-            for cell in table.xpath(".//td|.//th"):
+            for cell in xpath(".//td|.//th")(table):
                 cell.tag = "div"
-            for part in table.xpath(".//tr|.//tbody|.//thead|.//tfoot|.//caption"):
+            for part in xpath(".//tr|.//tbody|.//thead|.//tfoot|.//caption")(table):
                 part.tag = "div"
             table.tag = "div"
-    for heading in root.xpath("//h1"):
+    for heading in xpath("//h1")(root):
         heading.tag = "h2"
     _links_and_images(root, base, origin, profile, out)
 
@@ -227,9 +228,9 @@ def _links_and_images(
             }
             out.images.append(last_image)
         elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
-            if element.getparent() is None or element.xpath(".//img"):
+            if element.getparent() is None or xpath(".//img")(element):
                 continue  # a box holding the image itself is not the credit line
-            in_figure = bool(element.xpath("ancestor::figure"))
+            in_figure = bool(xpath("ancestor::figure")(element))
             credit = credit_text(
                 element.text_content(), profile, after_image=in_figure or _follows_image(element)
             )
@@ -254,7 +255,7 @@ def _follows_image(element: etree._Element) -> bool:
             if sibling.tag == "br":
                 sibling = sibling.getprevious()
                 continue
-            if sibling.tag == "img" or sibling.xpath(".//img"):
+            if sibling.tag == "img" or xpath(".//img")(sibling):
                 return True
             if normalise_space(sibling.text_content()):
                 return False
@@ -291,7 +292,7 @@ def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> No
         for element in list(root.iter()):
             if element is root or element.tag not in EMPTY_DROP:
                 continue
-            if element.xpath(".//img") or element.text_content().strip():
+            if xpath(".//img")(element) or element.text_content().strip():
                 continue
             element.drop_tree()
             changed = True

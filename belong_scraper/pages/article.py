@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from belong_scraper.cleaning import normalise_space
+from belong_scraper.compiled import css, xpath
 from belong_scraper.dates import FoundDate, find_date
 from belong_scraper.items import Article
 from belong_scraper.pages.base import Document, attribute_text, inner_html, page_evidence, text_of
@@ -67,7 +68,7 @@ class ArticlePage:
             if found:
                 return found, "date-block"
         for selector in self.profile.selectors("article", "meta_date"):
-            for meta in self.doc.root.cssselect(selector):
+            for meta in css(selector)(self.doc.root):
                 found = find_date(meta.get("content") or "", self.profile.languages)
                 if found:
                     return found, "meta"
@@ -79,10 +80,10 @@ class ArticlePage:
         bylines = {
             element
             for selector in self.profile.selectors("article", "byline")
-            for element in self.doc.content.cssselect(selector)
+            for element in css(selector)(self.doc.content)
         }
         for selector in self.profile.selectors("article", "author"):
-            for element in self.doc.content.cssselect(selector):
+            for element in css(selector)(self.doc.content):
                 text = text_of(element)
                 match = after.search(text)
                 if match:
@@ -133,7 +134,7 @@ class ArticlePage:
         return found
 
     def meta_description(self) -> str | None:
-        for meta in self.doc.root.xpath('//meta[@name="description"]'):
+        for meta in xpath('//meta[@name="description"]')(self.doc.root):
             text = attribute_text(meta.get("content"))
             if text:
                 return text

@@ -15,6 +15,7 @@ from belong_scraper.cleaning import (
     parse_html,
     prepare_document,
 )
+from belong_scraper.compiled import css, xpath
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin, absolute, canonical_url, page_type
 
@@ -77,7 +78,7 @@ class Document:
         """The first element matched by the profile's selectors for section.name."""
         scope = self.content if scope is None else scope
         for selector in self.profile.selectors(section, name):
-            found = scope.cssselect(selector)
+            found = css(selector)(scope)
             if found:
                 return found[0]
         return None
@@ -86,7 +87,7 @@ class Document:
         """Every element matched by the first of the profile's selectors that matches."""
         scope = self.content if scope is None else scope
         for selector in self.profile.selectors(section, name):
-            found = scope.cssselect(selector)
+            found = css(selector)(scope)
             if found:
                 return found
         return []
@@ -101,7 +102,7 @@ class Document:
         return canonical_url(url, self.origin, self.profile) or url
 
     def html_title(self) -> str:
-        titles = self.root.xpath("//title")
+        titles = xpath("//title")(self.root)
         if not titles:
             return ""
         return self.profile.title_prefix.sub("", normalise_space(titles[0].text_content()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slugify import slugify
 
+from belong_scraper.compiled import xpath
 from belong_scraper.items import Partner
 from belong_scraper.normalise import country_code
 from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
@@ -44,6 +45,6 @@ class PartnerPage:
         return partners
 
     def _heading(self) -> str:
-        heading = self.doc.content.xpath("//h1")
+        heading = xpath("//h1")(self.doc.content)
         prefix = self.profile.pattern("partners", "heading_prefix")
         return prefix.sub("", text_of(heading[0])) if heading else ""
