@@ -144,9 +144,9 @@ def spawn(code: Path, repeat: int) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def profile_run(repeat: int, limit: int) -> None:
+def profile_run(repeat: int, limit: int, workload: str) -> None:
     run = make_runner(ROOT)
-    pages = fixture_pages() + [large_page()] * 10
+    pages = {"fixture": fixture_pages(), "large": [large_page()]}[workload]
     for page in pages:
         run(*page)
     try:
@@ -181,13 +181,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="passes per round (best kept)")
     parser.add_argument("--profile", action="store_true", help="profile this checkout's run")
     parser.add_argument("--limit", type=int, default=30, help="cProfile rows")
+    parser.add_argument("--workload", choices=("fixture", "large"), default="fixture",
+                        help="what --profile runs")  # fmt: skip
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.repeat)))
         return
     if args.profile:
-        profile_run(args.repeat, args.limit)
+        profile_run(args.repeat, args.limit, args.workload)
         return
     checkouts = {"this": ROOT} | ({"baseline": args.code.resolve()} if args.code else {})
     results: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}

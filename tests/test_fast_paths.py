@@ -1,4 +1,4 @@
-"""The mojibake gate: ftfy runs only on the lines it could change, with the same result."""
+"""Fast paths give what the slow ones did: the mojibake gate, unsafe characters, spaces."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from belong_scraper.cleaning import (
     LINE_BREAK_CONTROLS,
     UNSAFE_CHARS,
     decode_html,
+    normalise_space,
     remove_unsafe_chars,
     repair_text,
 )
@@ -82,3 +83,26 @@ def test_gated_repair_equals_ungated_on_every_fixture_page() -> None:
 def test_unsafe_characters_go_in_two_steps_as_in_one(text: str) -> None:
     """remove_unsafe_chars splits UNSAFE_CHARS at U+FFFF for speed: the same characters go."""
     assert remove_unsafe_chars(text) == UNSAFE_CHARS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
+
+
+@given(
+    st.text(alphabet=st.characters(codec=None)) | st.text(alphabet=" \t\n\xa0\u2003\u200bab\u0301")
+)
+@settings(max_examples=300, deadline=None)
+def test_normalise_space_splits_as_the_whitespace_pattern_did(text: str) -> None:
+    """normalise_space collapses with str.split() for speed: the WHITESPACE rule it replaced."""
+    import unicodedata
+
+    from belong_scraper.cleaning import INVISIBLE, WHITESPACE, _drop_astral_noncharacters
+
+    step = _drop_astral_noncharacters(INVISIBLE.sub("", LINE_BREAK_CONTROLS.sub(" ", text)))
+    expected = unicodedata.normalize("NFC", WHITESPACE.sub(" ", step)).strip()
+    assert normalise_space(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from('ab. ?!…\n"“A9É')))
+@settings(max_examples=200, deadline=None)
+def test_sentences_are_split_lazily_as_split_did(text: str) -> None:
+    from belong_scraper.normalise import SENTENCE_END, _sentences
+
+    assert list(_sentences(text)) == SENTENCE_END.split(text)
