@@ -49,10 +49,17 @@ def partner_role(raw: str, vocabulary: dict[str, str]) -> str | None:
     if label in vocabulary:
         return vocabulary[label]
     # Longest known label contained in the text: "Lead partner (coordinator)".
-    for known in sorted(vocabulary, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(known)}\b", label):
+    for known, pattern in _label_patterns(tuple(vocabulary)):
+        if pattern.search(label):
             return vocabulary[known]
     return None
+
+
+@cache
+def _label_patterns(labels: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each vocabulary label, longest first, as a whole-word pattern: compiled once."""
+    ordered = sorted(labels, key=len, reverse=True)
+    return tuple((label, re.compile(rf"\b{re.escape(label)}\b")) for label in ordered)
 
 
 def clean_author(raw: str | None, prefix: re.Pattern[str]) -> str | None:

@@ -11,6 +11,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,34 +81,54 @@ def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -
     text = normalise_space(text)
     if not text or len(text) > 300:
         return None
-    rules = profile.section("image")
-    words = [w.casefold() for w in rules.get("credit_words", [])]
+    rules = _credit_rules(profile)
     inner = BRACKETED.match(text)
     if inner:
         note = normalise_space(inner.group("inner"))
         lowered = note.casefold()
-        if lowered.startswith("©") or _credit_line(lowered, words, rules):
+        if lowered.startswith("©") or _credit_line(lowered, rules):
             return note
         return None
     if text.startswith("©"):
         return text
-    if after_image and len(text) <= 160 and _credit_line(text.casefold(), words, rules):
+    if after_image and len(text) <= 160 and _credit_line(text.casefold(), rules):
         return text
     return None
 
 
-def _credit_line(lowered: str, words: list[str], rules: dict) -> bool:
+@dataclass(frozen=True)
+class CreditRules:
+    """The profile's credit words and joiners, compiled once per profile."""
+
+    words: tuple[str, ...]
+    joiner: re.Pattern[str] | None
+
+
+@cache
+def _credit_rules(profile: SiteProfile) -> CreditRules:
+    rules = profile.section("image")
+    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
+    return CreditRules(
+        words=tuple(w.casefold() for w in rules.get("credit_words", [])),
+        joiner=re.compile(rf"\s+(?:{joiners})\b") if joiners else None,
+    )
+
+
+WORD_REST = re.compile(r"^\w*")
+CREDIT_COLON = re.compile(r"\s*[:：©]")
+
+
+def _credit_line(lowered: str, rules: CreditRules) -> bool:
     """ "photo: x", "foto di x", "photograph by x": a credit word, then a colon or a
     joining word ("by", "di", "cedida" ...) before the name."""
-    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
-    for word in words:
+    for word in rules.words:
         if not lowered.startswith(word):
             continue
         rest = lowered[len(word) :]
         if word.endswith(":") or word in ("©", "copyright ©"):
             return True
-        rest = re.sub(r"^\w*", "", rest)  # photo-graph, foto-grafia
-        if re.match(r"\s*[:：©]", rest) or (joiners and re.match(rf"\s+(?:{joiners})\b", rest)):
+        rest = WORD_REST.sub("", rest)  # photo-graph, foto-grafia
+        if CREDIT_COLON.match(rest) or (rules.joiner and rules.joiner.match(rest)):
             return True
     return False
 
