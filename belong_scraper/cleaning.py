@@ -366,14 +366,15 @@ def is_boilerplate_block(
     a link to a file, and an inline element only when it is all of its block: "See our
     latest news on X" keeps its link; "<p><a>Read more</a></p>" goes.
     """
-    # Every test but the last says no: the cheap ones go first, before the text of a
-    # container (the whole page, for the outer <div>s) is collected and normalised.
+    # Every test is a condition the answer needs, so the cheap ones go first: a container
+    # (the whole page, for the outer <div>s) before its text is collected, the phrases
+    # (which most blocks fail) before the tree is searched around the element.
     if not phrases:
         return False
     if element.tag == "div" and xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4")(element):
         return False  # a container: its blocks are judged one by one
     text = normalise_space(element.text_content())
-    if not text or len(text) > 300:
+    if not text or len(text) > 300 or not any(p.fullmatch(text) for p in phrases):
         return False
     if xpath(".//img|.//iframe|.//video|.//object")(element):
         return False
@@ -390,7 +391,7 @@ def is_boilerplate_block(
         alone = parent is not None and normalise_space(parent.text_content()) == text
         if not (action or alone) or (parent is not None and xpath(".//img|.//iframe")(parent)):
             return False
-    return any(p.fullmatch(text) for p in phrases)
+    return True
 
 
 def drop_boilerplate(

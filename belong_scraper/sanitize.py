@@ -384,10 +384,11 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, sanitized: bool = False) -> str:
     """Plain text of HTML: one block a paragraph, list items on their own line. The HTML
-    goes through the allowlist first (a no-op for a clean body): any text gives text."""
-    html = sanitize_html(html)
+    goes through the allowlist first (a no-op for a clean body): any text gives text
+    (``sanitized``: the caller passes what sanitize_html returned)."""
+    html = html if sanitized else sanitize_html(html)
     if not html.strip():
         return ""
     root = _fragment(html)
@@ -519,10 +520,11 @@ MARKDOWN = SafeMarkdownConverter(
 )
 
 
-def html_to_markdown(html: str) -> str:
+def html_to_markdown(html: str, *, sanitized: bool = False) -> str:
     """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left. The HTML is
-    sanitized first, so whatever the input the Markdown renders nothing live."""
-    html = sanitize_html(html)
+    sanitized first, so whatever the input the Markdown renders nothing live
+    (``sanitized``: the caller passes what sanitize_html returned)."""
+    html = html if sanitized else sanitize_html(html)
     if not html.strip():
         return ""
     with warnings.catch_warnings():
@@ -584,6 +586,8 @@ def clean_body(
     root = _fragment(safe)
     _tidy(root, () if on_page else profile.boilerplate_phrases)
     out.html = _serialise(root)
-    out.markdown = html_to_markdown(out.html)
-    out.text = html_to_text(out.html)
+    # Markdown and text both read the allowlisted body: sanitized once for the two.
+    safe = sanitize_html(out.html)
+    out.markdown = html_to_markdown(safe, sanitized=True)
+    out.text = html_to_text(safe, sanitized=True)
     return out
