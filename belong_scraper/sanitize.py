@@ -290,10 +290,9 @@ def _follows_image(element: etree._Element) -> bool:
 
 def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> None:
     phrases = tuple(phrases)
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element is root:
-            continue
-        if element.tag in ("p", "li", "a", "span") and is_boilerplate_block(element, phrases):
+    # No phrases: a body from a page, whose boilerplate went with the page's (once).
+    for element in list(root.iter("p", "li", "a", "span")) if phrases else ():
+        if element is not root and is_boilerplate_block(element, phrases):
             element.drop_tree()
     for element in list(root.iter()):
         if element.tag != "pre":
