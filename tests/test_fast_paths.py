@@ -35,6 +35,19 @@ def test_the_gate_is_derived_from_ftfy_for_every_alternative() -> None:
     assert classes is not None and len(classes) > 30  # one entry per alternative
 
 
+def test_a_pattern_the_gate_cannot_read_is_left_to_ftfy() -> None:
+    """An alternative with no plain character set (only \\s, \\w ...) or a group: no gate."""
+    import re
+
+    assert alternatives(re.compile(r"\s\w|é")) is None
+    assert alternatives(re.compile(r"(é)|à")) is None
+    found = alternatives(re.compile(r"[éè]x|^Ã "))
+    assert found is not None and [c for c, _, _ in found] == [
+        (frozenset("éè"), frozenset("x")),
+        (frozenset("Ã"), frozenset(" ")),
+    ]
+
+
 def test_plain_and_clean_accented_text_needs_no_ftfy() -> None:
     assert not looks_bad("Plain ASCII, with <b>markup</b> & numbers 12.")
     assert not looks_bad("Skåne, Timișoara, Málaga and Île-de-France met in Cluj.")
