@@ -56,7 +56,10 @@ def alternatives(
     is not a plain alternation of such sequences."""
     if pattern.flags & re.IGNORECASE or pattern.groups:
         return None
-    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):  # the stdlib parser changed: no gate, ftfy decides
+        return None
     if len(parsed) == 1 and parsed[0][0] is _c.BRANCH:
         branches = parsed[0][1][1]
     else:
