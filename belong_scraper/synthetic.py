@@ -304,9 +304,8 @@ class SyntheticSite:
             article = self._article_by_id(article_id)
             if article is None:
                 return self._not_found()
-            charset = "windows-1252" if article.encoding != "utf-8" else "utf-8"
-            return html_reply(self.article_page(article),
-                              **{"Content-Type": f"text/html; charset={charset}"})  # fmt: skip
+            content_type = f"text/html; charset={article.encoding}"
+            return html_reply(self.article_page(article), **{"Content-Type": content_type})
         page = page or "1"
         number = int(page) if page.isdigit() else 0
         if tag:
