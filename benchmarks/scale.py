@@ -23,6 +23,7 @@ articles exported of those served, and the run's status.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -48,6 +49,7 @@ SHARED_SETTINGS = ("CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOW
                    "RETRY_ENABLED", "RETRY_TIMES", "RETRY_HTTP_CODES", "USER_AGENT",
                    "ROBOTSTXT_OBEY", "DOWNLOAD_MAXSIZE")  # fmt: skip
 
+STAMP = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"  # Scrapy's log line timestamp
 # Runs a module as __main__ and writes its own peak RSS (kB) to a file at exit.
 MEASURED = """
 import atexit, os, runpy, sys
@@ -116,10 +118,17 @@ def read_stats(log: str) -> dict[str, float]:
     dump = log[log.rfind("Dumping Scrapy stats:") :] if "Dumping Scrapy stats:" in log else ""
     found = {}
     for key in ("export/seconds", "export/peak_rss_mb", "downloader/request_count",
-                "item_scraped_count"):  # fmt: skip
+                "item_scraped_count", "elapsed_time_seconds"):  # fmt: skip
         match = re.search(rf"'{re.escape(key)}': ([0-9.]+)", dump)
         if match:
             found[key] = float(match.group(1))
+    # Without export/seconds, the log still dates the post-crawl work: the export runs on
+    # spider_closed, between Scrapy's "Closing spider" and "Spider closed" (1 s resolution).
+    closing = re.search(rf"^({STAMP}) \[scrapy.core.engine\] INFO: Closing spider", log, re.M)
+    closed = re.search(rf"^({STAMP}) \[scrapy.core.engine\] INFO: Spider closed", log, re.M)
+    if closing and closed:
+        span = dt.datetime.fromisoformat(closed[1]) - dt.datetime.fromisoformat(closing[1])
+        found["log/close_seconds"] = span.total_seconds()
     return found
 
 
@@ -200,7 +209,7 @@ def na(value: float | None, digits: int = 1) -> str:
 
 def table(results: list[dict]) -> str:
     head = ("N", "bare s", "migrate s", "ratio", "bare p/s", "migrate p/s", "bare RSS",
-            "migrate RSS", "tool MB", "growth", "export s", "export RSS", "exported",
+            "migrate RSS", "tool MB", "growth", "export s", "export RSS", "close s", "exported",
             "status")  # fmt: skip
     rows = [head]
     for r in results:
@@ -211,6 +220,7 @@ def table(results: list[dict]) -> str:
             na(tool["peak_rss_mb"], 0), na(r["tool_memory_mb"], 0),
             na(r["tool_memory_growth_mb"], 0), na(tool["stats"].get("export/seconds")),
             na(tool["stats"].get("export/peak_rss_mb"), 0),
+            na(tool["stats"].get("log/close_seconds"), 0),
             f"{tool['articles_exported']}/{tool['articles_served']}", str(tool["status"]),
         ))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
