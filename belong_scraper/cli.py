@@ -388,7 +388,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliError(f"{site} is not a fixture site folder (no routes.json)", EXIT_USAGE)
     try:
         server = FixtureServer(
-            site, port=args.port, host=args.host, faults=args.fault or (), variant=args.variant
+            site,
+            port=args.port,
+            host=args.host,
+            faults=args.fault or (),
+            variant=args.variant,
+            articles=args.articles,
         )
     except ValueError as exc:  # an unknown fault
         raise CliError(str(exc), EXIT_USAGE) from exc
@@ -455,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fault", action="append", metavar="NAME",
                        help="switch a fault on (repeatable): belong_scraper/faults")  # fmt: skip
     serve.add_argument("--variant", type=int, default=0, help="another payload of each fault")
+    serve.add_argument("--articles", type=int, default=0, metavar="N",
+                       help="serve a synthetic site of N articles over the snapshot, with "
+                       "a windowed archive (belong_scraper/synthetic.py)")  # fmt: skip
     serve.set_defaults(func=cmd_serve)
     from belong_scraper.archive.cli import add_commands
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from belong_scraper.faults import build_faults
+from belong_scraper.synthetic import SyntheticSite
 
 # A fixed Last-Modified for static files: the snapshot does not change between runs.
 STATIC_LAST_MODIFIED = formatdate(1700000000, usegmt=True)
@@ -69,9 +70,11 @@ class Reply:
 class FixtureSite:
     """The routing logic, independent of the HTTP server so it can be tested directly."""
 
-    def __init__(self, root: Path, faults: Sequence[str] = (), variant: int = 0):
+    def __init__(self, root: Path, faults: Sequence[str] = (), variant: int = 0, articles: int = 0):
         self.root = Path(root)
         self.faults = build_faults(self.root, list(faults), variant) if faults else []
+        # A synthetic news side of `articles` articles over the snapshot (synthetic.py).
+        self.synthetic = SyntheticSite(articles, self.root) if articles else None
         spec = json.loads((self.root / "routes.json").read_text(encoding="utf-8"))
         self.routes = [Route(**r) for r in spec["routes"]]
         self.calendar = spec.get("calendar")
@@ -111,7 +114,11 @@ class FixtureSite:
                     return Reply(answer.status, dict(answer.headers), answer.body,
                                  answer.behaviour, dict(answer.behaviour_args),
                                  answer.no_length)  # fmt: skip
-        reply = self._route_reply(parts.path, params)
+        synthetic = self.synthetic.answer(parts.path, params) if self.synthetic else None
+        if synthetic is not None:
+            reply = Reply(synthetic.status, dict(synthetic.headers), synthetic.body)
+        else:
+            reply = self._route_reply(parts.path, params)
         if self.faults and reply.status == 200:
             reply.body = self._with_fault_links(parts.path, reply)
         return reply
@@ -222,7 +229,8 @@ class LoggedRequest:
 
 
 class FixtureServer:
-    """A threaded HTTP server on 127.0.0.1 serving one site folder; use as a context manager."""
+    """A threaded HTTP server on 127.0.0.1 serving one site folder; use as a context manager.
+    ``articles=N`` serves a synthetic site of N articles over the folder (synthetic.py)."""
 
     def __init__(
         self,
@@ -231,8 +239,9 @@ class FixtureServer:
         host: str = "127.0.0.1",
         faults: Sequence[str] = (),
         variant: int = 0,
+        articles: int = 0,
     ):
-        self.site = FixtureSite(root, faults, variant)
+        self.site = FixtureSite(root, faults, variant, articles)
         self.log: list[LoggedRequest] = []
         server = self
 

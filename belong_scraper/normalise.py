@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import islice
 
 import pycountry
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -14,6 +16,7 @@ from belong_scraper.cleaning import normalise_space
 # Codes the EU writes that ISO 3166-1 spells otherwise (EL is Greece, UK is GB).
 EU_COUNTRY_CODES = {"EL": "GR", "UK": "GB"}
 # Sentence ends: ., !, ? or … followed by a space and a capital or a digit.
+WORD = re.compile(r"[^\W\d_]+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-ÖØ-ÞΑ-Ω0-9])")
 
 
@@ -46,10 +49,17 @@ def partner_role(raw: str, vocabulary: dict[str, str]) -> str | None:
     if label in vocabulary:
         return vocabulary[label]
     # Longest known label contained in the text: "Lead partner (coordinator)".
-    for known in sorted(vocabulary, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(known)}\b", label):
+    for known, pattern in _label_patterns(tuple(vocabulary)):
+        if pattern.search(label):
             return vocabulary[known]
     return None
+
+
+@cache
+def _label_patterns(labels: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each vocabulary label, longest first, as a whole-word pattern: compiled once."""
+    ordered = sorted(labels, key=len, reverse=True)
+    return tuple((label, re.compile(rf"\b{re.escape(label)}\b")) for label in ordered)
 
 
 def clean_author(raw: str | None, prefix: re.Pattern[str]) -> str | None:
@@ -69,10 +79,20 @@ def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
 def detect_language(text: str, languages: tuple[str, ...], default: str) -> str:
     """ISO 639-1 code of the text's language; the default for text too short to tell."""
     text = normalise_space(text)
-    if len(re.findall(r"[^\W\d_]+", text)) < 8:
+    # Eight words are enough to tell: counted up to there, not over the whole body.
+    if sum(1 for _ in islice(WORD.finditer(text), 8)) < 8:
         return default
     language, probability = _identifier(languages).classify(text[:5000])
     return language if probability >= 0.5 else default
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """SENTENCE_END.split(text), lazily: a summary reads the first few, not the whole body."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
 
 
 def first_sentences(text: str, min_chars: int = 160, max_chars: int = 400) -> str:
@@ -81,7 +101,7 @@ def first_sentences(text: str, min_chars: int = 160, max_chars: int = 400) -> st
     if len(text) <= min_chars:
         return text
     summary = ""
-    for sentence in SENTENCE_END.split(text):
+    for sentence in _sentences(text):
         candidate = f"{summary} {sentence}".strip()
         if summary and len(candidate) > max_chars:
             break

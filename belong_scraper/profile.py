@@ -29,6 +29,7 @@ class SiteProfile:
     def __init__(self, data: dict[str, Any], source: str):
         self.data = data
         self.source = source
+        self._selectors: dict[tuple[str, str], tuple[str, ...]] = {}
         try:
             self.name: str = data["name"]
             self.hosts: tuple[str, ...] = tuple(h.lower() for h in data["hosts"])
@@ -65,9 +66,14 @@ class SiteProfile:
     def section(self, name: str) -> dict[str, Any]:
         return self.data.get(name, {})
 
-    def selectors(self, section: str, field: str) -> list[str]:
-        value = self.data.get(section, {}).get(field, [])
-        return [value] if isinstance(value, str) else list(value)
+    def selectors(self, section: str, field: str) -> tuple[str, ...]:
+        """The CSS selectors of section.field, in order (read once per profile)."""
+        key = (section, field)
+        found = self._selectors.get(key)
+        if found is None:
+            value = self.data.get(section, {}).get(field, [])
+            found = self._selectors[key] = (value,) if isinstance(value, str) else tuple(value)
+        return found
 
     def pattern(self, section: str, field: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
         return _compile(self.data[section][field], flags)

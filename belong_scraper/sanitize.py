@@ -11,6 +11,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from belong_scraper.cleaning import (
     repair_text,
     strip_php_errors,
 )
+from belong_scraper.compiled import xpath
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin, absolute, canonical_url, is_document
 
@@ -79,34 +81,54 @@ def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -
     text = normalise_space(text)
     if not text or len(text) > 300:
         return None
-    rules = profile.section("image")
-    words = [w.casefold() for w in rules.get("credit_words", [])]
+    rules = _credit_rules(profile)
     inner = BRACKETED.match(text)
     if inner:
         note = normalise_space(inner.group("inner"))
         lowered = note.casefold()
-        if lowered.startswith("©") or _credit_line(lowered, words, rules):
+        if lowered.startswith("©") or _credit_line(lowered, rules):
             return note
         return None
     if text.startswith("©"):
         return text
-    if after_image and len(text) <= 160 and _credit_line(text.casefold(), words, rules):
+    if after_image and len(text) <= 160 and _credit_line(text.casefold(), rules):
         return text
     return None
 
 
-def _credit_line(lowered: str, words: list[str], rules: dict) -> bool:
+@dataclass(frozen=True)
+class CreditRules:
+    """The profile's credit words and joiners, compiled once per profile."""
+
+    words: tuple[str, ...]
+    joiner: re.Pattern[str] | None
+
+
+@cache
+def _credit_rules(profile: SiteProfile) -> CreditRules:
+    rules = profile.section("image")
+    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
+    return CreditRules(
+        words=tuple(w.casefold() for w in rules.get("credit_words", [])),
+        joiner=re.compile(rf"\s+(?:{joiners})\b") if joiners else None,
+    )
+
+
+WORD_REST = re.compile(r"^\w*")
+CREDIT_COLON = re.compile(r"\s*[:：©]")
+
+
+def _credit_line(lowered: str, rules: CreditRules) -> bool:
     """ "photo: x", "foto di x", "photograph by x": a credit word, then a colon or a
     joining word ("by", "di", "cedida" ...) before the name."""
-    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
-    for word in words:
+    for word in rules.words:
         if not lowered.startswith(word):
             continue
         rest = lowered[len(word) :]
         if word.endswith(":") or word in ("©", "copyright ©"):
             return True
-        rest = re.sub(r"^\w*", "", rest)  # photo-graph, foto-grafia
-        if re.match(r"\s*[:：©]", rest) or (joiners and re.match(rf"\s+(?:{joiners})\b", rest)):
+        rest = WORD_REST.sub("", rest)  # photo-graph, foto-grafia
+        if CREDIT_COLON.match(rest) or (rules.joiner and rules.joiner.match(rest)):
             return True
     return False
 
@@ -120,16 +142,16 @@ def embed_provider(src: str, profile: SiteProfile) -> str | None:
 
 
 def _is_layout_table(table: etree._Element) -> bool:
-    if table.xpath(".//table"):
+    if xpath(".//table")(table):
         return True
-    cells = table.xpath(".//td|.//th")
+    cells = xpath(".//td|.//th")(table)
     if len(cells) <= 1:
         return True
-    if table.xpath(".//td//img|.//td/h2|.//td/h3|.//td/ul|.//td/ol"):
+    if xpath(".//td//img|.//td/h2|.//td/h3|.//td/ul|.//td/ol")(table):
         return True
     # Word wraps every data cell in one <p class="MsoNormal">: one block per cell is still
     # data; a cell holding several blocks is page layout.
-    return any(len(cell.xpath("./p|./div")) > 1 for cell in cells)
+    return any(len(xpath("./p|./div")(cell)) > 1 for cell in cells)
 
 
 def _unwrap(element: etree._Element) -> None:
@@ -175,20 +197,20 @@ def _restructure(
             _unwrap(element)
         elif tag in ("script", "style", "noscript", "object", "embed", "form", "button"):
             element.drop_tree()
-    for iframe in root.xpath("//iframe"):
+    for iframe in xpath("//iframe")(root):
         src = absolute(iframe.get("src") or "", base)
         provider = embed_provider(src or "", profile)
         if src and provider:
             out.embeds.append({"provider": provider, "url": src.replace("http://", "https://", 1)})
         iframe.drop_tree()
-    for table in reversed(root.xpath("//table")):
+    for table in reversed(xpath("//table")(root)):
         if _is_layout_table(table):
-            for cell in table.xpath(".//td|.//th"):
+            for cell in xpath(".//td|.//th")(table):
                 cell.tag = "div"
-            for part in table.xpath(".//tr|.//tbody|.//thead|.//tfoot|.//caption"):
+            for part in xpath(".//tr|.//tbody|.//thead|.//tfoot|.//caption")(table):
                 part.tag = "div"
             table.tag = "div"
-    for heading in root.xpath("//h1"):
+    for heading in xpath("//h1")(root):
         heading.tag = "h2"
     _links_and_images(root, base, origin, profile, out)
 
@@ -227,9 +249,9 @@ def _links_and_images(
             }
             out.images.append(last_image)
         elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
-            if element.getparent() is None or element.xpath(".//img"):
+            if element.getparent() is None or xpath(".//img")(element):
                 continue  # a box holding the image itself is not the credit line
-            in_figure = bool(element.xpath("ancestor::figure"))
+            in_figure = bool(xpath("ancestor::figure")(element))
             credit = credit_text(
                 element.text_content(), profile, after_image=in_figure or _follows_image(element)
             )
@@ -254,7 +276,7 @@ def _follows_image(element: etree._Element) -> bool:
             if sibling.tag == "br":
                 sibling = sibling.getprevious()
                 continue
-            if sibling.tag == "img" or sibling.xpath(".//img"):
+            if sibling.tag == "img" or xpath(".//img")(sibling):
                 return True
             if normalise_space(sibling.text_content()):
                 return False
@@ -268,10 +290,9 @@ def _follows_image(element: etree._Element) -> bool:
 
 def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> None:
     phrases = tuple(phrases)
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str) or element is root:
-            continue
-        if element.tag in ("p", "li", "a", "span") and is_boilerplate_block(element, phrases):
+    # No phrases: a body from a page, whose boilerplate went with the page's (once).
+    for element in list(root.iter("p", "li", "a", "span")) if phrases else ():
+        if element is not root and is_boilerplate_block(element, phrases):
             element.drop_tree()
     for element in list(root.iter()):
         if element.tag != "pre":
@@ -291,7 +312,7 @@ def _tidy(root: lxml_html.HtmlElement, phrases: Iterable[re.Pattern[str]]) -> No
         for element in list(root.iter()):
             if element is root or element.tag not in EMPTY_DROP:
                 continue
-            if element.xpath(".//img") or element.text_content().strip():
+            if xpath(".//img")(element) or element.text_content().strip():
                 continue
             element.drop_tree()
             changed = True
@@ -362,10 +383,11 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, sanitized: bool = False) -> str:
     """Plain text of HTML: one block a paragraph, list items on their own line. The HTML
-    goes through the allowlist first (a no-op for a clean body): any text gives text."""
-    html = sanitize_html(html)
+    goes through the allowlist first (a no-op for a clean body): any text gives text
+    (``sanitized``: the caller passes what sanitize_html returned)."""
+    html = html if sanitized else sanitize_html(html)
     if not html.strip():
         return ""
     root = _fragment(html)
@@ -497,10 +519,11 @@ MARKDOWN = SafeMarkdownConverter(
 )
 
 
-def html_to_markdown(html: str) -> str:
+def html_to_markdown(html: str, *, sanitized: bool = False) -> str:
     """CommonMark for the CMS: ATX headings, '-' bullets, no HTML left. The HTML is
-    sanitized first, so whatever the input the Markdown renders nothing live."""
-    html = sanitize_html(html)
+    sanitized first, so whatever the input the Markdown renders nothing live
+    (``sanitized``: the caller passes what sanitize_html returned)."""
+    html = html if sanitized else sanitize_html(html)
     if not html.strip():
         return ""
     with warnings.catch_warnings():
@@ -542,18 +565,28 @@ def _allowlisted(html: str, attributes: dict[str, set[str]]) -> str:
     )
 
 
-def clean_body(raw_html: str, base: str, origin: Origin, profile: SiteProfile) -> CleanBody:
-    """Raw body HTML from a page object to the contract's body_html/markdown/text."""
+def clean_body(
+    raw_html: str, base: str, origin: Origin, profile: SiteProfile, *, on_page: bool = False
+) -> CleanBody:
+    """Raw body HTML to the contract's body_html/markdown/text.
+
+    ``on_page``: the HTML was read from a Document, which was repaired, PHP-error free
+    and rid of boilerplate blocks once for the page; HTML from elsewhere gets all three here.
+    """
     out = CleanBody()
-    raw_html, _ = strip_php_errors(repair_text(raw_html or ""))
+    raw_html = raw_html or ""
+    if not on_page:
+        raw_html, _ = strip_php_errors(repair_text(raw_html))
     if not raw_html.strip():
         return out
     root = _fragment(raw_html)
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
     root = _fragment(safe)
-    _tidy(root, profile.boilerplate_phrases)
+    _tidy(root, () if on_page else profile.boilerplate_phrases)
     out.html = _serialise(root)
-    out.markdown = html_to_markdown(out.html)
-    out.text = html_to_text(out.html)
+    # Markdown and text both read the allowlisted body: sanitized once for the two.
+    safe = sanitize_html(out.html)
+    out.markdown = html_to_markdown(safe, sanitized=True)
+    out.text = html_to_text(safe, sanitized=True)
     return out

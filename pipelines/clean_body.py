@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from belong_scraper.cleaning import cleaned_on_page
 from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.sanitize import clean_body
 from pipelines.base import ProfilePipeline, rejects_failures
@@ -15,21 +16,28 @@ class CleanBodyPipeline(ProfilePipeline):
         if isinstance(item, Article):
             self._article(item)
         elif isinstance(item, Page):
-            body = self._clean(item.body_html, item.source_url)
+            body = self._clean(item, item.body_html)
             item.body_html, item.body_markdown, item.body_text = body.html, body.markdown, body.text
         elif isinstance(item, Cluster):
-            body = self._clean(item.intro_html, item.source_url)
+            body = self._clean(item, item.intro_html)
             item.intro_html, item.intro_text = body.html, body.text
         elif isinstance(item, Partner):
-            body = self._clean(item.description_html, item.source_url)
+            body = self._clean(item, item.description_html)
             item.description_html, item.description_text = body.html, body.text
         return item
 
-    def _clean(self, html: str, source_url: str):
-        return clean_body(html, source_url, self.origin_of(source_url), self.profile)
+    def _clean(self, item: Any, html: str):
+        # A record from a page object was cleaned once on its page: not again here.
+        return clean_body(
+            html,
+            item.source_url,
+            self.origin_of(item.source_url),
+            self.profile,
+            on_page=cleaned_on_page(item),
+        )
 
     def _article(self, item: Article) -> None:
-        body = self._clean(item.body_html, item.source_url)
+        body = self._clean(item, item.body_html)
         item.body_html, item.body_markdown, item.body_text = body.html, body.markdown, body.text
         item.embeds = body.embeds
         images = list(item.images)

@@ -219,16 +219,19 @@ def test_endless_query_variants_are_cut_and_accounted_for(
 def test_the_per_family_cap_counts_distinct_pages_and_says_so(tmp_path: Path) -> None:
     """A windowed pagination links each page from ~10 others: the cap counts pages, not
     links. Under the cap every article is reached; over it the run says incomplete."""
-    faults = ["deep-pagination:pages=40,per_page=2"]
+    # The cap applies to every family: it must sit above the snapshot's own (its ~40
+    # article pages, reached partly through article-to-article links in an order that
+    # varies) and below the archive's 60 pages, so that only the archive is capped.
+    faults = ["deep-pagination:pages=60,per_page=1"]
     with FixtureServer(SITE, faults=faults) as server:
         result = migrate(server, tmp_path / "under", "--no-warc",
-                         "-s", "TRAP_MAX_PAGES_PER_FAMILY=60")  # fmt: skip
+                         "-s", "TRAP_MAX_PAGES_PER_FAMILY=80")  # fmt: skip
     assert result.returncode == 0, result.stderr
     archive = [a for a in load_export(tmp_path / "under")["articles"] if a["legacy_id"] >= 20000]
-    assert len(archive) == 80
+    assert len(archive) == 60
     with FixtureServer(SITE, faults=faults) as server:
         result = migrate(server, tmp_path / "over", "--no-warc",
-                         "-s", "TRAP_MAX_PAGES_PER_FAMILY=15")  # fmt: skip
+                         "-s", "TRAP_MAX_PAGES_PER_FAMILY=45")  # fmt: skip
     assert result.returncode == 1
     assert "trap-guard-cap" in result.stderr
     ledger = ledger_of(tmp_path / "over")

@@ -11,6 +11,7 @@ and their validation), ``fixity`` (SHA256SUMS, BagIt, verification), ``cli`` (th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,16 @@ def write_provenance(out_dir: Path) -> Path:
     return write(Path(out_dir))
 
 
-def finish_archive(out_dir: Path, this_run: dict[str, int] | None = None) -> dict[str, Any]:
+def finish_archive(
+    out_dir: Path,
+    this_run: dict[str, int] | None = None,
+    sources: Iterable[tuple[str, str, str | None]] | None = None,
+) -> dict[str, Any]:
     """Close this process's WARC writers on ``out_dir``, write ``archive/index.cdxj`` and
     ``provenance.json``, and return facts for the manifest. A folder without WARCs (a run
-    with ``WARC_ENABLED=False``) gets neither file and ``{"enabled": False, ...}``."""
+    with ``WARC_ENABLED=False``) gets neither file and ``{"enabled": False, ...}``.
+    ``sources`` (id, URL, asset SHA-256) is what the export holds; without it the
+    folder's record files are read."""
     from belong_scraper.archive.index import archive_dir, scan, write_index
     from belong_scraper.archive.middleware import close_active
     from belong_scraper.archive.provenance import PROVENANCE_NAME
@@ -63,7 +70,7 @@ def finish_archive(out_dir: Path, this_run: dict[str, int] | None = None) -> dic
     if not scanned.files:
         return facts
     index = write_index(directory, scanned.captures)
-    write(out_dir, scanned.captures)
+    write(out_dir, scanned.captures, sources)
     facts["index"] = f"{directory.name}/{index.name}"
     facts["provenance"] = PROVENANCE_NAME
     return facts

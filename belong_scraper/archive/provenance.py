@@ -15,6 +15,7 @@ that holds the bytes. A record whose URL has no capture maps to ``null``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -83,30 +84,45 @@ def latest(captures: list[Capture]) -> Capture:
     return max(captures, key=lambda c: (c.date, c.filename, c.offset))
 
 
-def provenance(out_dir: Path, captures: list[Capture]) -> dict[str, Any]:
-    lookup = CaptureLookup(captures)
-    records: dict[str, Any] = {}
+def folder_sources(out_dir: Path) -> Iterator[tuple[str, str, str | None]]:
+    """(record or asset id, the URL it came from, the asset's SHA-256) of a written folder."""
     for stem in RECORD_FILES:
         for row in _load(out_dir / f"{stem}.json"):
-            capture = lookup.find(row.get("source_url") or "")
-            records[row["id"]] = lookup.describe(capture) if capture else None
+            yield row["id"], row.get("source_url") or "", None
     for row in _load(out_dir / "assets.json"):
-        capture = lookup.find(row.get("url") or "", row.get("sha256"))
-        records[row["id"]] = lookup.describe(capture) if capture else None
+        yield row["id"], row.get("url") or "", row.get("sha256")
+
+
+def provenance(
+    out_dir: Path,
+    captures: list[Capture],
+    sources: Iterable[tuple[str, str, str | None]] | None = None,
+) -> dict[str, Any]:
+    """``sources``: what the export holds (id, URL, SHA-256 of an asset); a written
+    folder's files when not given (``verify``, old folders)."""
+    lookup = CaptureLookup(captures)
+    records: dict[str, Any] = {}
+    for record_id, url, sha256 in folder_sources(out_dir) if sources is None else sources:
+        capture = lookup.find(url, sha256)
+        records[record_id] = lookup.describe(capture) if capture else None
     return {
         "about": "record id -> the WARC capture it was extracted from (see docs/archive.md)",
         "records": dict(sorted(records.items())),
     }
 
 
-def write_provenance(out_dir: Path, captures: list[Capture] | None = None) -> Path:
+def write_provenance(
+    out_dir: Path,
+    captures: list[Capture] | None = None,
+    sources: Iterable[tuple[str, str, str | None]] | None = None,
+) -> Path:
     """Write ``DIR/provenance.json`` from the captures of ``DIR/archive``."""
     if captures is None:
         from belong_scraper.archive.index import archive_dir, scan
 
         captures = scan(archive_dir(out_dir)).captures
     path = Path(out_dir) / PROVENANCE_NAME
-    atomic_write(path, json_bytes(provenance(Path(out_dir), captures)))
+    atomic_write(path, json_bytes(provenance(Path(out_dir), captures, sources)))
     return path
 
 

@@ -5,13 +5,14 @@ manifest listing every file and SHA256SUMS covering them, the manifest included.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from belong_scraper.archive import finish_archive, write_checksums
 from belong_scraper.archive.fixity import export_files, file_sha256
 from belong_scraper.export.run import ExportRun
 from belong_scraper.exporters import atomic_write, describe, json_bytes, write_manifest
-from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
+from belong_scraper.items import EXPORT_FILES, RECORD_STEMS, RECORD_TYPES
 from belong_scraper.report import report_facts, write_report
 from belong_scraper.schemas import DOCUMENT_SCHEMAS, validation_errors
 from belong_scraper.targets import ExportSource
@@ -57,9 +58,19 @@ def report_stage(
         manifest["files"][name] = described[name]
 
 
-def archive_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
-    """The WARCs closed and indexed, each record's source mapped to its capture."""
-    manifest["archive"] = finish_archive(run.out_dir, run.warcs_this_run)
+def archive_stage(run: ExportRun, manifest: dict[str, Any], source: ExportSource) -> None:
+    """The WARCs closed and indexed, each record's source mapped to its capture (the
+    records and assets as the export holds them, not read back from its files)."""
+    manifest["archive"] = finish_archive(run.out_dir, run.warcs_this_run, export_sources(source))
+
+
+def export_sources(source: ExportSource) -> Iterator[tuple[str, str, str | None]]:
+    """(id, the URL it came from, an asset's SHA-256) of every exported record and asset."""
+    for stem in RECORD_STEMS:
+        for row in source.records(stem):
+            yield row["id"], row.get("source_url") or "", None
+    for asset in source.assets():
+        yield asset["id"], asset.get("url") or "", asset.get("sha256")
 
 
 def checksums_stage(run: ExportRun, manifest: dict[str, Any]) -> None:

@@ -82,7 +82,7 @@ def _after_handoff(
         with clock.stage("report"):
             report_stage(run, manifest, source, handed.handoff.redirects)
         with clock.stage("archive"):
-            archive_stage(run, manifest)
+            archive_stage(run, manifest, source)
         with clock.stage("checksums"):
             checksums_stage(run, manifest)
         commit()

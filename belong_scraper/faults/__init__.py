@@ -138,26 +138,54 @@ def _load_builders() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
+@dataclass(frozen=True)
+class PageChrome:
+    """What stands around a page's own content: extras in <head>, the header, what follows
+    the content inside #main (sidebar, newsletter) and the footer. The default is the bare
+    chrome the faults serve; the synthetic site (belong_scraper/synthetic.py) passes the
+    survey's full chrome."""
+
+    head: str = ""
+    header: str = (
+        '<header id="header"><ul id="menu"><li><a href="/">Home</a></li>\n'
+        '<li><a href="/news.php">News</a></li></ul></header>'
+    )
+    aside: str = ""
+    footer: str = '<footer id="footer"><p>&copy; Assembly of European Regions</p></footer>'
+
+
+BARE_CHROME = PageChrome()
+
 ARTICLE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>EU-Belong - {title}</title></head>
+<head><meta charset="utf-8"><title>EU-Belong - {title}</title>{head}</head>
 <body class="article">
-<header id="header"><ul id="menu"><li><a href="/">Home</a></li>
-<li><a href="/news.php">News</a></li></ul></header>
+{header}
 <div id="main">
-<div class="news-detail">
+{before}{article}
+{aside}</div>
+{footer}
+</body></html>
+"""
+
+# The two article templates of the survey: news-detail (2023 on) and the older one (2022).
+ARTICLE_LAYOUTS = {
+    "news-detail": """<div class="news-detail">
   <h1>{title}</h1>
-  <div class="news-info"><span class="date">{date}</span>
-  <span class="author">by {author}</span></div>
+  <div class="news-info">{info}</div>
   {lead}
   <div class="news-text">
 {body}
   </div>
+{after}</div>""",
+    "article-2022": """<div class="article">
+<h2 class="title">{title}</h2>
+<p class="meta">{info}</p>
+{lead}<div class="content">
+{body}
 </div>
-</div>
-<footer id="footer"><p>&copy; Assembly of European Regions</p></footer>
-</body></html>
-"""
+{after}</div>""",
+}
 
 
 def article_html(
@@ -165,13 +193,40 @@ def article_html(
     body: str,
     *,
     date: str = "3 March 2024",
-    author: str = "AER Communications",
+    author: str | None = "AER Communications",
     lead: str = "",
+    after: str = "",
+    before: str = "",
+    layout: str = "news-detail",
+    chrome: PageChrome = BARE_CHROME,
+    encoding: str = "utf-8",
 ) -> bytes:
-    """An article page in the survey's markup (news-detail, news-info, news-text); title
-    and author are inserted as given (escape them first when they are meant as text)."""
-    page = ARTICLE_TEMPLATE.format(title=title, body=body, date=date, author=author, lead=lead)
-    return page.encode("utf-8")
+    """An article page in the survey's markup; title and author are inserted as given
+    (escape them first when they are meant as text). ``lead`` stands between the date
+    line and the body (tags, lead image), ``after`` after the body (downloads, share
+    buttons), ``before`` ahead of the article (breadcrumbs); no author, no byline.
+    Characters the ``encoding`` cannot hold become character references, as PHP's
+    htmlentities leaves them on a windows-1252 page."""
+    if layout == "article-2022":
+        info = f"Posted on {date}" + (f" by {author}" if author else "")
+    else:
+        info = f'<span class="date">{date}</span>'
+        info += f'\n  <span class="author">by {author}</span>' if author else ""
+    article = ARTICLE_LAYOUTS[layout].format(
+        title=title, info=info, lead=lead, body=body, after=after
+    )
+    page = ARTICLE_TEMPLATE.format(
+        title=title, head=chrome.head, header=chrome.header, before=before, article=article,
+        aside=chrome.aside, footer=chrome.footer,
+    )  # fmt: skip
+    return page.encode(encoding, "xmlcharrefreplace")
+
+
+def windowed_pages(page: int, pages: int, reach: int) -> list[int]:
+    """The pages a windowed pager links from ``page``: the first, the last and the
+    ``reach`` nearest on each side; deeper pages only through chains of "Next"."""
+    near = range(max(1, page - reach), min(pages, page + reach) + 1)
+    return sorted({1, pages, *near} - {page})
 
 
 def html_reply(body: bytes, status: int = 200, **headers: str) -> FaultReply:

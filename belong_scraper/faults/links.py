@@ -14,6 +14,7 @@ from belong_scraper.faults import (
     article_route,
     html_reply,
     register,
+    windowed_pages,
 )
 
 CHAIN_ARTICLE = 9101
@@ -84,7 +85,7 @@ def deep_pagination(ctx: FaultContext, pages: int = 60, per_page: int = 3) -> Fa
         page = int(raw) if raw.isdigit() and 1 <= int(raw) <= pages else 0
         if not page:
             return html_reply(b"<html><body><p>No such page</p></body></html>", status=404)
-        near = sorted({1, pages, *range(max(1, page - 4), min(pages, page + 4) + 1)} - {page})
+        near = windowed_pages(page, pages, reach=4)
         nav = " ".join(f'<a href="/archive.php?page={n}">{n}</a>' for n in near)
         ids = range(first_id + (page - 1) * per_page, first_id + page * per_page)
         teasers = "".join(

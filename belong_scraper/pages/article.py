@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from belong_scraper.cleaning import clean_inline_text, normalise_space
-from belong_scraper.dates import find_date
+from belong_scraper.cleaning import normalise_space
+from belong_scraper.compiled import css, xpath
+from belong_scraper.dates import FoundDate, find_date
 from belong_scraper.items import Article
-from belong_scraper.pages.base import Document, inner_html, text_of
-from belong_scraper.pages.fallback import generic_extract
+from belong_scraper.pages.base import Document, attribute_text, inner_html, page_evidence, text_of
+from belong_scraper.pages.fallback import generic_extract, generic_if_run
 
 
 class ArticlePage:
@@ -26,7 +27,7 @@ class ArticlePage:
         else:
             body_raw = generic_extract(self.doc).body_html
             self.fallbacks.append("body")
-        date_raw, date_source = self.date()
+        found_date, date_source = self.date()
         author = self.author()
         flags = [f"generic-extractor:{name}" for name in self.fallbacks]
         return Article(
@@ -34,7 +35,8 @@ class ArticlePage:
             legacy_id=legacy_id,
             source_url=self.doc.canonical,
             title=title,
-            published_raw=date_raw,
+            published=found_date.value.isoformat() if found_date else None,
+            published_raw=found_date.raw if found_date else None,
             date_source=date_source,
             author=author,
             body_html=body_raw,
@@ -43,10 +45,10 @@ class ArticlePage:
             tags=self.tags(),
             php_errors_removed=self.doc.php_errors.total,
             review_flags=flags,
-            evidence={
-                "html_lang": (self.doc.root.get("lang") or "").split("-")[0].lower() or None,
-                "description": self.meta_description(),
-            },
+            evidence=page_evidence(
+                html_lang=(self.doc.root.get("lang") or "").split("-")[0].lower() or None,
+                description=self.meta_description(),
+            ),
         )
 
     def title(self) -> str:
@@ -56,20 +58,20 @@ class ArticlePage:
             self.fallbacks.append("title")
         return title
 
-    def date(self) -> tuple[str | None, str]:
-        """The date text as found and where it was found; parsing is the pipeline's job."""
+    def date(self) -> tuple[FoundDate | None, str]:
+        """The date, parsed once here (the pipeline uses it), and where it was found."""
         label = self.profile.pattern("dates", "label")
         element = self.doc.first("article", "date")
         if element is not None:
             text = label.sub("", text_of(element))
             found = find_date(text, self.profile.languages)
             if found:
-                return found.raw, "date-block"
+                return found, "date-block"
         for selector in self.profile.selectors("article", "meta_date"):
-            for meta in self.doc.root.cssselect(selector):
+            for meta in css(selector)(self.doc.root):
                 found = find_date(meta.get("content") or "", self.profile.languages)
                 if found:
-                    return found.raw, "meta"
+                    return found, "meta"
         return None, "none"
 
     def author(self) -> str | None:
@@ -78,19 +80,20 @@ class ArticlePage:
         bylines = {
             element
             for selector in self.profile.selectors("article", "byline")
-            for element in self.doc.content.cssselect(selector)
+            for element in css(selector)(self.doc.content)
         }
         for selector in self.profile.selectors("article", "author"):
-            for element in self.doc.content.cssselect(selector):
+            for element in css(selector)(self.doc.content):
                 text = text_of(element)
                 match = after.search(text)
                 if match:
                     return normalise_space(match.group("author")) or None
                 if element in bylines and text:
                     return prefix.sub("", text).strip() or None
-        # Many articles name no author; only a byline the profile does not know is
-        # worth the generic extractor's guess, and that guess is flagged for review.
-        generic = generic_extract(self.doc).author
+        # Many articles name no author, and a missing byline is no failure: the generic
+        # extractor never runs for it. Its guess is taken, flagged for review, only when
+        # a required field (title, body) already ran it on this page.
+        generic = getattr(generic_if_run(self.doc), "author", None)
         if generic:
             self.fallbacks.append("author")
             return normalise_space(prefix.sub("", generic)) or None
@@ -113,7 +116,7 @@ class ArticlePage:
                     images.append(
                         {
                             "url": url,
-                            "alt": clean_inline_text(img.get("alt")),
+                            "alt": attribute_text(img.get("alt")),
                             "caption": text_of(caption_el) or None,
                             "credit": credit,
                         }
@@ -131,8 +134,8 @@ class ArticlePage:
         return found
 
     def meta_description(self) -> str | None:
-        for meta in self.doc.root.xpath('//meta[@name="description"]'):
-            text = clean_inline_text(meta.get("content"))
+        for meta in xpath('//meta[@name="description"]')(self.doc.root):
+            text = attribute_text(meta.get("content"))
             if text:
                 return text
         return None

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from lxml import html as lxml_html
 
 from belong_scraper.cleaning import (
+    CLEANED_ON_PAGE,
     PhpErrors,
-    clean_inline_text,
     drop_boilerplate,
+    normalise_space,
     parse_html,
     prepare_document,
 )
+from belong_scraper.compiled import css, xpath
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin, absolute, canonical_url, page_type
 
@@ -76,7 +78,7 @@ class Document:
         """The first element matched by the profile's selectors for section.name."""
         scope = self.content if scope is None else scope
         for selector in self.profile.selectors(section, name):
-            found = scope.cssselect(selector)
+            found = css(selector)(scope)
             if found:
                 return found[0]
         return None
@@ -85,7 +87,7 @@ class Document:
         """Every element matched by the first of the profile's selectors that matches."""
         scope = self.content if scope is None else scope
         for selector in self.profile.selectors(section, name):
-            found = scope.cssselect(selector)
+            found = css(selector)(scope)
             if found:
                 return found
         return []
@@ -100,14 +102,26 @@ class Document:
         return canonical_url(url, self.origin, self.profile) or url
 
     def html_title(self) -> str:
-        titles = self.root.xpath("//title")
+        titles = xpath("//title")(self.root)
         if not titles:
             return ""
-        return self.profile.title_prefix.sub("", clean_inline_text(titles[0].text_content()))
+        return self.profile.title_prefix.sub("", normalise_space(titles[0].text_content()))
 
 
+# The document was repaired and its PHP errors removed once, in from_bytes: what is read
+# from it only needs its whitespace collapsed.
 def text_of(element: HtmlElement | None) -> str:
-    return clean_inline_text(element.text_content()) if element is not None else ""
+    return normalise_space(element.text_content()) if element is not None else ""
+
+
+def attribute_text(value: str | None) -> str:
+    """An attribute value of the document (alt, content) as a plain-text field."""
+    return normalise_space(value) if value else ""
+
+
+def page_evidence(**facts: object) -> dict[str, object]:
+    """A record's evidence, saying that its text fields were cleaned on its page."""
+    return {CLEANED_ON_PAGE: True, **facts}
 
 
 def inner_html(element: HtmlElement) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from belong_scraper.items import Cluster
-from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.listing import TeaserPage
 
 
@@ -27,4 +27,5 @@ class ClusterPage:
             related_articles=[t.article_id for t in TeaserPage(self.doc).teasers()],
             source_url=self.doc.canonical,
             review_flags=flags,
+            evidence=page_evidence(),
         )

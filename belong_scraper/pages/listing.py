@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from belong_scraper.cleaning import strip_cut_marker
+from belong_scraper.compiled import xpath
 from belong_scraper.items import Listing, Teaser
 from belong_scraper.pages.base import Document, text_of
 from belong_scraper.urls import page_type
@@ -47,7 +48,7 @@ class TeaserPage:
         keys = self.doc.keys
         tag_name = None
         if self.doc.kind == "tag":
-            heading = self.doc.content.xpath("//h1|//h2")
+            heading = xpath("//h1|//h2")(self.doc.content)
             text = text_of(heading[0]) if heading else ""
             match = self.doc.profile.pattern("tag", "heading").match(text)
             tag_name = match["tag"].strip() if match else None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slugify import slugify
 
+from belong_scraper.compiled import xpath
 from belong_scraper.items import Partner
 from belong_scraper.normalise import country_code
-from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 
 
 class PartnerPage:
@@ -38,12 +39,12 @@ class PartnerPage:
                     logo_url=self.doc.abs(logo.get("src")) if logo is not None else None,
                     description_html=inner_html(desc) if desc is not None else "",
                     source_url=self.doc.canonical,
-                    evidence={"heading": self._heading()},
+                    evidence=page_evidence(heading=self._heading()),
                 )
             )
         return partners
 
     def _heading(self) -> str:
-        heading = self.doc.content.xpath("//h1")
+        heading = xpath("//h1")(self.doc.content)
         prefix = self.profile.pattern("partners", "heading_prefix")
         return prefix.sub("", text_of(heading[0])) if heading else ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from belong_scraper.compiled import css, xpath
 from belong_scraper.items import Page
-from belong_scraper.pages.base import Document, inner_html, text_of
+from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract
 
 
@@ -34,6 +35,7 @@ class StaticPage:
             body_html=body,
             source_url=self.doc.canonical,
             review_flags=flags,
+            evidence=page_evidence(),
         )
 
     def body(self, title_el) -> str:
@@ -41,7 +43,7 @@ class StaticPage:
         if element is None:
             return ""
         element = copy.deepcopy(element)
-        for heading in element.xpath(".//h1"):
+        for heading in xpath(".//h1")(element):
             if text_of(heading) == text_of(title_el):
                 heading.drop_tree()
                 break
@@ -56,9 +58,9 @@ class HomePage(StaticPage):
     def body(self, title_el) -> str:
         parts = []
         for selector in self.doc.profile.selectors("home", "body"):
-            for element in self.doc.content.cssselect(selector):
+            for element in css(selector)(self.doc.content):
                 element = copy.deepcopy(element)
-                for heading in element.xpath(".//h1"):
+                for heading in xpath(".//h1")(element):
                     if title_el is not None and text_of(heading) == text_of(title_el):
                         heading.drop_tree()
                 parts.append(inner_html(element))
