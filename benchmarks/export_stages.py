@@ -51,7 +51,7 @@ def measure(n: int) -> dict:
     from scrapy.utils.test import get_crawler
 
     from belong_scraper import settings
-    from belong_scraper.export.sample import sample_items
+    from belong_scraper.export.sample import iter_sample_items
     from pipelines.export import ExportPipeline
 
     work = Path(tempfile.mkdtemp(prefix="export-stages-"))
@@ -63,7 +63,7 @@ def measure(n: int) -> dict:
         "WARC_DIR": str(work / "out.job" / "archive")})  # fmt: skip
     pipeline = ExportPipeline.from_crawler(crawler)
     pipeline.open_spider()
-    for item in sample_items(n):
+    for item in iter_sample_items(n):  # one at a time, as a crawl hands them over
         pipeline.process_item(item)
     collected = _vm("VmRSS")
     _reset_peak()
