@@ -10,13 +10,12 @@ on it, and parks it again, so at most one record's text is in memory at a time.
 from __future__ import annotations
 
 import json
-import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from belong_scraper.export.spill import ScratchDB
 from belong_scraper.items import Record
 
 # The text fields of every record type: the large ones, none of which assembly's
@@ -37,15 +36,8 @@ PARKED_KEY = "parked_texts"
 
 class ParkedTexts:
     def __init__(self, folder: Path | None):
-        if folder is None:  # no job folder (a stage run in a test): a private temp one
-            self._temp = tempfile.TemporaryDirectory(prefix="belong-texts-")
-            folder = Path(self._temp.name)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "export-texts.sqlite"
-        self.path.unlink(missing_ok=True)  # an earlier run's leftovers
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=OFF")  # run-local scratch: nothing to recover
-        self.db.execute("PRAGMA synchronous=OFF")
+        self.scratch = ScratchDB(folder, "export-texts.sqlite")
+        self.path, self.db = self.scratch.path, self.scratch.db
         self.db.execute("CREATE TABLE texts (key INTEGER PRIMARY KEY, data TEXT)")
         self._next = 0
 
@@ -85,11 +77,7 @@ class ParkedTexts:
             self.park(record)
 
     def close(self) -> None:
-        self.db.close()
-        self.path.unlink(missing_ok=True)
-        temp = getattr(self, "_temp", None)
-        if temp is not None:
-            temp.cleanup()
+        self.scratch.close()
 
 
 def opener(texts: ParkedTexts | None) -> Any:

@@ -16,17 +16,34 @@ from typing import Any
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
 
 
-class RowSpill:
-    def __init__(self, folder: Path | None):
-        if folder is None:  # no job folder (a stage run in a test): a private temp one
-            self._temp = tempfile.TemporaryDirectory(prefix="belong-rows-")
+class ScratchDB:
+    """A run-local SQLite file in the job folder (a private temp folder when there is
+    none, as in a stage run in a test): scratch, so no journal and no sync; an earlier
+    run's leftover is replaced, and the file is removed on close."""
+
+    def __init__(self, folder: Path | None, name: str):
+        self._temp = None
+        if folder is None:
+            self._temp = tempfile.TemporaryDirectory(prefix="belong-scratch-")
             folder = Path(self._temp.name)
         folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "export-rows.sqlite"
-        self.path.unlink(missing_ok=True)  # a failed run's leftovers
+        self.path = folder / name
+        self.path.unlink(missing_ok=True)
         self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=OFF")  # run-local scratch: nothing to recover
+        self.db.execute("PRAGMA journal_mode=OFF")  # nothing to recover
         self.db.execute("PRAGMA synchronous=OFF")
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+        if self._temp is not None:
+            self._temp.cleanup()
+
+
+class RowSpill:
+    def __init__(self, folder: Path | None):
+        self.scratch = ScratchDB(folder, "export-rows.sqlite")
+        self.path, self.db = self.scratch.path, self.scratch.db
         self.db.execute(
             "CREATE TABLE rows (seq INTEGER PRIMARY KEY, kind INTEGER, id TEXT, "
             "carried INTEGER, data TEXT)"
@@ -62,11 +79,7 @@ class RowSpill:
         return SpillSource(self, origin, assets)
 
     def close(self) -> None:
-        self.db.close()
-        self.path.unlink(missing_ok=True)
-        temp = getattr(self, "_temp", None)
-        if temp is not None:
-            temp.cleanup()
+        self.scratch.close()
 
 
 class SpillSource:
