@@ -9,7 +9,6 @@ the export's peak RSS) into the crawl stats, which the CLI reads.
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 import logging
 import time
@@ -24,19 +23,9 @@ from scrapy.crawler import Crawler
 from belong_scraper.archive.index import ARCHIVE_DIRNAME
 from belong_scraper.archive.middleware import close_active, pending_warcs
 from belong_scraper.export.parked import ParkedTexts
-from belong_scraper.export.run import Collected, ExportRun, StageClock
+from belong_scraper.export.run import Collected, ExportRun, StageClock, detached
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import deferred_sync
-from belong_scraper.items import (
-    Article,
-    Cluster,
-    Listing,
-    Page,
-    PageReport,
-    Partner,
-    Record,
-    Rejected,
-)
 from belong_scraper.ledger import fetched_urls, one_line
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
@@ -55,10 +44,8 @@ class ExportPipeline:
         self.out_dir = Path(settings.get("EXPORT_DIR", "exports"))
         self.db_url = settings.get("STATE_DB_URL") or default_db_url(self.out_dir)
         self.run_id = settings.get("RUN_ID") or uuid.uuid4().hex
-        self.records: list[Record] = []
-        self.listings: list[Listing] = []
-        self.reports: list[PageReport] = []
-        self.rejected: list[Rejected] = []
+        self.collected = Collected()
+        self.records = self.collected.records  # what the crawl collected, by kind
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -77,22 +64,10 @@ class ExportPipeline:
         self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
         incoming = self.crawler.settings.get("MEDIA_INCOMING_DIR")
         self.texts = ParkedTexts(Path(incoming).parent if incoming else None)
+        self.collected.texts = self.texts
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article | Partner | Cluster | Page):
-            # Its texts wait on disk until its row is written (export/parked.py): the
-            # collected records stay small. A copy is parked: the item handed back keeps
-            # its texts for the item_scraped listeners (a feed export), then is dropped.
-            kept = copy.copy(item)
-            kept.evidence = dict(item.evidence)
-            self.texts.park(kept)
-            self.records.append(kept)
-        elif isinstance(item, Listing):
-            self.listings.append(item)
-        elif isinstance(item, PageReport):
-            self.reports.append(item)
-        elif isinstance(item, Rejected):
-            self.rejected.append(item)
+        self.collected.add(detached(item))
         return item
 
     def spider_closed(self, reason: str) -> None:
@@ -171,9 +146,7 @@ class ExportPipeline:
             started_at=self.started_at,
             db_url=self.db_url,
             reason=reason,
-            collected=Collected(
-                self.records, self.listings, self.reports, self.rejected, self.texts
-            ),
+            collected=self.collected,
             known=self.store.known_records(with_data=False),
             state_data=self.store.record_data,
             previous_assets=previous_assets(out_dir),

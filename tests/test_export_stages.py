@@ -20,7 +20,7 @@ from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import csv_bytes, json_bytes, write_csv, write_json_array
-from belong_scraper.items import Listing, PageReport, Rejected, from_export_dict, to_export_dict
+from belong_scraper.items import PageReport, from_export_dict, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore
@@ -32,14 +32,7 @@ PROFILE = load_profile("legacy")
 def collected(items: list) -> Collected:
     out = Collected()
     for item in items:
-        if isinstance(item, PageReport):
-            out.reports.append(item)
-        elif isinstance(item, Listing):
-            out.listings.append(item)
-        elif isinstance(item, Rejected):
-            out.rejected.append(item)
-        else:
-            out.records.append(item)
+        out.add(item)
     return out
 
 

@@ -15,7 +15,7 @@ from belong_scraper.export.records import records_stage
 from belong_scraper.export.run import Collected, ExportRun
 from belong_scraper.export.sample import ORIGIN, sample_items
 from belong_scraper.export.spill import RowSpill
-from belong_scraper.items import Article, Listing, PageReport, Record, Rejected, to_export_dict
+from belong_scraper.items import Article, PageReport, Record, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.urls import Origin
 
@@ -27,16 +27,7 @@ RECORD_FILES = [f"{stem}.{ext}" for stem in ("articles", "partners", "clusters",
 def _run(out_dir: Path, items: list, texts: ParkedTexts | None) -> ExportRun:
     collected = Collected(texts=texts)
     for item in items:
-        if isinstance(item, PageReport):
-            collected.reports.append(item)
-        elif isinstance(item, Listing):
-            collected.listings.append(item)
-        elif isinstance(item, Rejected):
-            collected.rejected.append(item)
-        else:
-            if texts is not None:
-                texts.park(item)
-            collected.records.append(item)
+        collected.add(item)
     out_dir.mkdir(parents=True)
     return ExportRun(
         out_dir=out_dir, profile=PROFILE, origin=Origin.from_url(ORIGIN + "/", PROFILE),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,9 +17,21 @@ from belong_scraper.assemble import RunFacts
 from belong_scraper.export.graph import LinkGraph
 from belong_scraper.export.parked import ParkedTexts
 from belong_scraper.handoff import Handoff
-from belong_scraper.items import Listing, PageReport, Record, Rejected
+from belong_scraper.items import RECORD_CLASSES, Listing, PageReport, Record, Rejected
 from belong_scraper.profile import SiteProfile
 from belong_scraper.urls import Origin
+
+RECORDS = tuple(RECORD_CLASSES.values())
+
+
+def detached(item: Any) -> Any:
+    """A record's shallow copy to collect (and park) while the item itself is handed on
+    with its texts (item_scraped listeners, a feed export); other items as they are."""
+    if not isinstance(item, RECORDS):
+        return item
+    kept = copy.copy(item)
+    kept.evidence = dict(item.evidence)
+    return kept
 
 
 @dataclass
@@ -31,6 +44,21 @@ class Collected:
     rejected: list[Rejected] = field(default_factory=list)
     # Where the records' texts wait (export/parked.py); None: the records hold them.
     texts: ParkedTexts | None = None
+
+    def add(self, item: Any) -> None:
+        """Sort one item of the crawl in. A record's texts wait on disk until its row is
+        written (parked, when there is somewhere to park them), so the collected records
+        stay small."""
+        if isinstance(item, RECORDS):
+            if self.texts is not None:
+                self.texts.park(item)
+            self.records.append(item)
+        elif isinstance(item, Listing):
+            self.listings.append(item)
+        elif isinstance(item, PageReport):
+            self.reports.append(item)
+        elif isinstance(item, Rejected):
+            self.rejected.append(item)
 
 
 @dataclass
