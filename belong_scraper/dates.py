@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-import dateparser
+from dateparser.languages.loader import default_loader
 
 # 2023-03-28 or 2023-03-28 09:30:00
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\b")
@@ -90,18 +91,38 @@ def _fold(word: str) -> str:
     return word.strip(".").casefold()
 
 
+def _unaccented(word: str) -> str:
+    """Without its accents: "fevrier" and "marco" are written for février and março too."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")  # fmt: skip
+
+
 @cache
+def month_names(languages: tuple[str, ...]) -> dict[str, int]:
+    """Every month name and abbreviation dateparser knows in the languages, folded, to its
+    number: read from its locale data once, instead of parsing a made-up date per word
+    (which compiles dateparser's parsers for every language: most of a small run's start)."""
+    names: dict[str, int] = {}
+    for language in languages:
+        info = default_loader.get_locale(language).info
+        for number, month in enumerate(MONTHS, 1):
+            for name in info.get(month, ()):
+                names.setdefault(_fold(name), number)  # the profile's first language wins
+    for name, number in list(names.items()):
+        names.setdefault(_unaccented(name), number)
+    return names
+
+
 def month_number(word: str, languages: tuple[str, ...]) -> int | None:
-    """The month a word names in any of the languages, or None (cached per word)."""
+    """The month a word names in any of the languages, or None."""
     word = _fold(word)
     if len(word) < 3 or word in WEEKDAY_NUMBER:
         return None
-    parsed = dateparser.parse(
-        f"15 {word} 2001", languages=list(languages), settings={"REQUIRE_PARTS": ["month"]}
-    )
-    if parsed is None or parsed.year != 2001 or parsed.day != 15:
-        return None
-    return parsed.month
+    names = month_names(languages)
+    return names.get(word) or names.get(_unaccented(word))
 
 
 def _valid(year: int, month: int, day: int) -> date | None:

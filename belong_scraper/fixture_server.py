@@ -322,7 +322,11 @@ class FixtureServer:
         return f"http://{host}:{port}"
 
     def start(self) -> FixtureServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: stop() waits for the serving loop to see it (0.5 s by default, paid
+        # by every test and benchmark that serves a site).
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 
@@ -20,20 +21,37 @@ logger = logging.getLogger(__name__)
 
 
 class ProfilePipeline:
-    def __init__(self, profile: SiteProfile):
+    def __init__(self, profile: SiteProfile, crawler: Crawler | None = None):
         self.profile = profile
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
-        return cls(load_profile(crawler.settings.get("SITE_PROFILE")))
+        return cls(load_profile(crawler.settings.get("SITE_PROFILE")), crawler)
 
     def origin_of(self, source_url: str) -> Origin:
-        return _origin(source_url.split("/", 3)[2], source_url.split(":", 1)[0], self.profile)
+        return crawl_origin(self.crawler, self.profile, source_url)
+
+
+def crawl_origin(crawler: Crawler | None, profile: SiteProfile, fallback_url: str) -> Origin:
+    """The one crawled origin: the spider's (its scope, from its start URL), which every
+    pipeline and the export share. Only a pipeline run without a crawl (a unit test, the
+    golden cases) takes it from the URL it is given, as a spider started there would."""
+    spider = crawler.spider if crawler is not None else None
+    origin = getattr(spider, "origin", None)
+    if isinstance(origin, Origin):
+        return origin
+    return _origin_at(origin_key(fallback_url), profile)
+
+
+def origin_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 @cache
-def _origin(netloc: str, scheme: str, profile: SiteProfile) -> Origin:
-    return Origin.from_url(f"{scheme}://{netloc}/", profile)
+def _origin_at(root: str, profile: SiteProfile) -> Origin:
+    return Origin.from_url(root, profile)
 
 
 def rejection(item: Any, stage: str, exc: BaseException) -> Rejected:

@@ -30,7 +30,7 @@ from belong_scraper.ledger import fetched_urls, one_line
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore, default_db_url
-from belong_scraper.urls import Origin
+from pipelines.base import crawl_origin
 from pipelines.limits import field_caps
 
 logger = logging.getLogger(__name__)
@@ -131,11 +131,8 @@ class ExportPipeline:
         """The stages' inputs, each worked out once."""
         spider = self.crawler.spider
         start_url = self._start_url()
-        # One origin: the spider's (its scope); a crawl without one (a test) from its URL.
-        origin = getattr(spider, "origin", None)
-        if origin is None:
-            first = self.records[0].source_url if self.records else ""
-            origin = Origin.from_url(start_url or first, self.profile)
+        first = self.records[0].source_url if self.records else ""
+        origin = crawl_origin(self.crawler, self.profile, start_url or first)
         incoming = self.crawler.settings.get("MEDIA_INCOMING_DIR")
         return ExportRun(
             out_dir=out_dir,

@@ -33,8 +33,8 @@ from belong_scraper.media import media_type_of
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.state import StateStore, default_db_url
 from belong_scraper.svg import is_svg, sanitize_svg
-from belong_scraper.urls import Origin, is_document, is_media
-from pipelines.base import rejects_failures
+from belong_scraper.urls import is_document, is_media
+from pipelines.base import crawl_origin, rejects_failures
 
 
 def referenced_media(record: Any, profile: SiteProfile) -> list[str]:
@@ -113,7 +113,7 @@ class MediaPipeline:
     async def process_item(self, item: Any) -> Any:
         if not self.enabled or not isinstance(item, Article | Partner | Cluster | Page):
             return item
-        origin = Origin.from_url(item.source_url, self.profile)
+        origin = crawl_origin(self.crawler, self.profile, item.source_url)
         urls = [
             u
             for u in referenced_media(item, self.profile)

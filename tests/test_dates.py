@@ -33,7 +33,30 @@ def test_every_format_reads_the_same_day(text: str, raw: str) -> None:
     assert (found.value, found.raw) == (date(2023, 3, 28), raw)
 
 
-@pytest.mark.parametrize("text", ["No date here", "Room 12 of 2023 plan", "31/02/2023"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28 Μάρτιος 2023", date(2023, 3, 28)),  # Greek nominative, not only the genitive
+        ("1 février 2023", date(2023, 2, 1)),
+        ("1 fevrier 2023", date(2023, 2, 1)),  # written without its accent
+        ("3 Sept. 2023", date(2023, 9, 3)),
+    ],
+)
+def test_month_names_in_every_form_the_languages_write(text: str, expected: date) -> None:
+    found = find_date(text, LANGS)
+    assert found is not None and found.value == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No date here",
+        "Room 12 of 2023 plan",
+        "31/02/2023",
+        "Day 2 four 2023 teams",  # a number word is no month (dateparser read it as April)
+        "Tuesday 3 une 2023",
+    ],
+)
 def test_no_date(text: str) -> None:
     assert find_date(text, LANGS) is None
 

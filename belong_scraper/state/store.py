@@ -15,14 +15,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
 from belong_scraper.items import RECORD_TYPES
+from belong_scraper.state.migrations import HEAD_REVISION
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
 
 FLUSH_EVERY = 500  # records written to the database per batch in finish_run
@@ -55,12 +54,8 @@ class StateStore:
         try:
             self.engine: Engine = create_engine(self.url)
             with self.engine.begin() as connection:
-                config = Config()
-                config.set_main_option(
-                    "script_location", str(resources.files("belong_scraper.state") / "migrations")
-                )
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                if schema_revision(connection) != HEAD_REVISION:
+                    upgrade_schema(connection)
         except (ArgumentError, SQLAlchemyError, ImportError, OSError) as exc:
             raise StateError(f"cannot open state database {url}: {exc}") from exc
 
@@ -295,3 +290,24 @@ class StateStore:
 def _id_order(record_id: str) -> tuple[str, int, str]:
     kind, _, rest = record_id.partition("-")
     return (kind, int(rest), "") if rest.isdigit() else (kind, 0, rest)
+
+
+def schema_revision(connection: Any) -> str | None:
+    """The Alembic revision the database is at; None for a database without the schema."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("select version_num from alembic_version")).scalar()
+
+
+def upgrade_schema(connection: Any) -> None:
+    """Bring the schema to the newest revision. Alembic is imported only here: a state
+    already at the newest one (every run but the first) does not pay its start-up."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("belong_scraper.state") / "migrations")
+    )
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
