@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +33,9 @@ from belong_scraper.normalise import make_slug, summary_from_teaser
 from belong_scraper.profile import SiteProfile
 from belong_scraper.review import article_flags, title_date_collisions
 from belong_scraper.urls import one_spelling_per_session
+
+# URLs → the pages linking to each (export/shelf.LinkIndex.linked_from)
+LinkedFrom = Callable[[Iterable[str]], dict[str, set[str]]]
 
 LISTING_PRIORITY = {"listing": 0, "home": 1, "tag": 2, "cluster": 3}
 
@@ -83,12 +86,18 @@ def _merge(records: list[Record]) -> dict[str, Record]:
     return merged
 
 
-def _listing_order(listings: list[Listing]) -> list[str]:
+def _listing_order(listings: Iterable[Listing]) -> list[str]:
     # A dict keeps first-seen order with O(1) membership: 20,000 teasers stay linear.
+    # The archive's pages by number (arrival order among equals), only their ids in memory.
+    pages = sorted(
+        (listing.page, seq, [teaser.article_id for teaser in listing.teasers])
+        for seq, listing in enumerate(listings)
+        if listing.kind == "listing"
+    )
     order: dict[str, None] = {}
-    for listing in sorted((x for x in listings if x.kind == "listing"), key=lambda x: x.page):
-        for teaser in listing.teasers:
-            order.setdefault(teaser.article_id, None)
+    for _, _, article_ids in pages:
+        for article_id in article_ids:
+            order.setdefault(article_id, None)
     return list(order)
 
 
@@ -128,7 +137,7 @@ def _infer_dates(articles: dict[str, Article], order: list[str], profile: SitePr
             article.date_source = "none"
 
 
-def _teaser_facts(articles: dict[str, Article], listings: list[Listing]) -> dict[str, str]:
+def _teaser_facts(articles: dict[str, Article], listings: Iterable[Listing]) -> dict[str, str]:
     """Thumbs and tags from the teasers; returns each article's best teaser excerpt (its
     summary is made from it with the body, in the per-record pass)."""
     best: dict[str, tuple[int, str]] = {}
@@ -219,26 +228,29 @@ def _finish_article(article: Article, teaser: str, collision: bool, default_lang
 
 def assemble(
     records: list[Record],
-    listings: list[Listing],
+    listings: Iterable[Listing],
     reports: list[PageReport],
     profile: SiteProfile,
+    *,
+    graph: LinkGraph,
+    linked_from: LinkedFrom,
     previous: dict[str, Any] | None = None,
-    graph: LinkGraph | None = None,
     opened: Callable[[Record], AbstractContextManager[Record]] = nullcontext,
     finish: Callable[[Record], None] | None = None,
 ) -> tuple[list[Record], RunFacts]:
     """Final, sorted records and the facts of the run.
 
     ``previous`` (record id → its state from earlier runs: slug, path, legacy_urls) keeps
-    paths stable and legacy URLs cumulative across runs; ``graph``: the run's link graph
-    (built from the reports when not given). The run-wide passes read no record's text;
-    the last pass takes one record at a time: ``opened(record)`` holds its text while it
-    is finished (summary, flags, hash, then ``finish``), so texts kept out of memory
+    paths stable and legacy URLs cumulative across runs; ``graph``: the run's link graph;
+    ``linked_from``: the pages linking to each of some URLs (the reports carry no links,
+    export/shelf.py). ``listings`` may be read more than once. The run-wide passes read no
+    record's text; the last pass takes one record at a time: ``opened(record)`` holds its
+    text while it is finished (summary, flags, hash, then ``finish``), so texts kept out of memory
     (export/parked.py) come back one record at a time.
     """
     previous = previous or {}
     merged = _merge(records)
-    aliases = (graph or LinkGraph.from_reports(reports)).aliases
+    aliases = graph.aliases
     for record in merged.values():
         if hasattr(record, "legacy_urls"):
             spellings = aliases.get(record.source_url, set()) | {record.source_url}
@@ -273,15 +285,12 @@ def assemble(
             record.content_sha256 = content_hash(record)
             if finish is not None:
                 finish(record)
-    return finished, run_facts(reports)
+    return finished, run_facts(reports, linked_from)
 
 
-def run_facts(reports: list[PageReport]) -> RunFacts:
+def run_facts(reports: list[PageReport], linked_from: LinkedFrom) -> RunFacts:
     facts = RunFacts()
-    linked_from: dict[str, set[str]] = defaultdict(set)
-    for report in reports:
-        for link in report.links:
-            linked_from[link].add(report.canonical)
+    gone = linked_from(r.canonical for r in reports if r.status in (404, 410))
     for report in sorted(reports, key=lambda r: (r.canonical, r.url)):
         if report.kind == "redirect":
             facts.redirects.append(
@@ -293,7 +302,7 @@ def run_facts(reports: list[PageReport]) -> RunFacts:
                 {
                     "url": report.canonical,
                     "status": report.status,
-                    "linked_from": sorted(linked_from.get(report.canonical, set())),
+                    "linked_from": sorted(gone.get(report.canonical, set())),
                 }
             )
             continue

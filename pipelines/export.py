@@ -24,6 +24,7 @@ from belong_scraper.archive.index import ARCHIVE_DIRNAME
 from belong_scraper.archive.middleware import close_active, pending_warcs
 from belong_scraper.export.parked import ParkedTexts
 from belong_scraper.export.run import Collected, ExportRun, StageClock, detached
+from belong_scraper.export.shelf import CrawlShelf
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import deferred_sync
 from belong_scraper.ledger import fetched_urls, one_line
@@ -44,8 +45,6 @@ class ExportPipeline:
         self.out_dir = Path(settings.get("EXPORT_DIR", "exports"))
         self.db_url = settings.get("STATE_DB_URL") or default_db_url(self.out_dir)
         self.run_id = settings.get("RUN_ID") or uuid.uuid4().hex
-        self.collected = Collected()
-        self.records = self.collected.records  # what the crawl collected, by kind
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -62,9 +61,11 @@ class ExportPipeline:
             self.locks.enter_context(self.store.lock())
         self.previous_run = self.store.last_run("migrate", exclude=self.run_id)
         self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
+        # What arrives is put aside in the job folder (a private temp one without it).
         incoming = self.crawler.settings.get("MEDIA_INCOMING_DIR")
-        self.texts = ParkedTexts(Path(incoming).parent if incoming else None)
-        self.collected.texts = self.texts
+        job_dir = Path(incoming).parent if incoming else None
+        self.collected = Collected(texts=ParkedTexts(job_dir), shelf=CrawlShelf(job_dir))
+        self.records = self.collected.records  # what the crawl collected, by kind
 
     def process_item(self, item: Any) -> Any:
         self.collected.add(detached(item))
@@ -81,7 +82,7 @@ class ExportPipeline:
                 self.store.close_run(self.run_id, "interrupted", {})
                 self.crawler.stats.set_value("export/interrupted", reason)
         finally:
-            self.texts.close()
+            self.collected.close()
             self.store.close()
             self.locks.close()
 

@@ -24,8 +24,9 @@ def assemble_stage(run: ExportRun) -> Assembled:
         collected.listings,
         collected.reports,
         run.profile,
-        previous=run.known,
         graph=run.graph,
+        linked_from=collected.linked_from,
+        previous=run.known,
         opened=opener(collected.texts),
         finish=capped,
     )

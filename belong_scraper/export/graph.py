@@ -5,6 +5,7 @@ URL, redirect chains folded to their final target, the pages that are gone. Asse
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from belong_scraper.items import PageReport
@@ -24,18 +25,36 @@ class LinkGraph:
     gone: dict[str, int] = field(default_factory=dict)  # canonical URL → 404 or 410
 
     @classmethod
-    def from_reports(cls, reports: list[PageReport]) -> LinkGraph:
-        spellings: dict[str, set[str]] = defaultdict(set)
-        direct: dict[str, str] = {}
-        gone: dict[str, int] = {}
+    def from_reports(cls, reports: Iterable[PageReport]) -> LinkGraph:
+        builder = LinkGraphBuilder()
         for report in reports:
-            spellings[report.canonical].add(report.url)
-            for target, seen in report.spellings.items():
-                spellings[target].update(seen)
-            if report.redirect_to and report.redirect_to != report.canonical:
-                direct[report.canonical] = report.redirect_to
-            if report.status in GONE:
-                gone[report.canonical] = report.status
+            builder.add(report)
+        return builder.graph()
+
+    def spellings_of(self, canonical: str) -> set[str]:
+        return self.spellings.get(canonical, set())
+
+
+class LinkGraphBuilder:
+    """The link graph folded a page report at a time, as the crawl yields them: the
+    reports need not keep their spellings (export/shelf.py)."""
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, set[str]] = defaultdict(set)
+        self.direct: dict[str, str] = {}
+        self.gone: dict[str, int] = {}
+
+    def add(self, report: PageReport) -> None:
+        self.spellings[report.canonical].add(report.url)
+        for target, seen in report.spellings.items():
+            self.spellings[target].update(seen)
+        if report.redirect_to and report.redirect_to != report.canonical:
+            self.direct[report.canonical] = report.redirect_to
+        if report.status in GONE:
+            self.gone[report.canonical] = report.status
+
+    def graph(self) -> LinkGraph:
+        direct = self.direct
         redirects = {}
         for source, target in direct.items():
             hops = 0
@@ -44,10 +63,7 @@ class LinkGraph:
             redirects[source] = target
         # The spellings' own sets are shared, and a redirect target gets a new one (never
         # one changed in place): a 20,000-page run does not hold every set twice.
-        aliases: dict[str, set[str]] = defaultdict(set, spellings)
+        aliases: dict[str, set[str]] = defaultdict(set, self.spellings)
         for source, target in redirects.items():
             aliases[target] = aliases[target] | aliases[source] | {source}
-        return cls(dict(spellings), dict(aliases), redirects, gone)
-
-    def spellings_of(self, canonical: str) -> set[str]:
-        return self.spellings.get(canonical, set())
+        return LinkGraph(dict(self.spellings), dict(aliases), redirects, dict(self.gone))

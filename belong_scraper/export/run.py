@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from belong_scraper.assemble import RunFacts
-from belong_scraper.export.graph import LinkGraph
+from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
 from belong_scraper.export.parked import ParkedTexts
+from belong_scraper.export.shelf import CrawlShelf, ParkedListings
 from belong_scraper.handoff import Handoff
 from belong_scraper.items import RECORD_CLASSES, Listing, PageReport, Record, Rejected
 from belong_scraper.profile import SiteProfile
@@ -36,29 +38,48 @@ def detached(item: Any) -> Any:
 
 @dataclass
 class Collected:
-    """The items of the crawl, as the pipeline collected them."""
+    """The items of the crawl, as the pipeline collected them: a slim index in memory
+    (records without their texts, page reports without their links, the link graph being
+    folded), the rest put aside as it arrives (export/parked.py, export/shelf.py)."""
 
     records: list[Record] = field(default_factory=list)
-    listings: list[Listing] = field(default_factory=list)
+    # Reports without their links and spellings (folded into `links` and `graph`).
     reports: list[PageReport] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     # Where the records' texts wait (export/parked.py); None: the records hold them.
     texts: ParkedTexts | None = None
+    # Where the listings and the pages' links wait; a private temp file when not given.
+    shelf: CrawlShelf = field(default_factory=lambda: CrawlShelf(None))
+    graph: LinkGraphBuilder = field(default_factory=LinkGraphBuilder)
+
+    @property
+    def listings(self) -> ParkedListings:
+        return self.shelf.listings
 
     def add(self, item: Any) -> None:
         """Sort one item of the crawl in. A record's texts wait on disk until its row is
         written (parked, when there is somewhere to park them), so the collected records
-        stay small."""
+        stay small; a page's links and spellings are folded, and it is kept without them."""
         if isinstance(item, RECORDS):
             if self.texts is not None:
                 self.texts.park(item)
             self.records.append(item)
         elif isinstance(item, Listing):
-            self.listings.append(item)
+            self.shelf.listings.append(item)
         elif isinstance(item, PageReport):
-            self.reports.append(item)
+            self.graph.add(item)
+            self.shelf.links.add(item.canonical, item.links)
+            self.reports.append(dataclasses.replace(item, links=[], spellings={}))
         elif isinstance(item, Rejected):
             self.rejected.append(item)
+
+    def linked_from(self, targets: Iterable[str]) -> dict[str, set[str]]:
+        return self.shelf.links.linked_from(targets)
+
+    def close(self) -> None:
+        if self.texts is not None:
+            self.texts.close()
+        self.shelf.close()
 
 
 @dataclass
@@ -88,10 +109,10 @@ class ExportRun:
     previous_run: str | None = None
     warcs_this_run: dict[str, int] = field(default_factory=dict)
     clock: StageClock = field(default_factory=lambda: StageClock())
-    graph: LinkGraph = field(init=False)  # the one link graph, built from the reports
+    graph: LinkGraph = field(init=False)  # the one link graph, folded from the reports
 
     def __post_init__(self) -> None:
-        self.graph = LinkGraph.from_reports(self.collected.reports)
+        self.graph = self.collected.graph.graph()
 
 
 @dataclass

@@ -3,6 +3,7 @@ their validators, for the next run's conditional requests) and the watch baselin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from belong_scraper.items import Article, Listing, PageReport, Record
@@ -40,14 +41,20 @@ def fetched_pages(reports: list[PageReport], records: list[Record]) -> list[dict
 
 
 def watch_baseline(
-    listings: list[Listing], records: list[Record], text_hashes: dict[str, str]
+    listings: Iterable[Listing], records: list[Record], text_hashes: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """What `watch` compares against: each article's listing teaser and its text's hash
-    (``text_hashes``: article id → `text_hash`, worked out while its text was open)."""
-    teasers: dict[str, str] = {}
-    for listing in sorted(listings, key=lambda x: (x.kind != "listing", x.page, x.url)):
+    """What `watch` compares against: each article's listing teaser (from the archive's
+    first page showing it, else any listing's) and its text's hash (``text_hashes``:
+    article id → `text_hash`, worked out while its text was open). One pass, one listing
+    in memory at a time: the lowest rank wins, the first seen among equal ranks."""
+    best: dict[str, tuple[tuple[bool, int, str], str]] = {}
+    for listing in listings:
+        rank = (listing.kind != "listing", listing.page, listing.url)
         for teaser in listing.teasers:
-            teasers.setdefault(teaser.article_id, teaser_hash(teaser.title, teaser.excerpt))
+            kept = best.get(teaser.article_id)
+            if kept is None or rank < kept[0]:
+                best[teaser.article_id] = (rank, teaser_hash(teaser.title, teaser.excerpt))
+    teasers = {article_id: digest for article_id, (_, digest) in best.items()}
     return [
         {"article_id": r.id, "url": r.source_url, "title": r.title,
          "teaser_sha256": teasers.get(r.id), "text_sha256": text_hashes[r.id]}

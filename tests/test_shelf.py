@@ -1,0 +1,92 @@
+"""The crawl's listings and links put aside as they arrive (export/shelf.py), and the link
+graph folded a report at a time (export/graph.LinkGraphBuilder)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from belong_scraper.assemble import run_facts
+from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
+from belong_scraper.export.run import Collected
+from belong_scraper.export.sample import sample_items
+from belong_scraper.export.shelf import BATCH, CrawlShelf
+from belong_scraper.items import Listing, PageReport, Teaser
+
+
+def _report(url: str, status: int = 200, links=(), spellings=None, redirect_to=None):
+    return PageReport(url=url, canonical=url, status=status, links=list(links),
+                      spellings=spellings or {}, redirect_to=redirect_to)  # fmt: skip
+
+
+def test_listings_come_back_whole_in_arrival_order_as_often_as_read(tmp_path: Path) -> None:
+    shelf = CrawlShelf(tmp_path / "job")
+    listings = [
+        Listing(url=f"/news.php?page={n}", kind="listing", page=n,
+                teasers=[Teaser(article_id=f"article-{n}", title=f"T{n}", excerpt="é…")])
+        for n in (3, 1, 2)
+    ]  # fmt: skip
+    try:
+        for listing in listings:
+            shelf.listings.append(listing)
+        assert (tmp_path / "job" / "export-crawl.sqlite").is_file()
+        assert list(shelf.listings) == listings == list(shelf.listings)
+        assert len(shelf.listings) == 3
+    finally:
+        shelf.close()
+    assert not (tmp_path / "job" / "export-crawl.sqlite").exists()
+
+
+def test_linked_from_answers_every_target_in_batches() -> None:
+    shelf = CrawlShelf(None)
+    try:
+        targets = [f"http://x.test/p{i}" for i in range(BATCH * 2 + 7)]
+        shelf.links.add("http://x.test/a", targets)
+        shelf.links.add("http://x.test/b", targets[:3])
+        found = shelf.links.linked_from([*targets, "http://x.test/nobody-links-here"])
+        assert len(found) == len(targets)
+        assert found[targets[0]] == {"http://x.test/a", "http://x.test/b"}
+        assert found[targets[-1]] == {"http://x.test/a"}
+        assert "http://x.test/nobody-links-here" not in found
+    finally:
+        shelf.close()
+
+
+def test_the_folded_graph_equals_the_graph_of_all_reports() -> None:
+    reports = [
+        _report("http://x.test/a", links=["http://x.test/b"],
+                spellings={"http://x.test/b": ["http://x.test/b", "http://X.test/b?utm_x=1"]}),
+        _report("http://x.test/old", status=301, redirect_to="http://x.test/mid"),
+        _report("http://x.test/mid", status=301, redirect_to="http://x.test/b"),
+        _report("http://x.test/b"),
+        _report("http://x.test/gone", status=404),
+    ]  # fmt: skip
+    builder = LinkGraphBuilder()
+    for report in reports:
+        builder.add(report)
+    assert builder.graph() == LinkGraph.from_reports(reports)
+    assert builder.graph().redirects["http://x.test/old"] == "http://x.test/b"
+    assert builder.graph().gone == {"http://x.test/gone": 404}
+
+
+def test_collected_reports_are_kept_without_their_links_and_facts_stay_the_same() -> None:
+    items = sample_items()
+    reports = [i for i in items if isinstance(i, PageReport)]
+    # One gone page, linked from two pages: "linked from" now comes from the shelf.
+    gone = "http://fixture.test/news.php?id=999"
+    reports[0].links.append(gone)
+    reports[1].links.append(gone)
+    reports.append(_report(gone, status=404))
+    whole = copy.deepcopy(reports)
+    collected = Collected()
+    try:
+        for report in reports:
+            collected.add(report)
+        assert all(r.links == [] and r.spellings == {} for r in collected.reports)
+        assert reports[0].links  # the item handed on keeps them
+        facts = run_facts(collected.reports, collected.linked_from)
+        assert collected.graph.graph() == LinkGraph.from_reports(whole)
+    finally:
+        collected.close()
+    broken = {b["url"]: b["linked_from"] for b in facts.broken_links}
+    assert broken[gone] == sorted({whole[0].canonical, whole[1].canonical})
