@@ -3534,6 +3534,15 @@ def sister_content() -> Content:
         "ga-vote": Upload(
             3381, "2024/06", "general-assembly-vote", "Members voting at the General Assembly"
         ),
+        "cluj": Upload(
+            3230,
+            "2023/05",
+            "youth-network-cluj",
+            "Members of the Youth Regional Network in Cluj-Napoca",
+        ),
+        "webinar": Upload(
+            3420, "2024/11", "social-climate-plans-webinar", "Speakers of the webinar on screen"
+        ),
         "trainee": Upload(
             3400, "2024/09", "aer-secretariat-brussels", "The AER secretariat's office in Brussels"
         ),
@@ -4103,7 +4112,7 @@ def sister_content() -> Content:
                     ),
                     EMBED("youtube", "fK2mN9bQx4Y", "AER General Assembly 2024"),
                     P(
-                        f'The next General Assembly will take place in 2025; <a href="{ORIGIN}/fr/2024/07/02/appel-a-candidatures-accueillir-lassemblee-generale-2025/">the call for hosts</a> is open.'
+                        f'The next General Assembly will take place in 2025: regions that wish to host it can <a href="{ORIGIN}/contact/">contact the secretariat</a>.'
                     ),
                 ]
             ],
@@ -4117,6 +4126,59 @@ def sister_content() -> Content:
                     "Thank you all for coming to Bergen!",
                 )
             ],
+        ),
+        Post(
+            1590,
+            "youth-regional-network-meets-in-cluj-napoca",
+            "en",
+            "2023-05-25T15:00:00+02:00",
+            "jkowalska",
+            ["events"],
+            ["youth"],
+            "Youth Regional Network meets in Cluj-Napoca",
+            1,
+            [
+                [
+                    P(
+                        "Forty young delegates from 25 regions met in Cluj-Napoca for the spring meeting of the AER Youth Regional Network."
+                    ),
+                    P(
+                        "They adopted a statement on youth mental health and elected a new bureau for two years."
+                    ),
+                    IMG(
+                        up["cluj"],
+                        "The delegates in front of the Babeș-Bolyai University.",
+                        "Photo: Cluj County Council",
+                    ),
+                    P("The network meets again in the autumn, online."),
+                ]
+            ],
+            "en",
+            featured=up["cluj"],
+        ),
+        Post(
+            2160,
+            "webinar-regions-and-the-social-climate-plans",
+            "en",
+            "2024-11-05T14:00:00+01:00",
+            "mdupont",
+            ["events"],
+            ["green-transition"],
+            "Webinar: regions and the Social Climate Plans",
+            1,
+            [
+                [
+                    P(
+                        "Member States must submit their Social Climate Plans by June 2025. How can regions take part in writing them?"
+                    ),
+                    P(
+                        f'Join our webinar on 26 November, with speakers from the Commission and three regions. It follows up on <a href="{ORIGIN}/2024/02/06/green-transition-regions-ask-for-a-fair-share-of-the-social-climate-fund/">our call of February</a>.'
+                    ),
+                    BUTTON(f"{ORIGIN}/events/", "See the events calendar"),
+                ]
+            ],
+            "en",
+            featured=up["webinar"],
         ),
         Post(
             2102,
