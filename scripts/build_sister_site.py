@@ -2357,7 +2357,6 @@ class SiteBuilder:
         main = '<article class="entry"><h1 class="entry-title">Not found, error 404</h1><div class="entry-content"><p>The page you are looking for no longer exists. Perhaps you can return back to the <a href="https://aer.eu/">homepage</a> and see if you can find what you are looking for.</p></div></article>'
         text = self.document("en", head, "error404 header-full-width content-sidebar", main)
         self.add("404.html", text)
-        self.php["(404)"] = php_error_counts(text)
         self.add(
             self.db_error_file,
             '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n\t<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n\t<title>Database Error</title>\n</head>\n<body id="error-page">\n\t<div class="wp-die-message"><h1>Error establishing a database connection</h1></div></body>\n</html>\n',
