@@ -41,7 +41,11 @@ CONTENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".css": "text/css",
     ".js": "application/javascript",
+    ".ics": "text/calendar; charset=utf-8",
+    ".xsl": "text/xsl",
 }
+# Paths whose files get an ETag and Last-Modified unless routes.json names its own.
+STATIC_PREFIXES = ("/uploads/", "/img/")
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     fail_first: int = 0
     fail_status: int = 500
+    fail_file: str | None = None  # body of the failing answers (a CMS's own error page)
     delay: float = 0.0
 
 
@@ -78,7 +83,18 @@ class FixtureSite:
         spec = json.loads((self.root / "routes.json").read_text(encoding="utf-8"))
         self.routes = [Route(**r) for r in spec["routes"]]
         self.calendar = spec.get("calendar")
+        # A calendar whose month is a path segment: "path" holds "{month}" (no "param").
+        self._calendar_path = None
+        if self.calendar and "{month}" in self.calendar["path"]:
+            head, tail = self.calendar["path"].split("{month}", 1)
+            self._calendar_path = re.compile(
+                "^" + re.escape(head) + "(?P<month>[^/]*)" + re.escape(tail) + "$"
+            )
         self.not_found = spec.get("not_found")
+        self.static_prefixes = tuple(spec.get("static_prefixes", STATIC_PREFIXES))
+        # Headers every page and redirect carries (not static files): a CMS's X-Powered-By.
+        self.default_headers: dict[str, str] = spec.get("default_headers", {})
+        self.trailing_slash: dict[str, Any] | None = spec.get("trailing_slash")
         self._fail_counts: dict[int, int] = {}
         self._lock = threading.Lock()
         self.significant: dict[str, set[str]] = {}
@@ -143,11 +159,15 @@ class FixtureSite:
         return body
 
     def _route_reply(self, path: str, params: dict[str, str]) -> Reply:
-        if self.calendar and path == self.calendar["path"]:
+        if self._calendar_path is not None:
+            found = self._calendar_path.match(path)
+            if found:
+                return self._calendar(found.group("month"))
+        elif self.calendar and path == self.calendar["path"]:
             return self._calendar(params.get(self.calendar["param"], ""))
         route = self._match(path, params)
         if route is None:
-            return self._not_found(path)
+            return self._slash_redirect(path, params) or self._not_found(path)
         index = self.routes.index(route)
         with self._lock:
             seen = self._fail_counts.get(index, 0)
@@ -156,14 +176,28 @@ class FixtureSite:
             time.sleep(route.delay)
         if seen < route.fail_first:
             body = b"<html><body><h1>Service Unavailable</h1></body></html>"
+            if route.fail_file:
+                body = (self.root / route.fail_file).read_bytes()
             headers = {"Content-Type": "text/html; charset=utf-8", "Retry-After": "0"}
-            return Reply(route.fail_status, headers, body)
+            return Reply(route.fail_status, {**headers, **self.default_headers}, body)
         body = (self.root / route.file).read_bytes() if route.file else b""
         headers = self._default_headers(path, route.file, body)
         if route.location:
             headers["Location"] = route.location
         headers.update(route.headers)
         return Reply(route.status, headers, body)
+
+    def _slash_redirect(self, path: str, params: dict[str, str]) -> Reply | None:
+        """A path served only with a trailing slash answers 301 to that spelling, as
+        WordPress's canonical redirect does, when routes.json asks for it."""
+        if not self.trailing_slash or path.endswith("/") or (path + "/") not in self.significant:
+            return None
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        location = self.trailing_slash.get("location", "") + path + "/"
+        headers = {"Content-Type": "text/html; charset=utf-8", **self.default_headers}
+        headers["Location"] = location + ("?" + query if query else "")
+        headers.update(self.trailing_slash.get("headers", {}))
+        return Reply(301, headers, b"")
 
     def _match(self, path: str, params: dict[str, str]) -> Route | None:
         significant = self.significant.get(path)
@@ -188,14 +222,17 @@ class FixtureSite:
         if path.endswith(".php") or path == "/":
             headers["X-Powered-By"] = "PHP/8.1.2"
             headers["Cache-Control"] = "no-store, no-cache, must-revalidate"
-        if path.startswith(("/uploads/", "/img/")):
+        if path.startswith(self.static_prefixes):
             headers["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             headers["Last-Modified"] = STATIC_LAST_MODIFIED
+        elif self.default_headers:
+            headers.update(self.default_headers)
         return headers
 
     def _not_found(self, path: str) -> Reply:
         body = (self.root / self.not_found).read_bytes() if self.not_found else b"Not Found"
-        return Reply(404, {"Content-Type": "text/html; charset=utf-8"}, body)
+        headers = {"Content-Type": "text/html; charset=utf-8", **self.default_headers}
+        return Reply(404, headers, body)
 
     def _calendar(self, month: str) -> Reply:
         match = MONTH_RE.match(month)
@@ -206,17 +243,18 @@ class FixtureSite:
         next_y, next_m = (year, mon + 1) if mon < 12 else (year + 1, 1)
         events = json.loads((self.root / self.calendar["events"]).read_text(encoding="utf-8"))
         template = (self.root / self.calendar["template"]).read_text(encoding="utf-8")
+        # The events first, so a month's entry (or "empty") may use the month's placeholders.
         values = {
+            "{{EVENTS}}": events.get(month, events.get("empty", "")),
             "{{MONTH_LABEL}}": f"{calendar.month_name[mon]} {year}",
             "{{MONTH}}": month,
             "{{PREV}}": f"{prev_y:04d}-{prev_m:02d}",
             "{{NEXT}}": f"{next_y:04d}-{next_m:02d}",
-            "{{EVENTS}}": events.get(month, events.get("empty", "")),
         }
         for key, value in values.items():
             template = template.replace(key, value)
         headers = {"Content-Type": "text/html; charset=utf-8", "X-Powered-By": "PHP/8.1.2"}
-        return Reply(200, headers, template.encode("utf-8"))
+        return Reply(200, {**headers, **self.default_headers}, template.encode("utf-8"))
 
 
 @dataclass
