@@ -314,21 +314,41 @@ def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
     """Point every body at the new site and every image/attachment at its asset."""
     for record in records:
         if isinstance(record, Article):
-            record.body_html = rewriter.rewrite(record.body_html, record.id)
-            record.body_markdown = html_to_markdown(record.body_html)
+            before, record.body_html = (
+                record.body_html,
+                rewriter.rewrite(record.body_html, record.id),
+            )
+            if _derived_again(record, before):
+                record.body_markdown = html_to_markdown(record.body_html)
             for entry in [*record.images, *record.attachments]:
                 asset = rewriter.assets_by_url.get(entry["url"])
                 entry["asset"] = asset["id"] if asset else None
         elif isinstance(record, Page):
-            record.body_html = rewriter.rewrite(record.body_html, record.id)
-            record.body_markdown = html_to_markdown(record.body_html)
-            record.body_text = html_to_text(record.body_html)
+            before, record.body_html = (
+                record.body_html,
+                rewriter.rewrite(record.body_html, record.id),
+            )
+            if _derived_again(record, before):
+                record.body_markdown = html_to_markdown(record.body_html)
+                record.body_text = html_to_text(record.body_html)
         elif isinstance(record, Cluster):
             record.intro_html = rewriter.rewrite(record.intro_html, record.id)
         elif isinstance(record, Partner):
             record.description_html = rewriter.rewrite(record.description_html, record.id)
             asset = rewriter.assets_by_url.get(record.logo_url or "")
             record.logo_asset = asset["id"] if asset else None
+
+
+def _derived_again(record: Article | Page, html_before: str) -> bool:
+    """Whether the Markdown (and a page's text) must be made again from the rewritten body.
+    Not when the rewrite left the body as it was: CleanBodyPipeline made them from that
+    same HTML with the same functions (most bodies link to no other record or medium;
+    markdownify was most of the handoff's time). A field cut to its length cap
+    (pipelines/limits.py) is made again, as it always was."""
+    if record.body_html != html_before:
+        return True
+    capped = record.evidence.get("truncated_fields", {})
+    return "body_markdown" in capped or "body_text" in capped or not record.body_markdown
 
 
 def redirect_rows(
