@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, insert, inspect, select, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -178,66 +178,71 @@ class StateStore:
             t: {"new": [], "updated": [], "removed": []} for t in RECORD_TYPES
         }
         now = datetime.now(UTC)
+        # Bulk statements a batch at a time (SQLAlchemy's executemany), not an ORM object
+        # per row: the rows are the export's, nothing here is read back. A 20,000-record
+        # run never holds them all.
         with Session(self.engine) as session, session.begin():
             run = session.get(Run, run_id)
             run.finished_at, run.status, run.counts = now, status, counts
             session.execute(FetchedPage.__table__.delete().where(FetchedPage.run_id == run_id))
             session.execute(RecordChange.__table__.delete().where(RecordChange.run_id == run_id))
-            for page in pages:
-                session.add(FetchedPage(run_id=run_id, fetched_at=now, **page))
-            # Their data is replaced, never read: it stays in the database.
-            query = select(RecordState).options(defer(RecordState.data))
-            known = {r.id: r for r in session.scalars(query)}
+            for batch in _batches(pages):
+                rows = [{**page, "run_id": run_id, "fetched_at": now} for page in batch]
+                session.execute(insert(FetchedPage), rows)
+            columns = (RecordState.id, RecordState.type, RecordState.removed_in_run,
+                       RecordState.change_sha256, RecordState.legacy_urls)  # fmt: skip
+            known = {row.id: row for row in session.execute(select(*columns))}
             seen: set[str] = set()
-            for count, data in enumerate(records, start=1):
-                if count % FLUSH_EVERY == 0:  # a 20,000-record run never holds them all
-                    session.flush()
-                    for done in list(session.identity_map.values()):
-                        # Written, and nothing left to do with it (known ones may be
-                        # marked removed below).
-                        if isinstance(done, RecordChange) or (
-                            isinstance(done, RecordState) and done.id not in known
-                        ):
-                            session.expunge(done)
-                record_id, kind = data["id"], data["id"].split("-", 1)[0]
-                seen.add(record_id)
-                state = known.get(record_id)
-                digest, change_digest = data["content_sha256"], change_hashes[record_id]
-                legacy = sorted(
-                    set(data.get("legacy_urls", [])) | set(state.legacy_urls if state else [])
-                )
-                if state is None or state.removed_in_run is not None:
-                    change = "new"
+            for batch in _batches(records):
+                added, updated, changed = [], [], []
+                for data in batch:
+                    record_id, kind = data["id"], data["id"].split("-", 1)[0]
+                    seen.add(record_id)
+                    state = known.get(record_id)
+                    digest, change_digest = data["content_sha256"], change_hashes[record_id]
+                    legacy = sorted(
+                        set(data.get("legacy_urls", [])) | set(state.legacy_urls if state else [])
+                    )
+                    row = {"id": record_id, "source_url": data.get("source_url"),
+                           "path": data.get("path"), "slug": data.get("slug"),
+                           "legacy_urls": legacy, "data": data, "content_sha256": digest,
+                           "change_sha256": change_digest, "last_seen_run": run_id}  # fmt: skip
+                    if state is None or state.removed_in_run is not None:
+                        change = "new"
+                        row.update(removed_in_run=None, last_changed_run=run_id)
+                    elif state.change_sha256 != change_digest:
+                        change = "updated"
+                        row["last_changed_run"] = run_id
+                    else:
+                        change = None
                     if state is None:
-                        state = RecordState(id=record_id, type=kind, first_seen_run=run_id)
-                        session.add(state)
-                    state.removed_in_run = None
-                    state.last_changed_run = run_id
-                elif state.change_sha256 != change_digest:
-                    change = "updated"
-                    state.last_changed_run = run_id
-                else:
-                    change = None
-                state.source_url, state.path, state.slug = (
-                    data.get("source_url"), data.get("path"), data.get("slug"),
-                )  # fmt: skip
-                state.legacy_urls, state.data = legacy, data
-                state.content_sha256, state.change_sha256 = digest, change_digest
-                state.last_seen_run = run_id
-                if change:
-                    changes[kind][change].append(record_id)
-                    session.add(RecordChange(run_id=run_id, record_id=record_id,
-                                             record_type=kind, change=change,
-                                             content_sha256=digest))  # fmt: skip
+                        added.append({**row, "type": kind, "first_seen_run": run_id})
+                    else:
+                        updated.append(row)
+                    if change:
+                        changes[kind][change].append(record_id)
+                        changed.append({"run_id": run_id, "record_id": record_id,
+                                        "record_type": kind, "change": change,
+                                        "content_sha256": digest})  # fmt: skip
+                if added:
+                    session.execute(insert(RecordState), added)
+                if updated:
+                    session.execute(update(RecordState), updated)
+                if changed:
+                    session.execute(insert(RecordChange), changed)
+            removed, removals = [], []
             for record_id, state in known.items():
                 if record_id in seen or state.removed_in_run is not None:
                     continue
                 if removable is None or record_id in removable:
-                    state.removed_in_run = run_id
+                    removed.append({"id": record_id, "removed_in_run": run_id})
                     changes[state.type]["removed"].append(record_id)
-                    session.add(RecordChange(run_id=run_id, record_id=record_id,
-                                             record_type=state.type, change="removed",
-                                             content_sha256=None))  # fmt: skip
+                    removals.append({"run_id": run_id, "record_id": record_id,
+                                     "record_type": state.type, "change": "removed",
+                                     "content_sha256": None})  # fmt: skip
+            if removed:
+                session.execute(update(RecordState), removed)
+                session.execute(insert(RecordChange), removals)
             for kinds in changes.values():
                 for ids in kinds.values():
                     ids.sort(key=_id_order)
@@ -311,3 +316,14 @@ def upgrade_schema(connection: Any) -> None:
     )
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == FLUSH_EVERY:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
