@@ -467,6 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
     from belong_scraper.archive.cli import add_commands
 
     add_commands(sub)
+    # `extract`: saved pages and WARC captures to records, offline (belong_scraper/extract.py).
+    from belong_scraper.extract import add_command as add_extract
+
+    add_extract(sub)
     return parser
 
 

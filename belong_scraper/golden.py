@@ -1,7 +1,7 @@
 """Run one saved page through its page object and the per-item pipelines, no Scrapy.
 
-Used by the golden tests (fixtures/pages/<type>/<case>/) and by the script that
-regenerates their expected output for review.
+Used by the golden tests (fixtures/pages/<type>/<case>/), by the script that
+regenerates their expected output for review, and by ``belong-scraper extract``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,16 @@ def run_case(case: Path, profile: SiteProfile) -> list[dict[str, Any]]:
     """The items a saved page yields, after CleanBody and Normalise, as plain dicts."""
     meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
     body = (case / "input.html").read_bytes()
-    origin = Origin.from_url(meta["url"], profile)
-    doc = Document.from_bytes(meta["url"], body, meta.get("content_type"), profile, origin)
-    clean, normalise = CleanBodyPipeline(profile), NormalisePipeline(profile)
-    items = [normalise.process_item(clean.process_item(item)) for item in extract(doc)]
+    _, items = page_items(meta["url"], body, meta.get("content_type"), profile)
     return [item_dict(item) for item in items]
+
+
+def page_items(
+    url: str, body: bytes, content_type: str | None, profile: SiteProfile
+) -> tuple[str, list[Any]]:
+    """The page type and the items one fetched page yields, after CleanBody and Normalise,
+    as a crawl would pass them on (``belong-scraper extract`` reads pages so too)."""
+    origin = Origin.from_url(url, profile)
+    doc = Document.from_bytes(url, body, content_type, profile, origin)
+    clean, normalise = CleanBodyPipeline(profile), NormalisePipeline(profile)
+    return doc.kind, [normalise.process_item(clean.process_item(item)) for item in extract(doc)]

@@ -55,6 +55,8 @@ EMPTY_DROP = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "strong", "
 CONTAINERS = ("ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "blockquote", "dl", "figure")
 # A note in brackets: "[Foto cedida por ...]", "[Photo: ...]".
 BRACKETED = re.compile(r"^\s*[\[(](?P<inner>.+)[\])]\s*$", re.DOTALL)
+# "© 2019 …", "©2019-2024 …", or "© X. All rights reserved.": a notice, not a name.
+COPYRIGHT_NOTICE = re.compile(r"©\s*(?:1[89]|20)\d\d\b|©[^.]{2,}\.\s+\w")
 WS = re.compile(r"[ \t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -73,7 +75,9 @@ def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -
     """The credit in a block of text, or None when the text is not an image credit.
 
     A bracketed credit line ("[Foto cedida por ...]", "[Photo: X]") or a line opening
-    with "©" is a credit wherever it stands; "(Photographs from ten regions ...)" is not.
+    with "©" is a credit wherever it stands; "(Photographs from ten regions ...)" is not,
+    nor is a publisher's notice away from any image ("© 2019 Associated Press. All
+    rights reserved."): a year after the sign, or more than one sentence.
     An unbracketed line such as "Photo: X" or "Fotografia di X" is one only right after
     an image: elsewhere "Photos of the day are online" or "Source: Eurostat" under a
     table are body text, and are kept.
@@ -89,7 +93,7 @@ def credit_text(text: str, profile: SiteProfile, *, after_image: bool = False) -
         if lowered.startswith("©") or _credit_line(lowered, rules):
             return note
         return None
-    if text.startswith("©"):
+    if text.startswith("©") and (after_image or not COPYRIGHT_NOTICE.match(text)):
         return text
     if after_image and len(text) <= 160 and _credit_line(text.casefold(), rules):
         return text
@@ -394,8 +398,7 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     blocks: list[str] = []
     for child in root:
         if child.tag in ("ul", "ol"):
-            items = [normalise_space(li.text_content()) for li in child.iter("li")]
-            blocks.append("\n".join(f"- {i}" for i in items if i))
+            blocks.append("\n".join(_list_lines(child)))
         elif child.tag == "table":
             rows = []
             for row in child.iter("tr"):
@@ -410,6 +413,29 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
             lines = [normalise_space(line) for line in child.text_content().split("\n")]
             blocks.append("\n".join(line for line in lines if line))
     return "\n\n".join(b for b in blocks if b).strip()
+
+
+def _list_lines(element: lxml_html.HtmlElement, depth: int = 0) -> list[str]:
+    """One line per item, each with its own words only: a nested list's items follow on
+    their own lines, indented, instead of being fused into the item that holds them."""
+    lines: list[str] = []
+    indent = "  " * depth
+    for item in element:
+        if item.tag in ("ul", "ol"):  # a list straight inside a list, as editors leave it
+            lines += _list_lines(item, depth + 1)
+            continue
+        own, nested = [item.text or ""], []
+        for part in item:
+            if part.tag in ("ul", "ol"):
+                nested += _list_lines(part, depth + 1)
+            else:
+                own.append(part.text_content())
+            own.append(part.tail or "")
+        text = normalise_space("".join(own) if item.tag == "li" else item.text_content())
+        if text:
+            lines.append(f"{indent}- {text}")
+        lines += nested
+    return lines
 
 
 # Text characters CommonMark (and goldmark's extensions) would read as markup that makes
@@ -566,12 +592,19 @@ def _allowlisted(html: str, attributes: dict[str, set[str]]) -> str:
 
 
 def clean_body(
-    raw_html: str, base: str, origin: Origin, profile: SiteProfile, *, on_page: bool = False
+    raw_html: str,
+    base: str,
+    origin: Origin,
+    profile: SiteProfile,
+    *,
+    on_page: bool = False,
+    markdown: bool = True,
 ) -> CleanBody:
     """Raw body HTML to the contract's body_html/markdown/text.
 
     ``on_page``: the HTML was read from a Document, which was repaired, PHP-error free
     and rid of boilerplate blocks once for the page; HTML from elsewhere gets all three here.
+    ``markdown=False``: no Markdown, for a caller that reports none (``extract --generic``).
     """
     out = CleanBody()
     raw_html = raw_html or ""
@@ -587,6 +620,7 @@ def clean_body(
     out.html = _serialise(root)
     # Markdown and text both read the allowlisted body: sanitized once for the two.
     safe = sanitize_html(out.html)
-    out.markdown = html_to_markdown(safe, sanitized=True)
+    if markdown:
+        out.markdown = html_to_markdown(safe, sanitized=True)
     out.text = html_to_text(safe, sanitized=True)
     return out

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
@@ -40,12 +41,19 @@ class Document:
     root: HtmlElement
     profile: SiteProfile
     origin: Origin
-    content: HtmlElement = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.content = copy.deepcopy(self.root)
+    # Made on first use: a page that no field is read from (a feed, a page only the
+    # generic extractor reads) never pays for the copy and the chrome removal.
+    @functools.cached_property
+    def content(self) -> HtmlElement:
+        content = copy.deepcopy(self.root)
         chrome = self.profile.section("chrome")
-        drop_boilerplate(self.content, chrome.get("remove", []), self.profile.boilerplate_phrases)
+        drop_boilerplate(content, chrome.get("remove", []), self.profile.boilerplate_phrases)
+        return content
+
+    def content_made(self) -> bool:
+        """Whether ``content`` was made already (a page object read a field from it)."""
+        return "content" in self.__dict__
 
     @classmethod
     def from_bytes(
