@@ -19,6 +19,7 @@ from typing import Any
 from belong_scraper.cleaning import normalise_space
 from belong_scraper.dates import infer_year, upload_months
 from belong_scraper.export.graph import LinkGraph
+from belong_scraper.export.shelf import by_canonical
 from belong_scraper.items import (
     Article,
     Cluster,
@@ -229,7 +230,7 @@ def _finish_article(article: Article, teaser: str, collision: bool, default_lang
 def assemble(
     records: list[Record],
     listings: Iterable[Listing],
-    reports: list[PageReport],
+    reports: Iterable[PageReport],
     profile: SiteProfile,
     *,
     graph: LinkGraph,
@@ -288,10 +289,10 @@ def assemble(
     return finished, run_facts(reports, linked_from)
 
 
-def run_facts(reports: list[PageReport], linked_from: LinkedFrom) -> RunFacts:
+def run_facts(reports: Iterable[PageReport], linked_from: LinkedFrom) -> RunFacts:
     facts = RunFacts()
     gone = linked_from(r.canonical for r in reports if r.status in (404, 410))
-    for report in sorted(reports, key=lambda r: (r.canonical, r.url)):
+    for report in by_canonical(reports, then_url=True):
         if report.kind == "redirect":
             facts.redirects.append(
                 {"from": report.url, "status": report.status, "to": report.redirect_to}

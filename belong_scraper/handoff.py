@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from belong_scraper.export.graph import GONE, LinkGraph
+from belong_scraper.export.shelf import by_canonical
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
@@ -353,7 +354,7 @@ def _derived_again(record: Article | Page, html_before: str) -> bool:
 
 def redirect_rows(
     records: list[Record],
-    reports: list[PageReport],
+    reports: Iterable[PageReport],
     rewriter: LinkRewriter,
     profile: SiteProfile,
     graph: LinkGraph,
@@ -373,7 +374,7 @@ def redirect_rows(
             if not isinstance(record, Partner):
                 add(url, 301, record.path, record.id)
     spellings = graph.spellings
-    for report in sorted(reports, key=lambda r: r.canonical):
+    for report in by_canonical(reports):
         kind, keys = page_type(report.canonical, profile)
         if report.status in GONE and kind == "article":
             seen = spellings.get(report.canonical, set()) | {report.canonical}

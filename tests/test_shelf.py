@@ -6,11 +6,14 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from belong_scraper.assemble import run_facts
 from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
 from belong_scraper.export.run import Collected
 from belong_scraper.export.sample import sample_items
-from belong_scraper.export.shelf import BATCH, CrawlShelf
+from belong_scraper.export.shelf import BATCH, CrawlShelf, by_canonical
 from belong_scraper.items import Listing, PageReport, Teaser
 
 
@@ -90,3 +93,21 @@ def test_collected_reports_are_kept_without_their_links_and_facts_stay_the_same(
         collected.close()
     broken = {b["url"]: b["linked_from"] for b in facts.broken_links}
     assert broken[gone] == sorted({whole[0].canonical, whole[1].canonical})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=30))
+def test_parked_reports_come_back_in_the_order_sorted_gives(pairs) -> None:
+    reports = [PageReport(url=url, canonical=canonical, status=200) for canonical, url in pairs]
+    shelf = CrawlShelf(None)
+    try:
+        for report in reports:
+            shelf.reports.append(report)
+        assert list(shelf.reports) == reports
+        assert list(by_canonical(shelf.reports)) == by_canonical(reports)
+        assert list(by_canonical(shelf.reports, then_url=True)) == by_canonical(
+            reports, then_url=True
+        )
+        assert len(shelf.reports) == len(reports)
+    finally:
+        shelf.close()

@@ -26,7 +26,7 @@ INDEX_NAME = "index.cdxj"
 CAPTURE_TYPES = ("response", "revisit")
 
 
-@dataclass
+@dataclass(slots=True)  # one per capture of every run: ~30,000 at 20,000 articles
 class Capture:
     """One response or revisit record and where it is."""
 

@@ -44,11 +44,19 @@ def removable_records(run: ExportRun, current: set[str], status: str) -> set[str
     to extract or to export proves nothing."""
     if status != "complete":
         return set()
-    fetched = {r.canonical: r for r in run.collected.reports if not r.redirect_to}
+    absent = {
+        record_id: state
+        for record_id, state in run.known.items()
+        if record_id not in current and state.removed_in_run is None
+    }
+    if not absent:  # a first run, or every known record exported again
+        return set()
+    wanted = {state.source_url for state in absent.values()}
+    fetched = {
+        r.canonical: r for r in run.collected.reports if not r.redirect_to and r.canonical in wanted
+    }
     removable = set()
-    for record_id, state in run.known.items():
-        if record_id in current or state.removed_in_run is not None:
-            continue
+    for record_id, state in absent.items():
         page = fetched.get(state.source_url)
         if page is None or page.status in (404, 410) or (page.status == 200 and not page.error):
             removable.add(record_id)

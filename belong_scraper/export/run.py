@@ -19,7 +19,7 @@ from typing import Any
 from belong_scraper.assemble import RunFacts
 from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
 from belong_scraper.export.parked import ParkedTexts
-from belong_scraper.export.shelf import CrawlShelf, ParkedListings
+from belong_scraper.export.shelf import CrawlShelf, ParkedListings, ParkedReports
 from belong_scraper.handoff import Handoff
 from belong_scraper.items import RECORD_CLASSES, Listing, PageReport, Record, Rejected
 from belong_scraper.profile import SiteProfile
@@ -45,8 +45,6 @@ class Collected:
     folded), the rest put aside as it arrives (export/parked.py, export/shelf.py)."""
 
     records: list[Record] = field(default_factory=list)
-    # Reports without their links and spellings (folded into `links` and `graph`).
-    reports: list[PageReport] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     # Where the records' texts wait (export/parked.py); None: the records hold them.
     texts: ParkedTexts | None = None
@@ -57,6 +55,12 @@ class Collected:
     @property
     def listings(self) -> ParkedListings:
         return self.shelf.listings
+
+    @property
+    def reports(self) -> ParkedReports:
+        """Reports without their links and spellings (folded into the link index and the
+        graph as each arrived)."""
+        return self.shelf.reports
 
     def add(self, item: Any) -> None:
         """Sort one item of the crawl in. A record's texts wait on disk until its row is
@@ -71,7 +75,7 @@ class Collected:
         elif isinstance(item, PageReport):
             self.graph.add(item)
             self.shelf.links.add(item.canonical, item.links)
-            self.reports.append(dataclasses.replace(item, links=[], spellings={}))
+            self.shelf.reports.append(dataclasses.replace(item, links=[], spellings={}))
         elif isinstance(item, Rejected):
             self.rejected.append(item)
 
