@@ -59,12 +59,14 @@ def _describe(error: dict[str, Any], root: type[BaseModel]) -> str:
     if kind == "missing":
         return f"missing required key {key}"
     if kind == "value_error":
-        return f"{key}: {error['msg'].removeprefix('Value error, ')}"
+        message = error["msg"].removeprefix("Value error, ")
+        return f"{key}: {message}" if loc else message  # a check across tables names its keys
     return f"{key}: wrong type: {error['msg'][0].lower()}{error['msg'][1:]}, got {error['input']!r}"
 
 
 def one_line(exc: ValidationError, source: str, root: type[BaseModel]) -> ProfileError:
     """The first mistake of the profile, in one line; how many more there are."""
-    errors = exc.errors(include_url=False)
+    # A typo'd key is also a missing one: the unknown key, with its suggestion, says more.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return ProfileError(f"profile {source}: {_describe(errors[0], root)}{more}")

@@ -25,8 +25,10 @@ def _regex(flags: int) -> Any:
         try:
             return re.compile(value, flags)
         except re.error as exc:
-            raise ValueError(f"bad regex {value!r}: {exc}") from None
+            # As written in the file (a repr would double every backslash).
+            raise ValueError(f"bad regex '{value}': {exc}") from None
 
+    compile_one.flags = flags  # type: ignore[attr-defined]  # read by profile/docs.py
     return compile_one
 
 

@@ -386,7 +386,7 @@ class SiteProfile(Section):
                 if unknown:
                     raise ValueError(
                         f"target.legacy_pages.{kind}.{key}: {{{unknown[0]}}} is no named group "
-                        f"of page type {kind!r}'s url"
+                        f"of the url of page type {kind!r}"
                     )
         return self
 
