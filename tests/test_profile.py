@@ -3,6 +3,7 @@ bundled profiles, the model and docs/profiles.md agree."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -250,3 +251,109 @@ def test_the_error_lines_in_the_docs_are_what_a_load_prints(
         assert refused(right, "") == example
     else:
         assert refused(right, wrong) == example
+
+
+# A new site laid out differently, in French: the same records, by the profile alone.
+FRENCH_TARGET = """
+[target]
+default_language = "en"
+
+[target.paths]
+article = "/actualites/{year}/{month}/{slug}/"
+article_undated = "/actualites/sans-date/{slug}/"
+cluster = "/groupes/{slug}/"
+partner = "/membres/{country}/{slug}/"
+page = "/pages/{key}/"
+home = "/"
+
+[target.legacy_pages]
+listing = { path = "/actualites/", paged = "/actualites/p{page}/" }
+partners = { path = "/membres/{country}/" }
+
+[[target.sections]]
+dir = "actualites"
+title = "Actualités"
+weight = 1
+
+[[target.sections]]
+dir = "membres"
+title = "Membres"
+weight = 2
+
+[target.labels]
+downloads = "Téléchargements"
+related_articles = "Articles liés"
+image_credits = "Crédits photo"
+latest_news = "Dernières actualités"
+tags = "Mots-clés & thèmes :"
+page_not_found = "Page introuvable"
+home = "Accueil"
+logo = "Logo"
+country = "Pays"
+region = "Région"
+role = "Rôle"
+website = "Site web"
+video = "vidéo"
+"""
+
+
+def test_a_new_target_section_moves_every_record_and_word(tmp_path: Path) -> None:
+    """The export stages run in-process over the fixture's records with another
+    [target]: record paths, the schema, redirects, Hugo's sections and layout words all
+    follow the profile."""
+    from datetime import UTC, datetime
+
+    from belong_scraper.export.assemble import assemble_stage
+    from belong_scraper.export.handoff import handoff_stage
+    from belong_scraper.export.records import records_stage
+    from belong_scraper.export.renderings import renderings_stage
+    from belong_scraper.export.run import Collected, ExportRun
+    from belong_scraper.export.sample import ORIGIN, sample_items
+    from belong_scraper.export.spill import RowSpill
+    from belong_scraper.items import PageReport
+    from belong_scraper.urls import Origin
+
+    text = LEGACY[: LEGACY.index("\n[target]\n")] + FRENCH_TARGET
+    profile = profile_from_toml(text, "french.toml")
+    items = sample_items()
+    collected = Collected()
+    for item in items:
+        collected.add(item)
+    out = tmp_path / "out"
+    out.mkdir()
+    run = ExportRun(
+        out_dir=out, profile=profile, origin=Origin.from_url(ORIGIN + "/", profile),
+        run_id="run-1", start_url=ORIGIN + "/", started_at=datetime.now(UTC),
+        db_url="sqlite://", reason="finished", collected=collected,
+        fetched={r.url: 1 for r in items if isinstance(r, PageReport)},
+    )  # fmt: skip
+    handed = handoff_stage(run, assemble_stage(run))
+    paths = {r.id: r.path for r in handed.records}
+    assert paths["article-11"].startswith("/actualites/20") and paths["page-home"] == "/"
+    assert paths["page-about"] == "/pages/about/"
+    assert all(p.startswith("/groupes/") for i, p in paths.items() if i.startswith("cluster-"))
+    assert all(p.startswith("/membres/") for i, p in paths.items() if i.startswith("partner-"))
+    listing = {r["legacy_path"]: r["target"] for r in handed.handoff.redirects}
+    assert (
+        listing["/news.php"] == "/actualites/" and listing["/news.php?page=2"] == "/actualites/p2/"
+    )
+
+    spill = RowSpill(tmp_path / "job")
+    written = records_stage(run, handed, spill)
+    assert written.counts == {"article": 37, "partner": 14, "cluster": 4, "page": 5}
+    assert written.schema_rejected == []
+    schema = json.loads((out / "schema" / "article.schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"]["path"]["pattern"] == (
+        r"^/actualites/(?:\d{4}/\d{2}|sans\-date)/[a-z0-9-]+/$"
+    )
+
+    renderings_stage(run, handed, spill.source(run.origin.url, handed.handoff.assets))
+    hugo = out / "hugo"
+    assert 'title: "Actualités"' in (hugo / "content/actualites/_index.md").read_text("utf-8")
+    assert not (hugo / "content/news").exists()
+    countries = sorted(p.parent.name for p in (hugo / "content/membres").glob("*/_index.md"))
+    assert countries and all(len(c) == 2 for c in countries)
+    single = (hugo / "layouts/_default/single.html").read_text(encoding="utf-8")
+    assert "<h2>Téléchargements</h2>" in single and "Mots-clés &amp; thèmes :" in single
+    assert "@{" not in single and "Downloads" not in single
+    assert "<h1>Page introuvable</h1>" in (hugo / "layouts/404.html").read_text("utf-8")
