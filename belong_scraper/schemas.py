@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import copy
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
 from belong_scraper.items import REGISTRY
-from belong_scraper.profile import SiteProfile
+
+if TYPE_CHECKING:  # the profile checks its roles against PARTNER_ROLES: no import cycle
+    from belong_scraper.profile import SiteProfile
 
 ID = r"^[a-z][a-z0-9-]{0,63}$"
+# A partner's role, as the contract names them (a profile's [roles] maps labels to these).
+PARTNER_ROLES = ("lead_partner", "partner", "technical_partner", "associate")
 SHA256 = r"^[0-9a-f]{64}$"
 URL = {"type": "string", "pattern": r"^https?://"}
 URL_OR_NULL = {"type": ["string", "null"], "pattern": r"^https?://"}
@@ -111,7 +115,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "country_code": {"type": "string", "pattern": r"^[A-Z]{2}$"},
             "country": {"type": "string", "minLength": 1},
             "region": TEXT_OR_NULL,
-            "role": {"enum": ["lead_partner", "partner", "technical_partner", "associate"]},
+            "role": {"enum": list(PARTNER_ROLES)},
             "role_raw": TEXT,
             "website": URL_OR_NULL,
             "logo_url": URL_OR_NULL,

@@ -357,3 +357,11 @@ def test_a_new_target_section_moves_every_record_and_word(tmp_path: Path) -> Non
     assert "<h2>Téléchargements</h2>" in single and "Mots-clés &amp; thèmes :" in single
     assert "@{" not in single and "Downloads" not in single
     assert "<h1>Page introuvable</h1>" in (hugo / "layouts/404.html").read_text("utf-8")
+
+
+def test_a_role_the_contract_does_not_know_is_refused() -> None:
+    message = refused("lead_partner = [", "lead_partnr = [")
+    assert message == (
+        "profile site.toml: roles.lead_partnr: no role of the contract (lead_partner, "
+        "partner, technical_partner, associate) (did you mean roles.lead_partner?)"
+    )

@@ -8,6 +8,7 @@ and regexes and selectors are compiled once, by the field's own validator, at lo
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cached_property
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 from belong_scraper.profile.fields import NEVER, Int, IRegex, Regex, Selectors, Text, Words
 from belong_scraper.profile.section import Section
 from belong_scraper.profile.target import Target, placeholders
+from belong_scraper.schemas import PARTNER_ROLES
 
 
 def _lower(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -372,6 +374,16 @@ class SiteProfile(Section):
         if named and "site_title" not in data:
             data = {**data, "site_title": data["name"]}
         return data
+
+    @model_validator(mode="after")
+    def _roles_are_the_contracts(self) -> SiteProfile:
+        for role in self.roles:
+            if role not in PARTNER_ROLES:
+                close = difflib.get_close_matches(role, PARTNER_ROLES, n=1)
+                hint = f" (did you mean roles.{close[0]}?)" if close else ""
+                known = ", ".join(PARTNER_ROLES)
+                raise ValueError(f"roles.{role}: no role of the contract ({known}){hint}")
+        return self
 
     @model_validator(mode="after")
     def _legacy_pages_name_page_types(self) -> SiteProfile:
