@@ -32,6 +32,7 @@ from belong_scraper.items import (
 )
 from belong_scraper.normalise import make_slug, summary_from_teaser
 from belong_scraper.profile import SiteProfile
+from belong_scraper.profile.target import RecordPaths, fill
 from belong_scraper.review import article_flags, title_date_collisions
 from belong_scraper.urls import one_spelling_per_session
 
@@ -115,10 +116,10 @@ def _infer_dates(articles: dict[str, Article], order: list[str], profile: SitePr
             older = next((known[x] for x in order[i + 1 :] if x in known), None)
         files = [i["url"] for i in article.images] + [a["url"] for a in article.attachments]
         files += article.evidence.get("thumbs", [])
-        uploads = upload_months(files, profile.pattern("dates", "upload_path"))
+        uploads = upload_months(files, profile.dates.upload_path)
         prose = article.evidence.get("prose_date")
         if prose is not None:
-            result = infer_year(prose, profile.project_years, uploads, older, newer)
+            result = infer_year(prose, profile.years, uploads, older, newer)
             if result.value:
                 article.published = result.value.isoformat()
                 article.published_raw = prose.raw
@@ -170,9 +171,10 @@ def _teaser_facts(articles: dict[str, Article], listings: Iterable[Listing]) -> 
     return {article_id: excerpt for article_id, (_, excerpt) in best.items()}
 
 
-def _slugs(articles: dict[str, Article], previous: dict[str, Any]) -> None:
-    """Unique slugs and paths; a record keeps the slug and path it was first given, so an
-    edited title never moves a page (nor breaks the redirects already deployed)."""
+def _slugs(articles: dict[str, Article], previous: dict[str, Any], paths: RecordPaths) -> None:
+    """Unique slugs and paths (the profile's ``[target.paths]``); a record keeps the slug
+    and path it was first given, so an edited title never moves a page (nor breaks the
+    redirects already deployed)."""
     taken: set[str] = {p.slug for p in previous.values() if getattr(p, "slug", None)}
     for article in sorted(articles.values(), key=lambda a: a.legacy_id):
         before = previous.get(article.id)
@@ -184,15 +186,11 @@ def _slugs(articles: dict[str, Article], previous: dict[str, Any]) -> None:
             slug = f"{slug}-{article.legacy_id}"
         taken.add(slug)
         article.slug = slug
-        if article.published:
-            year, month = article.published[:4], article.published[5:7]
-            article.path = f"/news/{year}/{month}/{slug}/"
-        else:
-            article.path = f"/news/{slug}/"
+        article.path = paths.article_path(slug, article.published)
 
 
-def _other_paths(records: dict[str, Record], previous: dict[str, Any]) -> None:
-    """New paths of clusters (/clusters/<slug>/), pages (/<key>/) and partners."""
+def _other_paths(records: dict[str, Record], previous: dict[str, Any], paths: RecordPaths) -> None:
+    """New paths of clusters, pages and partners, from the profile's ``[target.paths]``."""
     taken: set[str] = {p.path for p in previous.values() if getattr(p, "path", None)}
     for record in sorted(records.values(), key=lambda r: r.id):
         before = previous.get(record.id)
@@ -201,14 +199,15 @@ def _other_paths(records: dict[str, Record], previous: dict[str, Any]) -> None:
             continue
         if isinstance(record, Cluster):
             slug = make_slug(record.title or record.id, max_length=60)
-            path = f"/clusters/{slug}/"
+            path = fill(paths.cluster, {"slug": slug})
             if path in taken:
-                path = f"/clusters/{slug}-{record.legacy_id}/"
+                path = fill(paths.cluster, {"slug": f"{slug}-{record.legacy_id}"})
         elif isinstance(record, Page):
-            path = "/" if record.key == "home" else f"/{make_slug(record.key)}/"
+            key = record.key
+            path = paths.home if key == "home" else fill(paths.page, {"key": make_slug(key)})
         elif isinstance(record, Partner):
             slug = record.id.split("-", 2)[2]
-            path = f"/partners/{record.country_code.lower()}/{slug}/"
+            path = fill(paths.partner, {"country": record.country_code.lower(), "slug": slug})
         else:
             continue
         taken.add(path)
@@ -271,8 +270,8 @@ def assemble(
                 articles[article_id].clusters.append(cluster.id)
     for article in articles.values():
         article.clusters = sorted(set(article.clusters))
-    _slugs(articles, previous)
-    _other_paths(merged, previous)
+    _slugs(articles, previous, profile.target.paths)
+    _other_paths(merged, previous, profile.target.paths)
     collisions = title_date_collisions(vars(a) for a in articles.values())
     finished = sorted(merged.values(), key=lambda r: r.id)
     for record in finished:

@@ -27,7 +27,8 @@ from typing import Any
 
 from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.items import RECORD_TYPES, REGISTRY, Record, record_type, to_export_dict
-from belong_scraper.schemas import HANDOFF_SCHEMAS, SCHEMAS, validation_errors
+from belong_scraper.profile import SiteProfile
+from belong_scraper.schemas import HANDOFF_SCHEMAS, record_schemas, validation_errors
 
 CONTRACT_VERSION = "1.1"
 
@@ -204,14 +205,16 @@ def columns_of(kind: str) -> list[str]:
     return REGISTRY[kind].columns
 
 
-def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[dict]]:
+def split_valid(
+    records: Sequence[Record], profile: SiteProfile
+) -> tuple[dict[str, list[dict]], list[dict]]:
     """Records by type as export dicts; the ones that break their schema set aside."""
     by_type: dict[str, list[dict]] = {kind: [] for kind in RECORD_TYPES}
     rejected: list[dict] = []
     for record in records:
         kind = record_type(record)
         data = to_export_dict(record)
-        errors = validation_errors(kind, data)
+        errors = validation_errors(kind, data, profile)
         if errors:
             rejected.append({"id": record.id, "type": kind, "errors": errors, "record": data})
         else:
@@ -219,14 +222,16 @@ def split_valid(records: Sequence[Record]) -> tuple[dict[str, list[dict]], list[
     return by_type, rejected
 
 
-def write_records(out_dir: Path, by_type: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
+def write_records(
+    out_dir: Path, by_type: dict[str, list[dict]], profile: SiteProfile
+) -> dict[str, dict[str, Any]]:
     """JSON and CSV per record type plus the schemas; returns the files' manifest entries."""
     rows = {kind: sorted(by_type.get(kind, []), key=lambda r: r["id"]) for kind in REGISTRY}
-    return write_records_from(out_dir, lambda kind: rows[kind])
+    return write_records_from(out_dir, lambda kind: rows[kind], profile)
 
 
 def write_records_from(
-    out_dir: Path, sorted_rows: Callable[[str], Iterable[dict[str, Any]]]
+    out_dir: Path, sorted_rows: Callable[[str], Iterable[dict[str, Any]]], profile: SiteProfile
 ) -> dict[str, dict[str, Any]]:
     """``write_records`` from rows already in id order, read once per file
     (``sorted_rows(kind)`` is called for the JSON and again for the CSV): each row is
@@ -241,7 +246,7 @@ def write_records_from(
             columns,
             ([row.get(c) for c in columns] for row in sorted_rows(kind)),
         )
-        data = json_bytes(SCHEMAS[kind])
+        data = json_bytes(record_schemas(profile)[kind])
         atomic_write(out_dir / f"schema/{kind}.schema.json", data)
         files[f"schema/{kind}.schema.json"] = describe(data)
     return dict(sorted(files.items()))

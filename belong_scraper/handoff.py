@@ -45,24 +45,10 @@ def legacy_path(url: str) -> str:
     return (parts.path or "/") + ("?" + parts.query if parts.query else "")
 
 
-def non_record_path(kind: str, keys: dict[str, str]) -> str | None:
-    """New paths of legacy pages that are not records (the Hugo tree has them too)."""
-    if kind == "listing":
-        page = int(keys.get("page", 1))
-        return "/news/" if page <= 1 else f"/news/page/{page}/"
-    if kind == "tag":
-        page = int(keys.get("page", 1))
-        base = f"/tags/{make_slug(keys['tag'])}/"
-        return base if page <= 1 else f"{base}page/{page}/"
-    if kind == "partner_index":
-        return "/partners/"
-    if kind == "partners":
-        return f"/partners/{keys['country'].lower()}/"
-    if kind == "home":
-        return "/"
-    if kind == "feed":
-        return "/index.xml"
-    return None
+def non_record_path(kind: str, keys: dict[str, str], profile: SiteProfile) -> str | None:
+    """New paths of legacy pages that are not records (the profile's
+    ``[target.legacy_pages]``; the Hugo tree has them too), each key made a slug."""
+    return profile.target.legacy_page_path(kind, keys, make_slug)
 
 
 def collect_assets(records: list[Record]) -> tuple[list[dict], list[dict], dict[str, dict]]:
@@ -280,7 +266,7 @@ class LinkRewriter:
         if canonical in self.gone:
             return legacy_path(canonical), {"data-broken": str(self.gone[canonical])}
         kind, keys = page_type(canonical, self.profile)
-        mapped = non_record_path(kind, keys)
+        mapped = non_record_path(kind, keys, self.profile)
         if mapped:
             return mapped, {}
         return legacy_path(canonical), {"data-legacy": "unmapped"}
@@ -381,7 +367,7 @@ def redirect_rows(
             for url in one_spelling_per_session(sorted(seen), profile):
                 add(url, 410, "", f"article-{int(keys['id'])}")
         elif report.status == 200 and report.canonical not in rewriter.targets:
-            mapped = non_record_path(kind, keys)
+            mapped = non_record_path(kind, keys, profile)
             if mapped:
                 seen = spellings.get(report.canonical, set()) | {report.canonical}
                 for url in one_spelling_per_session(sorted(seen), profile):
@@ -428,7 +414,7 @@ def dropped_params_regex(profile: SiteProfile) -> str:
     """A query string holding only parameters the canonical URL drops (utm_*, a session
     id ...): such a request is the same page as the bare path."""
     names = []
-    for pattern in profile.section("urls").get("drop_params", []):
+    for pattern in profile.urls.drop_params:
         pattern = pattern.lower()
         if pattern.endswith("*"):
             names.append(re.escape(pattern[:-1]) + "[^=&]*")

@@ -110,10 +110,10 @@ class CreditRules:
 
 @cache
 def _credit_rules(profile: SiteProfile) -> CreditRules:
-    rules = profile.section("image")
-    joiners = "|".join(re.escape(j.casefold()) for j in rules.get("credit_joiners", []))
+    rules = profile.image
+    joiners = "|".join(re.escape(j.casefold()) for j in rules.credit_joiners)
     return CreditRules(
-        words=tuple(w.casefold() for w in rules.get("credit_words", [])),
+        words=tuple(w.casefold() for w in rules.credit_words),
         joiner=re.compile(rf"\s+(?:{joiners})\b") if joiners else None,
     )
 
@@ -139,7 +139,7 @@ def _credit_line(lowered: str, rules: CreditRules) -> bool:
 
 def embed_provider(src: str, profile: SiteProfile) -> str | None:
     host = (urlsplit(src).hostname or "").lower()
-    for provider, hosts in profile.section("embeds").items():
+    for provider, hosts in profile.embeds.items():
         if any(host == h or host.endswith("." + h) for h in hosts):
             return provider
     return None

@@ -1,20 +1,33 @@
-"""JSON Schemas of the four record types (JSON Schema 2020-12), and validation."""
+"""JSON Schemas of the four record types (JSON Schema 2020-12), and validation.
+
+The record schemas hold one site fact, the article paths the profile's ``[target.paths]``
+gives: ``record_schemas(profile)`` are the ones a run writes and checks against.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
 from belong_scraper.items import REGISTRY
 
+if TYPE_CHECKING:  # the profile checks its roles against PARTNER_ROLES: no import cycle
+    from belong_scraper.profile import SiteProfile
+
 ID = r"^[a-z][a-z0-9-]{0,63}$"
+# A partner's role, as the contract names them (a profile's [roles] maps labels to these).
+PARTNER_ROLES = ("lead_partner", "partner", "technical_partner", "associate")
 SHA256 = r"^[0-9a-f]{64}$"
 URL = {"type": "string", "pattern": r"^https?://"}
 URL_OR_NULL = {"type": ["string", "null"], "pattern": r"^https?://"}
 TEXT = {"type": "string"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 FLAGS = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+# Any record path; an article's is narrowed to the profile's templates (record_schemas).
+PATH = r"^/(?:[^/?#]+/)*$"
 ASSET_REF = {"type": ["string", "null"], "pattern": r"^asset-[0-9a-f]{12}$"}
 URL_LIST = {"type": "array", "items": URL, "uniqueItems": True}
 
@@ -40,7 +53,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "source_url": URL,
             "legacy_urls": URL_LIST,
             "slug": {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"},
-            "path": {"type": "string", "pattern": r"^/news/(?:\d{4}/\d{2}/)?[a-z0-9-]+/$"},
+            "path": {"type": "string", "pattern": PATH},
             "title": {"type": "string", "minLength": 1},
             "published": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
             "published_raw": TEXT_OR_NULL,
@@ -102,7 +115,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "country_code": {"type": "string", "pattern": r"^[A-Z]{2}$"},
             "country": {"type": "string", "minLength": 1},
             "region": TEXT_OR_NULL,
-            "role": {"enum": ["lead_partner", "partner", "technical_partner", "associate"]},
+            "role": {"enum": list(PARTNER_ROLES)},
             "role_raw": TEXT,
             "website": URL_OR_NULL,
             "logo_url": URL_OR_NULL,
@@ -226,11 +239,33 @@ DOCUMENT_SCHEMAS: dict[str, dict[str, Any]] = {
 
 VALIDATORS = {
     name: Draft202012Validator(schema)
-    for name, schema in {**SCHEMAS, **HANDOFF_SCHEMAS, **DOCUMENT_SCHEMAS}.items()
+    for name, schema in {**HANDOFF_SCHEMAS, **DOCUMENT_SCHEMAS}.items()
 }
 
 
-def validation_errors(record_type: str, data: dict[str, Any]) -> list[str]:
-    """Every way the record breaks its schema, as 'field: message' lines."""
-    errors = sorted(VALIDATORS[record_type].iter_errors(data), key=lambda e: list(e.path))
+@cache
+def record_schemas(profile: SiteProfile) -> dict[str, dict[str, Any]]:
+    """The record schemas of a site: an article's path is one its profile's templates make."""
+    schemas = copy.deepcopy(SCHEMAS)
+    schemas["article"]["properties"]["path"]["pattern"] = profile.target.paths.article_pattern()
+    return schemas
+
+
+@cache
+def _record_validators(profile: SiteProfile) -> dict[str, Draft202012Validator]:
+    return {name: Draft202012Validator(s) for name, s in record_schemas(profile).items()}
+
+
+def validation_errors(
+    record_type: str, data: dict[str, Any], profile: SiteProfile | None = None
+) -> list[str]:
+    """Every way the record (or handoff row, or document) breaks its schema, as
+    'field: message' lines; a record type needs the profile its paths come from."""
+    if record_type in SCHEMAS:
+        if profile is None:
+            raise TypeError(f"validating a {record_type} needs the site profile")
+        validator = _record_validators(profile)[record_type]
+    else:
+        validator = VALIDATORS[record_type]
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '(record)'}: {e.message}" for e in errors]

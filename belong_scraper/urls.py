@@ -93,22 +93,22 @@ def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
     """
     if not origin.owns(url):
         return None
-    rules = profile.section("urls")
+    rules = profile.urls
     parts = urlsplit(url)
     # An encoded slash is part of a name, not a separator: decoding it names another file.
     path = unquote(re.sub("%2[Ff]", "%252F", parts.path)) or "/"
     path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
     path = "/" if path in (".", "//") else re.sub(r"/{2,}", "/", path)
     head, _, tail = path.rpartition("/")
-    if tail.lower() in {i.lower() for i in rules.get("index_files", [])}:
+    if tail.lower() in {i.lower() for i in rules.index_files}:
         path = head + "/"
-    upper = {p.lower() for p in rules.get("upper_params", [])}
-    lower = {p.lower() for p in rules.get("lower_params", [])}
+    upper = {p.lower() for p in rules.upper_params}
+    lower = {p.lower() for p in rules.lower_params}
     params: dict[str, str] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         name = name.strip().lower()
         value = value.strip()
-        if not name or not value or _dropped(name, rules.get("drop_params", [])):
+        if not name or not value or _dropped(name, rules.drop_params):
             continue
         if name in upper:
             value = value.upper()
@@ -141,12 +141,12 @@ def is_document(url: str, profile: SiteProfile) -> bool:
 
 def is_media(url: str, profile: SiteProfile) -> bool:
     """A document or image (not a page): recorded as a reference, never parsed."""
-    rules = profile.section("urls")
+    rules = profile.urls
     path = urlsplit(url).path.lower()
     ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-    if ext in rules.get("media_extensions", []):
+    if ext in rules.media_extensions:
         return True
-    return any(path.startswith(p) for p in rules.get("media_path_prefixes", []))
+    return any(path.startswith(p) for p in rules.media_path_prefixes)
 
 
 def page_type(canonical: str, profile: SiteProfile) -> tuple[str, dict[str, str]]:
@@ -163,7 +163,7 @@ def one_spelling_per_session(urls: Iterable[str], profile: SiteProfile) -> list[
     """Spellings that differ only in a session id's value (``PHPSESSID=…``) keep the first
     one given: a session id rotates on every visit, and a spelling per visit would make
     ``legacy_urls`` grow on each run. Redirect rules match any session value anyway."""
-    names = {n.lower() for n in profile.section("urls").get("session_params", [])}
+    names = {n.lower() for n in profile.urls.session_params}
     kept: dict[str, str] = {}
     for url in urls:
         parts = urlsplit(url)

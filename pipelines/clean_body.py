@@ -52,7 +52,7 @@ class CleanBodyPipeline(ProfilePipeline):
             if target is not None:
                 target["credit"] = credit
         item.images = images
-        size_note = self.profile.pattern("attachments", "size_note")
+        size_note = self.profile.attachments.size_note
         attached = {a["url"] for a in item.attachments}
         for document in body.documents:
             if document["url"] not in attached:

@@ -55,7 +55,7 @@ class NormalisePipeline(ProfilePipeline):
             prose = find_prose_date(f"{item.title}. {item.body_text[:600]}", languages)
             if prose:
                 item.evidence["prose_date"] = prose
-        item.author = clean_author(item.author, self.profile.pattern("article", "author_prefix"))
+        item.author = clean_author(item.author, self.profile.article.author_prefix)
         item.language = detect_language(
             f"{item.title}\n{item.body_text}",
             languages,

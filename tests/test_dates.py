@@ -86,7 +86,7 @@ def test_weekday_picks_the_year() -> None:
 
 def test_upload_path_picks_the_year() -> None:
     prose = find_prose_date("On 23-24 February", LANGS)
-    upload_path = load_profile().pattern("dates", "upload_path")
+    upload_path = load_profile().dates.upload_path
     uploads = upload_months(["http://x/uploads/2022/02/kickoff.jpg"], upload_path)
     result = infer_year(prose, range(2022, 2026), uploads)
     assert result.value == date(2022, 2, 23) and "upload-path" in result.evidence

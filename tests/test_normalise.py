@@ -53,7 +53,7 @@ def test_partner_role(raw: str, role: str | None, profile) -> None:
      ("por Ana López", "Ana López"), ("Communications Team", "Communications Team"), ("", None)],
 )  # fmt: skip
 def test_clean_author(raw: str, author: str | None, profile) -> None:
-    assert clean_author(raw, profile.pattern("article", "author_prefix")) == author
+    assert clean_author(raw, profile.article.author_prefix) == author
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_make_slug(title: str, slug: str) -> None:
      "Synthèse de l’atelier (XLSX, 15 KiB)"],
 )  # fmt: skip
 def test_attachment_size_notes_in_any_unit_are_removed(title: str) -> None:
-    size_note = load_profile().pattern("attachments", "size_note")
+    size_note = load_profile().attachments.size_note
     assert size_note.sub("", title) == "Synthèse de l’atelier"
 
 

@@ -38,7 +38,7 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             if isinstance(record, Article):  # the watch baseline has every kept article
                 text_hashes[record.id] = text_hash(record.title, record.body_text)
             kind, row = record_type(record), to_export_dict(record)
-            errors = validation_errors(kind, row)
+            errors = validation_errors(kind, row, run.profile)
             if errors:
                 schema_rejected.append({"id": record.id, "type": kind, "errors": errors,
                                         "record": row})  # fmt: skip
@@ -64,7 +64,7 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
     carried = [c for c in carried if c.id not in exported]
     for record in carried:  # carried rows are the state's already: marked so
         spill.add(record_type(record), to_export_dict(record), carried=True)
-    files = write_records_from(run.out_dir, spill.sorted_rows)
+    files = write_records_from(run.out_dir, spill.sorted_rows, run.profile)
 
     def canonicalize(url: str) -> str | None:
         return canonical_url(url, run.origin, run.profile)

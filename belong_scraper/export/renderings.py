@@ -32,7 +32,7 @@ def renderings_stage(run: ExportRun, handed: HandedOff, source: ExportSource) ->
     failures: dict[str, dict[str, str]] = {"hugo": {}, "wxr": {}}
     write_hugo(
         out_dir, source, site_title=profile.site_title, language=profile.default_language,
-        failures=failures["hugo"], described=rendered.files,
+        target=profile.target, failures=failures["hugo"], described=rendered.files,
     )  # fmt: skip
     rendered.wxr = write_wxr(
         out_dir, source, site_title=profile.site_title, language=profile.default_language,

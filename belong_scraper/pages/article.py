@@ -16,12 +16,13 @@ class ArticlePage:
     def __init__(self, doc: Document):
         self.doc = doc
         self.profile = doc.profile
+        self.rules = doc.profile.article
         self.fallbacks: list[str] = []
 
     def to_item(self) -> Article:
         legacy_id = int(self.doc.keys["id"])
         title = self.title()
-        body_el = self.doc.first("article", "body")
+        body_el = self.doc.first(self.rules.body)
         if body_el is not None:
             body_raw = inner_html(body_el)
         else:
@@ -52,7 +53,7 @@ class ArticlePage:
         )
 
     def title(self) -> str:
-        title = text_of(self.doc.first("article", "title"))
+        title = text_of(self.doc.first(self.rules.title))
         if not title:
             title = self.doc.html_title() or generic_extract(self.doc).title
             self.fallbacks.append("title")
@@ -60,14 +61,14 @@ class ArticlePage:
 
     def date(self) -> tuple[FoundDate | None, str]:
         """The date, parsed once here (the pipeline uses it), and where it was found."""
-        label = self.profile.pattern("dates", "label")
-        element = self.doc.first("article", "date")
+        label = self.profile.dates.label
+        element = self.doc.first(self.rules.date)
         if element is not None:
             text = label.sub("", text_of(element))
             found = find_date(text, self.profile.languages)
             if found:
                 return found, "date-block"
-        for selector in self.profile.selectors("article", "meta_date"):
+        for selector in self.rules.meta_date:
             for meta in css(selector)(self.doc.root):
                 found = find_date(meta.get("content") or "", self.profile.languages)
                 if found:
@@ -75,14 +76,12 @@ class ArticlePage:
         return None, "none"
 
     def author(self) -> str | None:
-        after = self.profile.pattern("article", "author_after")
-        prefix = self.profile.pattern("article", "author_prefix")
+        after = self.rules.author_after
+        prefix = self.rules.author_prefix
         bylines = {
-            element
-            for selector in self.profile.selectors("article", "byline")
-            for element in css(selector)(self.doc.content)
+            element for selector in self.rules.byline for element in css(selector)(self.doc.content)
         }
-        for selector in self.profile.selectors("article", "author"):
+        for selector in self.rules.author:
             for element in css(selector)(self.doc.content):
                 text = text_of(element)
                 match = after.search(text)
@@ -100,14 +99,14 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        names = [text_of(a) for a in self.doc.all("article", "tags")]
+        names = [text_of(a) for a in self.doc.all(self.rules.tags)]
         return list(dict.fromkeys(n for n in names if n))
 
     def lead_images(self) -> list[dict[str, str | None]]:
         images = []
-        for box in self.doc.all("article", "lead_image"):
-            credit_el = self.doc.first("image", "credit", scope=box)
-            caption_el = self.doc.first("image", "caption", scope=box)
+        for box in self.doc.all(self.rules.lead_image):
+            credit_el = self.doc.first(self.profile.image.credit, scope=box)
+            caption_el = self.doc.first(self.profile.image.caption, scope=box)
             credit = text_of(credit_el)
             credit = re.sub(r"^\[\s*|\s*\]$", "", credit) or None
             for img in box.iter("img"):
@@ -124,9 +123,9 @@ class ArticlePage:
         return images
 
     def attachments(self) -> list[dict[str, str]]:
-        size_note = self.profile.pattern("attachments", "size_note")
+        size_note = self.profile.attachments.size_note
         found = []
-        for link in self.doc.all("article", "attachments"):
+        for link in self.doc.all(self.rules.attachments):
             url = self.doc.abs(link.get("href"))
             if url:
                 title = size_note.sub("", text_of(link)) or url.rsplit("/", 1)[-1]

@@ -47,8 +47,8 @@ class Document:
     @functools.cached_property
     def content(self) -> HtmlElement:
         content = copy.deepcopy(self.root)
-        chrome = self.profile.section("chrome")
-        drop_boilerplate(content, chrome.get("remove", []), self.profile.boilerplate_phrases)
+        chrome = self.profile.chrome
+        drop_boilerplate(content, chrome.remove, chrome.phrases)
         return content
 
     def content_made(self) -> bool:
@@ -81,20 +81,22 @@ class Document:
         )
 
     def first(
-        self, section: str, name: str, scope: HtmlElement | None = None
+        self, selectors: tuple[str, ...], scope: HtmlElement | None = None
     ) -> HtmlElement | None:
-        """The first element matched by the profile's selectors for section.name."""
+        """The first element matched by a profile key's selectors (tried in order)."""
         scope = self.content if scope is None else scope
-        for selector in self.profile.selectors(section, name):
+        for selector in selectors:
             found = css(selector)(scope)
             if found:
                 return found[0]
         return None
 
-    def all(self, section: str, name: str, scope: HtmlElement | None = None) -> list[HtmlElement]:
-        """Every element matched by the first of the profile's selectors that matches."""
+    def all(
+        self, selectors: tuple[str, ...], scope: HtmlElement | None = None
+    ) -> list[HtmlElement]:
+        """Every element matched by the first of a profile key's selectors that matches."""
         scope = self.content if scope is None else scope
-        for selector in self.profile.selectors(section, name):
+        for selector in selectors:
             found = css(selector)(scope)
             if found:
                 return found

@@ -13,9 +13,10 @@ class ClusterPage:
 
     def to_item(self) -> Cluster:
         legacy_id = int(self.doc.keys["id"])
-        intro = self.doc.first("cluster", "intro")
+        rules = self.doc.profile.cluster
+        intro = self.doc.first(rules.intro)
         flags = []
-        title = text_of(self.doc.first("cluster", "title"))
+        title = text_of(self.doc.first(rules.title))
         if not title:
             title = self.doc.html_title()
             flags.append("generic-extractor:title")

@@ -77,7 +77,7 @@ def without_chrome(doc: Document) -> HtmlElement:
     if len(doc.content.text_content()) * 2 >= total:
         return copy.deepcopy(doc.content)
     tree = copy.deepcopy(doc.root)
-    for selector in doc.profile.section("chrome").get("remove", []):
+    for selector in doc.profile.chrome.remove:
         for element in css(selector)(tree):
             if element.getparent() is not None and len(element.text_content()) * 2 <= total:
                 element.drop_tree()

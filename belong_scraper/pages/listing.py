@@ -16,8 +16,9 @@ class TeaserPage:
     def teasers(self) -> list[Teaser]:
         found: list[Teaser] = []
         seen: set[str] = set()
-        for item in self.doc.all("teaser", "item", scope=self.doc.root):
-            link = self.doc.first("teaser", "link", scope=item)
+        rules = self.doc.profile.teaser
+        for item in self.doc.all(rules.item, scope=self.doc.root):
+            link = self.doc.first(rules.link, scope=item)
             url = self.doc.abs(link.get("href") if link is not None else None)
             if not url:
                 continue
@@ -29,10 +30,10 @@ class TeaserPage:
                 continue
             seen.add(article_id)
             excerpt = strip_cut_marker(
-                text_of(self.doc.first("teaser", "excerpt", scope=item)),
-                self.doc.profile.cut_markers,
+                text_of(self.doc.first(rules.excerpt, scope=item)),
+                rules.cut_markers,
             )
-            thumb = self.doc.first("teaser", "thumb", scope=item)
+            thumb = self.doc.first(rules.thumb, scope=item)
             found.append(
                 Teaser(
                     article_id=article_id,
@@ -50,7 +51,7 @@ class TeaserPage:
         if self.doc.kind == "tag":
             heading = xpath("//h1|//h2")(self.doc.content)
             text = text_of(heading[0]) if heading else ""
-            match = self.doc.profile.pattern("tag", "heading").match(text)
+            match = self.doc.profile.tag.heading.match(text)
             tag_name = match["tag"].strip() if match else None
         return Listing(
             url=self.doc.canonical,

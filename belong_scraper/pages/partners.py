@@ -14,19 +14,20 @@ class PartnerPage:
     def __init__(self, doc: Document):
         self.doc = doc
         self.profile = doc.profile
+        self.rules = doc.profile.partners
 
     def to_items(self) -> list[Partner]:
         code = country_code(self.doc.keys["country"]) or self.doc.keys["country"].upper()
-        label = self.profile.pattern("partners", "region_label")
+        label = self.rules.region_label
         partners = []
-        for box in self.doc.all("partners", "item"):
-            name = text_of(self.doc.first("partners", "name", scope=box))
+        for box in self.doc.all(self.rules.item):
+            name = text_of(self.doc.first(self.rules.name, scope=box))
             if not name:
                 continue
-            region = label.sub("", text_of(self.doc.first("partners", "region", scope=box)))
-            website = self.doc.first("partners", "website", scope=box)
-            logo = self.doc.first("partners", "logo", scope=box)
-            desc = self.doc.first("partners", "description", scope=box)
+            region = label.sub("", text_of(self.doc.first(self.rules.region, scope=box)))
+            website = self.doc.first(self.rules.website, scope=box)
+            logo = self.doc.first(self.rules.logo, scope=box)
+            desc = self.doc.first(self.rules.description, scope=box)
             slug = slugify(name, max_length=60, word_boundary=True) or "partner"
             partners.append(
                 Partner(
@@ -34,7 +35,7 @@ class PartnerPage:
                     name=name,
                     country_code=code,
                     region=region or None,
-                    role_raw=text_of(self.doc.first("partners", "role", scope=box)),
+                    role_raw=text_of(self.doc.first(self.rules.role, scope=box)),
                     website=self.doc.abs(website.get("href")) if website is not None else None,
                     logo_url=self.doc.abs(logo.get("src")) if logo is not None else None,
                     description_html=inner_html(desc) if desc is not None else "",
@@ -46,5 +47,5 @@ class PartnerPage:
 
     def _heading(self) -> str:
         heading = xpath("//h1")(self.doc.content)
-        prefix = self.profile.pattern("partners", "heading_prefix")
+        prefix = self.rules.heading_prefix
         return prefix.sub("", text_of(heading[0])) if heading else ""

@@ -8,20 +8,20 @@ from belong_scraper.compiled import css, xpath
 from belong_scraper.items import Page
 from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract
+from belong_scraper.profile.model import TitleBody
 
 
 class StaticPage:
-    section = "static"
-
     def __init__(self, doc: Document):
         self.doc = doc
+        self.rules: TitleBody = doc.profile.static
 
     def key(self) -> str:
         return self.doc.keys.get("key", "home")
 
     def to_item(self) -> Page:
         flags: list[str] = []
-        title_el = self.doc.first(self.section, "title")
+        title_el = self.doc.first(self.rules.title)
         title = text_of(title_el) or self.doc.html_title()
         body = self.body(title_el)
         if not body.strip():
@@ -39,7 +39,7 @@ class StaticPage:
         )
 
     def body(self, title_el) -> str:
-        element = self.doc.first(self.section, "body")
+        element = self.doc.first(self.rules.body)
         if element is None:
             return ""
         element = copy.deepcopy(element)
@@ -53,11 +53,13 @@ class StaticPage:
 class HomePage(StaticPage):
     """The home page's own text: intro and approach blocks, not teasers or selectors."""
 
-    section = "home"
+    def __init__(self, doc: Document):
+        super().__init__(doc)
+        self.rules = doc.profile.home
 
     def body(self, title_el) -> str:
         parts = []
-        for selector in self.doc.profile.selectors("home", "body"):
+        for selector in self.rules.body:
             for element in css(selector)(self.doc.content):
                 element = copy.deepcopy(element)
                 for heading in xpath(".//h1")(element):

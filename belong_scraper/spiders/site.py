@@ -54,7 +54,7 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> Any:
         first = canonical_url(self.start_url, self.origin, self.profile) or self.start_url
         yield self._request(first, referer=None)
-        for path in self.profile.section("urls").get("seed_paths", []):
+        for path in self.profile.urls.seed_paths:
             seed = canonical_url(urljoin(self.origin.url + "/", path), self.origin, self.profile)
             if seed and seed != first:
                 yield self._request(seed, referer=None)

@@ -55,14 +55,14 @@ class WatchSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profile = load_profile(crawler.settings.get("SITE_PROFILE"))
         spider.origin = Origin.from_url(spider.start_url, spider.profile)
-        spider.rules = spider.profile.section("watch")
+        spider.rules = spider.profile.watch
         return spider
 
     async def start(self) -> Any:
         base = self.origin.url
-        yield scrapy.Request(base + self.rules["feed"], callback=self.parse_feed)
+        yield scrapy.Request(base + self.rules.feed, callback=self.parse_feed)
         yield scrapy.Request(
-            base + self.rules["listing"],
+            base + self.rules.listing,
             callback=self.parse_listing,
             cb_kwargs={"page": 1},
         )
@@ -99,8 +99,8 @@ class WatchSpider(scrapy.Spider):
                 # the duplicate request is filtered, so the teaser is recorded on its own.
                 yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
                 yield self._article(self._url_of(teaser), teaser.article_id, digest)
-        if teasers and not met_known and page < int(self.rules.get("max_listing_pages", 5)):
-            template = self.rules["listing_page"]
+        if teasers and not met_known and page < self.rules.max_listing_pages:
+            template = self.rules.listing_page
             yield scrapy.Request(
                 self.origin.url + template.format(page=page + 1),
                 callback=self.parse_listing,

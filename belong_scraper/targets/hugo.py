@@ -18,8 +18,10 @@ YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import string
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,6 +29,8 @@ from urllib.parse import urlsplit
 
 from belong_scraper.exporters import atomic_write, describe
 from belong_scraper.ledger import one_line
+from belong_scraper.profile import Target, load_profile
+from belong_scraper.profile.target import Labels
 from belong_scraper.sanitize import escape_markdown, html_to_markdown
 from belong_scraper.targets import (
     RECORD_FILES,
@@ -39,12 +43,6 @@ from belong_scraper.targets import (
 )
 
 SITE_DIR = "hugo"
-# Sections written even when no record claims their path: (content dir, title, weight).
-SECTIONS = (
-    ("news", "News", 10),
-    ("clusters", "Knowledge transfer clusters", 20),
-    ("partners", "Partners", 30),
-)
 # Characters kept in an alias. Anything else (percent-encoding, spaces, quotes) is left to
 # the nginx/Apache redirect maps: Hugo would write a file name the web server never matches.
 SAFE_ALIAS = re.compile(r"^/[A-Za-z0-9._~/-]*$")
@@ -139,27 +137,27 @@ SINGLE = """\
 {{ end }}</figure>
 {{ end }}{{ end }}\
 {{ if eq .Params.record_type "partner" }}<dl>
-{{ with .Params.logo }}<dt>Logo</dt><dd><img src="{{ .src }}" alt="{{ .alt }}"></dd>
-{{ end }}{{ with .Params.country }}<dt>Country</dt><dd>{{ . }}</dd>
-{{ end }}{{ with .Params.region }}<dt>Region</dt><dd>{{ . }}</dd>
-{{ end }}{{ with .Params.role_raw }}<dt>Role</dt><dd>{{ . }}</dd>
-{{ end }}{{ with .Params.website }}<dt>Website</dt><dd><a href="{{ . }}">{{ . }}</a></dd>
+{{ with .Params.logo }}<dt>@{logo}</dt><dd><img src="{{ .src }}" alt="{{ .alt }}"></dd>
+{{ end }}{{ with .Params.country }}<dt>@{country}</dt><dd>{{ . }}</dd>
+{{ end }}{{ with .Params.region }}<dt>@{region}</dt><dd>{{ . }}</dd>
+{{ end }}{{ with .Params.role_raw }}<dt>@{role}</dt><dd>{{ . }}</dd>
+{{ end }}{{ with .Params.website }}<dt>@{website}</dt><dd><a href="{{ . }}">{{ . }}</a></dd>
 {{ end }}</dl>
 {{ end }}\
 {{ .Content }}
 {{ range .Params.embeds }}<figure class="embed">\
-<iframe src="{{ .url }}" title="{{ .provider }} video" loading="lazy" allowfullscreen></iframe>\
+<iframe src="{{ .url }}" title="{{ .provider }} @{video}" loading="lazy" allowfullscreen></iframe>\
 </figure>
 {{ end }}\
 {{ with .Params.attachments }}<section class="attachments">
-<h2>Downloads</h2>
+<h2>@{downloads}</h2>
 <ul>
 {{ range . }}<li><a href="{{ .href }}">{{ .title }}</a></li>
 {{ end }}</ul>
 </section>
 {{ end }}\
 {{ with .Params.related }}<section class="related">
-<h2>Related articles</h2>
+<h2>@{related_articles}</h2>
 <ul>
 {{ range . }}<li><a href="{{ .url }}">{{ .title }}</a></li>
 {{ end }}</ul>
@@ -168,13 +166,13 @@ SINGLE = """\
 {{ $credits := slice }}{{ range .Params.images }}{{ if and .in_body .credit }}\
 {{ $credits = $credits | append . }}{{ end }}{{ end }}\
 {{ with $credits }}<section class="credits">
-<h2>Image credits</h2>
+<h2>@{image_credits}</h2>
 <ul>
 {{ range . }}<li>{{ with .alt }}{{ . }}: {{ end }}{{ .credit }}</li>
 {{ end }}</ul>
 </section>
 {{ end }}\
-{{ with .GetTerms "tags" }}<p class="tags">Tags: {{ range $i, $t := . }}{{ if $i }}, {{ end }}\
+{{ with .GetTerms "tags" }}<p class="tags">@{tags} {{ range $i, $t := . }}{{ if $i }}, {{ end }}\
 <a href="{{ $t.RelPermalink }}">{{ $t.LinkTitle }}</a>{{ end }}</p>
 {{ end }}\
 </article>
@@ -199,7 +197,7 @@ INDEX = """\
 {{ .Content }}
 {{ with first 5 (where site.RegularPages "Params.record_type" "article").ByDate.Reverse }}\
 <section class="latest">
-<h2>Latest news</h2>
+<h2>@{latest_news}</h2>
 <ul>
 {{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ if not .Date.IsZero }} \
 <time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>\
@@ -243,8 +241,8 @@ RSS = """\
 
 NOT_FOUND = """\
 {{ define "main" }}
-<h1>Page not found</h1>
-<p><a href="/">Home</a></p>
+<h1>@{page_not_found}</h1>
+<p><a href="/">@{home}</a></p>
 {{ end }}
 """
 
@@ -258,12 +256,25 @@ LAYOUTS = {
 }
 
 
+class _LabelTemplate(string.Template):
+    # "@{name}": Go templates use "$" and "{{ }}", never "@".
+    delimiter = "@"
+
+
+def layouts(labels: Labels) -> dict[str, str]:
+    """The layouts with the profile's words (``[target.labels]``) in place. Text a Go
+    template holds outside ``{{ }}`` is written out as it is, so the words are escaped."""
+    words = {name: html.escape(value) for name, value in labels.model_dump().items()}
+    return {rel: _LabelTemplate(text).substitute(words) for rel, text in LAYOUTS.items()}
+
+
 def write_hugo(
     out_dir: Path,
     source: ExportSource | None = None,
     *,
     site_title: str = "Migrated site",
     language: str = "en",
+    target: Target | None = None,
     failures: dict[str, str] | None = None,
     described: dict[str, dict[str, Any]] | None = None,
 ) -> list[str]:
@@ -271,14 +282,16 @@ def write_hugo(
     the written paths relative to DIR, sorted. ``described`` gets each file's manifest
     entry (sha256, bytes), in that order. Files under hugo/content and hugo/layouts that this
     run did not write (a record dropped since the last run) are removed; the rest of hugo/ is
-    left alone."""
+    left alone. ``target``: the new site's sections and words (default: the bundled
+    default profile's)."""
     out_dir = Path(out_dir)
     site = out_dir / SITE_DIR
     source = FolderSource(out_dir) if source is None else source
     entries: dict[str, dict[str, Any]] = {}
     for rel, data in site_files(
-        out_dir, source, site_title=site_title, language=language, failures=failures
-    ):
+        out_dir, source, site_title=site_title, language=language, target=target,
+        failures=failures,
+    ):  # fmt: skip
         atomic_write(site / rel, data)
         entries[f"{SITE_DIR}/{rel}"] = describe(data)
     _remove_stale(site, {name.removeprefix(f"{SITE_DIR}/") for name in entries})
@@ -293,13 +306,15 @@ def render_site(
     *,
     site_title: str,
     language: str,
+    target: Target | None = None,
     failures: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the Hugo site, relative to hugo/, as bytes (no I/O besides reading)."""
     source = FolderSource(Path(out_dir)) if source is None else source
     files = site_files(
-        Path(out_dir), source, site_title=site_title, language=language, failures=failures
-    )
+        Path(out_dir), source, site_title=site_title, language=language, target=target,
+        failures=failures,
+    )  # fmt: skip
     return dict(sorted(files))
 
 
@@ -309,6 +324,7 @@ def site_files(
     *,
     site_title: str,
     language: str,
+    target: Target | None = None,
     failures: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of the Hugo site (path relative to hugo/, bytes), one record's at a time:
@@ -316,13 +332,14 @@ def site_files(
     is kept once its file is made. ``out_dir`` is where the media files are looked for. A
     record that cannot be rendered is left out, with why, in ``failures`` (id → error)."""
     failures = {} if failures is None else failures
+    target = load_profile().target if target is None else target
     assets = assets_by_id(source.assets())
     config = CONFIG.format(title=_toml_string(site_title), language=_toml_string(language))
     yield "hugo.toml", config.encode("utf-8")
-    for rel, text in LAYOUTS.items():
+    for rel, text in layouts(target.labels).items():
         yield rel, text.encode("utf-8")
 
-    index = _scan(source)
+    index = _scan(source, target)
     aliases = _Aliases(index.paths, index.sections)
     renderers: dict[str, Callable[[dict[str, Any]], tuple[list, str]]] = {
         "pages": lambda r: _page(r, aliases),
@@ -335,7 +352,7 @@ def site_files(
         for record in source.records(name):
             # One record that cannot be rendered is left out and reported, never the site.
             try:
-                rel_dir, fields, body, is_branch = _place(claimed, record, *render(record))
+                rel_dir, fields, body, is_branch = _place(claimed, record, index, *render(record))
                 data = _document(fields, body)
             except Exception as exc:
                 failures[record["id"]] = one_line(exc)
@@ -352,40 +369,53 @@ def site_files(
 class _Index:
     """What rendering one record needs to know of the others."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: Target) -> None:
         self.paths: list[str] = []  # every record's path: aliases never shadow a page
         # (front matter, body) of each generated section, by content dir.
         self.sections: dict[str, tuple[list[tuple[str, Any]], str]] = {
-            name: ([("title", title), ("weight", weight), ("draft", False)], "")
-            for name, title, weight in SECTIONS
+            s.dir: ([("title", s.title), ("weight", s.weight), ("draft", False)], "")
+            for s in target.sections
         }
+        self.configured = {s.dir for s in target.sections}
+        # The folder above a partner, when its path names the country (partners/es).
+        self.partner_group = target.paths.partner_group()
         self.articles: dict[str, tuple[Any, Any]] = {}  # id → (title, path), for clusters
 
+    def is_group(self, rel_dir: str) -> bool:
+        return self.partner_group is not None and self.partner_group.match(rel_dir) is not None
 
-def _scan(source: ExportSource) -> _Index:
-    index = _Index()
+
+def _scan(source: ExportSource, target: Target) -> _Index:
+    index = _Index(target)
     for name in RECORD_FILES:
         for record in source.records(name):
             index.paths.append(record.get("path") or "/")
             if name == "articles":
                 index.articles[record["id"]] = (record.get("title"), record.get("path"))
             elif name == "partners":
-                _country_section(index.sections, record)
+                _country_section(index, record)
     return index
 
 
-def _country_section(sections: dict[str, Any], partner: dict[str, Any]) -> None:
+def _country_section(index: _Index, partner: dict[str, Any]) -> None:
+    """A section per country folder of partners, titled with the country's name."""
     try:
         parts = _segments(partner.get("path") or "")
     except ValueError:
         return  # the partner itself is left out when it is rendered
-    if len(parts) == 3 and parts[0] == "partners":
-        country = partner.get("country") or parts[1].upper()
-        sections.setdefault(f"partners/{parts[1]}", ([("title", country), ("draft", False)], ""))
+    group = "/".join(parts[:-1])
+    match = index.partner_group.match(group) if index.partner_group and group else None
+    if match:
+        country = partner.get("country") or match["country"].upper()
+        index.sections.setdefault(group, ([("title", country), ("draft", False)], ""))
 
 
 def _place(
-    claimed: set[str], record: dict[str, Any], fields: list[tuple[str, Any]], body: str
+    claimed: set[str],
+    record: dict[str, Any],
+    index: _Index,
+    fields: list[tuple[str, Any]],
+    body: str,
 ) -> tuple[str, list[tuple[str, Any]], str, bool]:
     """Place a record at content/<its path>/: a branch bundle (_index.md) when the path is
     the home page or a section, so a page record can stand in for a generated section."""
@@ -395,16 +425,11 @@ def _place(
     if rel_dir in claimed:
         raise ValueError(f"{record['id']}: path {record.get('path')!r} is taken")
     claimed.add(rel_dir)
-    is_branch = rel_dir == "" or rel_dir in {s[0] for s in SECTIONS} or _is_country(rel_dir)
+    is_branch = rel_dir == "" or rel_dir in index.configured or index.is_group(rel_dir)
     if is_branch:
         # Hugo ignores `url` on a section/home page: its path already is the record's path.
         fields = [(k, v) for k, v in fields if k != "url"]
     return rel_dir, fields, body, is_branch
-
-
-def _is_country(rel_dir: str) -> bool:
-    parts = rel_dir.split("/")
-    return len(parts) == 2 and parts[0] == "partners"
 
 
 def _segments(path: str) -> list[str]:
