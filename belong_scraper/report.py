@@ -703,15 +703,19 @@ def write_report(
     the content of report.json. ``described`` gets the three files' manifest entries."""
     out_dir = Path(out_dir)
     facts = collect_facts(out_dir) if facts is None else facts
-    outputs = {
-        "report.html": render_html(facts).encode("utf-8"),
-        "report.json": json_bytes(facts),
-        "review.csv": review_csv_bytes(facts["review"]["records"]),
+    # One file made, written and let go at a time: at 20,000 pages each is megabytes (the
+    # PHP errors of every page), and the three need not be in memory together.
+    renderers = {
+        "review.csv": lambda: review_csv_bytes(facts["review"]["records"]),
+        "report.html": lambda: render_html(facts).encode("utf-8"),
+        "report.json": lambda: json_bytes(facts),
     }
-    for name in ("review.csv", "report.html", "report.json"):
-        atomic_write(out_dir / name, outputs[name])
-    if described is not None:
-        described.update((name, describe(data)) for name, data in outputs.items())
+    for name, render in renderers.items():
+        data = render()
+        atomic_write(out_dir / name, data)
+        if described is not None:
+            described[name] = describe(data)
+        del data
     return facts
 
 
