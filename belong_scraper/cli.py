@@ -240,7 +240,8 @@ def _crawl(
         load_profile(settings.get("SITE_PROFILE"))
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    check_reachable(start_url)
+    if not settings.getlist("WARC_REPLAY_FILES"):  # --from-warc: the archive answers
+        check_reachable(start_url)
     process = CrawlerProcess(settings)
     one_line_logs()
     crawler = process.create_crawler(SiteSpider)
@@ -287,7 +288,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         overrides["WARC_ENABLED"] = "False"
     out_dir = Path(args.out)
     check_writable(out_dir)
-    if args.demo:
+    if args.from_warc:
+        status, message = migrate_from_warc(args, out_dir, overrides)
+    elif args.demo:
         from belong_scraper.fixture_server import FixtureServer
 
         site = bundled_site()
@@ -313,6 +316,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         )
     print(message if status == EXIT_OK else f"belong-scraper: {message}", file=sys.stderr)
     return status
+
+
+def migrate_from_warc(
+    args: argparse.Namespace, out_dir: Path, overrides: dict[str, Any]
+) -> tuple[int, str]:
+    """`migrate --from-warc`: the whole export again from an archive, with no network
+    (belong_scraper/archive/replay.py, docs/archive.md)."""
+    from belong_scraper.archive.replay import ReplayError, contents_of, replay_settings
+
+    if args.demo:
+        raise CliError("--from-warc replays an archive: not with --demo", EXIT_USAGE)
+    try:
+        files, replay = replay_settings(args.from_warc)
+        contents = contents_of(files)
+    except ReplayError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    for line in contents.damage:
+        print(f"belong-scraper: warning: {line}", file=sys.stderr)
+    start_url = split_credentials(args.start_url)[0] if args.start_url else contents.start_url()
+    if not start_url or not start_url.startswith(("http://", "https://")):
+        raise CliError("no http(s) start URL in the archive; give --start-url", EXIT_USAGE)
+    print(f"replaying {len(files)} WARC file(s) from {start_url}", file=sys.stderr)
+    return run_migration(
+        start_url, out_dir, args.db, {**overrides, **replay}, args.verbose, args.resume
+    )
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -437,6 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument(
         "--no-warc", action="store_true", help="do not archive the crawl in DIR/archive"
+    )
+    migrate.add_argument(
+        "--from-warc",
+        nargs="+",
+        metavar="DIR_OR_FILE",
+        help="build the export from an archive (WARC files or folders), with no network",
     )
     migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     migrate.set_defaults(func=cmd_migrate)
