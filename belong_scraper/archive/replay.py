@@ -19,8 +19,10 @@ points at the original captures. Details: docs/archive.md, "Re-deriving an expor
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import ipaddress
 import logging
 import os
@@ -146,22 +148,17 @@ def read_contents(files: Sequence[Path]) -> ArchiveContents:
     contents = ArchiveContents(list(files))
     by_run: dict[str, dict[str, list[Event]]] = {}
     for path in files:
-        run = path.name
+        noise = io.StringIO()  # warcio writes what it skips to stderr: one line of ours instead
         try:
-            for rec_type, record, event in _events_of(path):
-                if rec_type == "warcinfo":
-                    run = record or run
-                elif rec_type == "request":
-                    contents.requests.append(record)
-                elif event is not None:
-                    by_run.setdefault(run, {}).setdefault(record, []).append(event)
-                    if event.kind == "response" and event.record_id:
-                        contents.responses[event.record_id] = (path, event.offset)
-                        if event.digest:
-                            contents.by_digest.setdefault(event.digest, (path, event.offset))
+            with contextlib.redirect_stderr(noise):
+                _read_file(path, contents, by_run)
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
             message = " ".join(str(exc).split()) or type(exc).__name__
             contents.damage.append(f"{path}: damaged, records after the damage unused ({message})")
+        else:
+            skipped = " ".join(noise.getvalue().split()[:12])
+            if skipped:
+                contents.damage.append(f"{path}: malformed records skipped ({skipped} ...)")
     # The latest run that fetched a URL answers for it (runs in file-name order).
     for run_events in by_run.values():
         contents.events.update(run_events)
@@ -169,6 +166,23 @@ def read_contents(files: Sequence[Path]) -> ArchiveContents:
         reasons = "; ".join(contents.damage) or "no response, revisit or fetch-error record"
         raise ReplayError(f"nothing to replay in {len(files)} WARC file(s): {reasons}")
     return contents
+
+
+def _read_file(
+    path: Path, contents: ArchiveContents, by_run: dict[str, dict[str, list[Event]]]
+) -> None:
+    run = path.name
+    for rec_type, record, event in _events_of(path):
+        if rec_type == "warcinfo":
+            run = record or run
+        elif rec_type == "request":
+            contents.requests.append(record)
+        elif event is not None and record:  # an answer needs the URL it answers
+            by_run.setdefault(run, {}).setdefault(record, []).append(event)
+            if event.kind == "response" and event.record_id:
+                contents.responses[event.record_id] = (path, event.offset)
+                if event.digest:
+                    contents.by_digest.setdefault(event.digest, (path, event.offset))
 
 
 def _events_of(path: Path) -> Any:
@@ -335,16 +349,19 @@ class ReplayDownloadHandler:
 
 
 def _retryable(crawler: Crawler) -> dict[str, type[BaseException]]:
-    """The exception classes the retry middleware retries, by name: a fetch error replayed
-    as one of them is retried as it was live."""
+    """The exception classes the retry middleware retries, and their subclasses, by name:
+    a fetch error replayed as one of them is retried as it was live."""
     found: dict[str, type[BaseException]] = {}
-    for path in crawler.settings.getlist("RETRY_EXCEPTIONS"):
+    pending: list[Any] = list(crawler.settings.getlist("RETRY_EXCEPTIONS"))
+    while pending:
+        entry = pending.pop(0)
         try:
-            cls = load_object(path) if isinstance(path, str) else path
+            cls = load_object(entry) if isinstance(entry, str) else entry
         except (ImportError, AttributeError, ValueError):
             continue
         if isinstance(cls, type) and issubclass(cls, BaseException):
             found.setdefault(cls.__name__, cls)
+            pending += cls.__subclasses__()
     return found
 
 
