@@ -26,6 +26,7 @@ from belong_scraper.archive.replay import (
 )
 from belong_scraper.archive.warc import Exchange, RotatingWarcWriter
 from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.limits import ResponseSizeMiddleware, TooLarge
 from tests.conftest import SITE, migrate, run_cli
 
 FAIL_ONCE = {"/news.php?id=21": 500, "/news.php?page=3": 503, "/partners.php?country=IT": 503}
@@ -244,3 +245,23 @@ def test_unreadable_archive_is_one_line_error(tmp_path) -> None:
     assert lines[0].startswith("belong-scraper: nothing to replay in 1 WARC file(s): ")
     status, stderr = replay(str(tmp_path / "nowhere"), "--out", str(tmp_path / "new"))
     assert status == 2 and "no such WARC file or folder" in stderr
+
+
+def test_capture_over_the_size_bound_is_stopped_again(tmp_path) -> None:
+    """A page archived truncated at PAGE_MAX_BYTES: replayed, the limits middleware stops
+    it from the bytes_received signal as it did live, and it fails as TooLarge."""
+    writer = RotatingWarcWriter(tmp_path, "20260101T000000Z-00000000")
+    url = "http://127.0.0.1:9/big.php"
+    writer.write_exchange(Exchange(url, 200, [("Content-Type", "text/html")], b"x" * 2048,
+                                   truncated="length"))  # fmt: skip
+    writer.close()
+    settings = {FILES_SETTING: [str(p) for p in writer.files], "PAGE_MAX_BYTES": 1024,
+                "SITE_PROFILE": "legacy"}  # fmt: skip
+    crawler = get_crawler(settings_dict=settings)
+    limits = ResponseSizeMiddleware.from_crawler(crawler)
+    request = Request(url)
+    limits.process_request(request)
+    response = asyncio.run(ReplayDownloadHandler(crawler).download_request(request))
+    assert "download_stopped" in response.flags
+    with pytest.raises(TooLarge, match="limit 1024"):
+        limits.process_response(request, response)
