@@ -24,7 +24,6 @@ import dataclasses
 import hashlib
 import io
 import ipaddress
-import logging
 import os
 import shutil
 import zlib
@@ -37,14 +36,17 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Request, Response
+
+# Scrapy's own helpers for its handlers (the signal check, the response class by type):
+# a replayed response is made exactly as the HTTP handler makes one.
+from scrapy.utils._download_handlers import check_stop_download, make_response
+from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.misc import load_object
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from belong_scraper.archive.index import member_is_complete, warc_files
 from belong_scraper.archive.middleware import WarcCaptureMiddleware
-
-logger = logging.getLogger(__name__)
 
 FILES_SETTING = "WARC_REPLAY_FILES"  # the source WARCs, as a list of paths
 HANDLER = "belong_scraper.archive.replay.ReplayDownloadHandler"
@@ -311,15 +313,16 @@ class ReplayDownloadHandler:
             self._inc("replay/fetch_errors")
             raise replayed_error(event.error, self.retryable)
         self._inc("replay/responses")
-        return self._response(request, event)
+        return await self._response(request, event)
 
-    def _response(self, request: Request, event: Event) -> Response:
-        stored = read_capture(event.path, event.offset)
-        body = self._revisited(request, event) if event.kind == "revisit" else stored.body
+    async def _response(self, request: Request, event: Event) -> Response:
+        # Read in a thread, as Scrapy's file handler reads: a media capture can be large.
+        stored = await run_in_thread(read_capture, event.path, event.offset)
+        if event.kind == "revisit":
+            stored.body = await run_in_thread(self._revisited, request, event)
+        body = stored.body
         flags = ["dataloss"] if stored.truncated == "disconnect" else None
         # The limits middleware stops a download from this signal, as it did live.
-        from scrapy.utils._download_handlers import check_stop_download, make_response
-
         stop = check_stop_download(signals.bytes_received, self.crawler, request, data=body)
         ip = ipaddress.ip_address(stored.ip_address) if stored.ip_address else None
         return make_response(url=request.url, status=stored.status,
