@@ -35,6 +35,10 @@ FAIL_ONCE = {"/news.php?id=21": 500, "/news.php?page=3": 503, "/partners.php?cou
 RUN_FILES = {"SHA256SUMS", "changes.json", "ledger.json", "manifest.json", "report.html",
              "report.json"}  # fmt: skip
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
+# What a replay of a re-crawled folder gives as the second live run did (media included:
+# the 304s that run got for its conditional requests answer with the first run's files).
+LATEST_EXPORT = ("articles.json", "partners.json", "clusters.json", "pages.json", "assets.json",
+                 "wordpress.xml", "provenance.json", "archive/index.cdxj")  # fmt: skip
 # The state database beside each export (the live copy keeps its original's path).
 STATE_DB = re.compile(r"sqlite:///[^\"\s]+")
 # Which page a URL was first found on varies between two live runs too (concurrency).
@@ -146,6 +150,22 @@ def test_recrawled_archive_replays_the_latest_run_through_revisits(live) -> None
     response = asyncio.run(handler.download_request(Request(url)))
     assert response.status == 200
     assert response.body == first_bodies[url][-1]
+
+
+def test_recrawled_folder_rebuilds_the_latest_export(live, tmp_path) -> None:
+    """The whole export from the two runs' folder: the records, renderings and
+    provenance of the second live export (its captures are revisits of the first's, its
+    media requests were conditional and got 304s: this run's are not, and get the
+    first run's 200s)."""
+    new = tmp_path / "new"
+    status, stderr = replay(str(live["out"] / "archive"), "--out", str(new))
+    assert status == 0, stderr
+    for name in LATEST_EXPORT:
+        assert (new / name).read_bytes() == (live["out"] / name).read_bytes(), name
+    facts = json.loads((new / "manifest.json").read_text())["archive"]
+    live_facts = json.loads((live["out"] / "manifest.json").read_text())["archive"]
+    assert facts["revisits"] == live_facts["revisits"] > 50
+    assert facts["this_run"]["revisits"] == 0 < live_facts["this_run"]["revisits"]
 
 
 def payloads(files: list[Path]) -> dict[str, list[bytes]]:

@@ -10,6 +10,8 @@ error recorded. A URL the archive does not hold fails with :class:`NotInArchive`
 
 When the archive holds several runs (re-crawls into one folder), a URL is answered by
 the captures of the latest run that fetched it: that is the site as the last export saw it.
+A 304 it got for a conditional request answers only a conditional request; a plain one
+gets the last full (2xx) capture of the URL from any run.
 
 ``ReplayCaptureMiddleware`` takes the place of the WARC capture middleware: a replayed
 response is already archived, so it writes nothing; it links the source WARCs into the
@@ -76,6 +78,7 @@ class Event:
     record_id: str | None = None
     refers_to: str | None = None  # revisit: the record id holding its payload
     digest: str | None = None
+    status: int | None = None
 
 
 @dataclass
@@ -83,7 +86,8 @@ class ArchiveContents:
     """What the source WARCs hold, by URL, in capture order, without any payload."""
 
     files: list[Path]
-    events: dict[str, list[Event]] = field(default_factory=dict)
+    events: dict[str, list[Event]] = field(default_factory=dict)  # the latest run's
+    full: dict[str, Event] = field(default_factory=dict)  # the last 2xx capture of any run
     responses: dict[str, tuple[Path, int]] = field(default_factory=dict)  # record id
     by_digest: dict[str, tuple[Path, int]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (WARC-Date, URL)
@@ -164,6 +168,10 @@ def read_contents(files: Sequence[Path]) -> ArchiveContents:
     # The latest run that fetched a URL answers for it (runs in file-name order).
     for run_events in by_run.values():
         contents.events.update(run_events)
+        for url, events in run_events.items():
+            full = [e for e in events if e.status is not None and 200 <= e.status < 300]
+            if full:
+                contents.full[url] = full[-1]
     if not contents.events:
         reasons = "; ".join(contents.damage) or "no response, revisit or fetch-error record"
         raise ReplayError(f"nothing to replay in {len(files)} WARC file(s): {reasons}")
@@ -227,9 +235,11 @@ def _read(path: Path, record: Any) -> tuple[str, Any, Event | None]:
     if rec_type == "request":
         return rec_type, (headers.get_header("WARC-Date") or "", url), None
     if rec_type in ("response", "revisit"):
+        code = (record.http_headers.get_statuscode() or "") if record.http_headers else ""
         event = Event(rec_type, path, 0, record_id=headers.get_header("WARC-Record-ID"),
                       refers_to=headers.get_header("WARC-Refers-To"),
-                      digest=headers.get_header("WARC-Payload-Digest"))  # fmt: skip
+                      digest=headers.get_header("WARC-Payload-Digest"),
+                      status=int(code) if code.strip().isdigit() else None)  # fmt: skip
         return rec_type, url, event
     if rec_type == "metadata":
         text = record.content_stream().read().decode("utf-8", "replace")
@@ -309,6 +319,10 @@ class ReplayDownloadHandler:
         turn = self.used.get(request.url, 0)
         self.used[request.url] = turn + 1
         event = events[min(turn, len(events) - 1)]
+        if event.status == 304 and not is_conditional(request):
+            # The run that archived it asked "changed since?"; this one asks for the
+            # file: the server's answer to that is the last full capture of any run.
+            event = self.contents.full.get(request.url, event)
         if event.error is not None:
             self._inc("replay/fetch_errors")
             raise replayed_error(event.error, self.retryable)
@@ -349,6 +363,13 @@ class ReplayDownloadHandler:
 
     async def close(self) -> None:
         return None
+
+
+CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
+
+
+def is_conditional(request: Request) -> bool:
+    return any(request.headers.get(name) for name in CONDITIONAL_HEADERS)
 
 
 def _retryable(crawler: Crawler) -> dict[str, type[BaseException]]:
