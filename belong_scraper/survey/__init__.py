@@ -37,6 +37,8 @@ encodings and chrome found. Without ``--profile`` it writes a starting profile
                     mojibake: [{url, line}] (lines the mojibake gate finds double-encoded)}
     chrome         {pages, selectors: {selector: pages}, phrases: {regex: pages}}
                    (the profile's chrome, with a profile)
+    pages          [{url, status, family, page_type, encoding}]: every URL fetched
+                   (page_type with a profile; encoding: the codec read, null if unread)
     fetch_errors   [{url, error}]: failures and skips (robots.txt), not 404s
     starting_profile   the starting profile's TOML (without a profile)
 """

@@ -137,12 +137,20 @@ def family_regex(pattern: str, key: bool = False) -> str:
         else:
             out.append(regex)
     regex = "".join(out)
-    if key and path.strip("/") and "<" not in path:
+    if key and path.strip("/") and "<" not in path and not query:
         regex = "/" + group("key", re.escape(path.strip("/"))) + ("/" if path.endswith("/") else "")
     if query:
         names = [n.rstrip("=") for n in query.split("&")]
+        one_key = key and len(names) == 1 and names[0] not in KEY_PARAMS
         params = [
-            f"{re.escape(n)}=" + (group(n, KEY_PARAMS[n]) if n in KEY_PARAMS else "[^&]+")
+            f"{re.escape(n)}="
+            + (
+                group(n, KEY_PARAMS[n])
+                if n in KEY_PARAMS
+                else group("key", "[^&]+")
+                if one_key
+                else "[^&]+"
+            )
             for n in names
         ]
         regex += r"\?" + "&".join(params)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +53,7 @@ CHROME_NAME = re.compile(
     re.IGNORECASE,
 )
 HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+DATE_TEXT = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b")
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "td")
 SHORT_BLOCK_TAGS = ("p", "div", "a", "span", "li", "h4", "h5", "button")
 
@@ -211,6 +211,11 @@ def clues(root: HtmlElement, text: str = "") -> dict[str, Any]:
     times = xpath("//body//time")(root)
     if times:
         found["time"] = selector_of(times[0])
+    # An element named for the date (<span class="date">), holding a date-like text.
+    for element in xpath("//body//*[contains(@class,'date') or contains(@id,'date')]")(root):
+        if DATE_TEXT.search(element.text_content()):
+            found["date_element"] = selector_of(element)
+            break
     found["body"], found["text_chars"], found["digest"] = _largest_text_block(root)
     for name, path in (
         ("author", "//*[@rel='author'] | //*[contains(@class,'author')]"),
@@ -220,6 +225,9 @@ def clues(root: HtmlElement, text: str = "") -> dict[str, Any]:
         if hits:
             found[name] = "a[rel=tag]" if name == "tags" else selector_of(hits[0])
     found["teaser"] = _repeated_teaser(root)
+    # Years in upload and archive paths (/uploads/2022/03/): the site's span of dates.
+    paths = " ".join(xpath("//@src | //@href")(root))
+    found["years"] = sorted({int(y) for y in re.findall(r"/((?:19|20)\d\d)/", paths)})
     found["chrome"] = sorted(_chrome_candidates(root))
     # From the markup: a parser that met text before <html> (a PHP notice) drops its lang.
     lang = HTML_LANG.search(text)
@@ -253,17 +261,26 @@ def _largest_text_block(root: HtmlElement) -> tuple[str | None, int, str | None]
 
 
 def _repeated_teaser(root: HtmlElement) -> str | None:
-    """A selector of three or more like elements each holding a heading link: teasers."""
-    counts: Counter[str] = Counter()
-    for element in root.iter("article", "div", "li", "section"):
-        if xpath("./*[self::h2 or self::h3 or self::h4]//a[@href]")(element) or xpath(
-            "./header/*[self::h2 or self::h3]//a[@href]"
-        )(element):
-            counts[selector_of(element)] += 1
-    if not counts:
-        return None
-    selector, count = counts.most_common(1)[0]
-    return selector if count >= 3 else None
+    """Three or more siblings of one tag each holding a heading link are teasers: their
+    tag and a class all of them share (a CMS gives each one its own id, post-123)."""
+    heading_link = xpath(
+        "./*[self::h2 or self::h3 or self::h4]//a[@href]"
+        " | ./*[self::header or self::div]/*[self::h2 or self::h3]//a[@href]"
+    )
+    best: tuple[int, str | None] = (0, None)
+    for parent in root.iter():
+        groups: dict[str, list[HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and heading_link(child):
+                groups.setdefault(child.tag, []).append(child)
+        for tag, items in groups.items():
+            if len(items) < 3 or len(items) <= best[0]:
+                continue
+            first = (items[0].get("class") or "").split()
+            shared = [c for c in first if all(c in (i.get("class") or "").split() for i in items)]
+            shared = [c for c in shared if re.fullmatch(r"[A-Za-z][\w-]*", c)]
+            best = (len(items), f"{tag}.{shared[0]}" if shared else tag)
+    return best[1]
 
 
 def _chrome_like(element: HtmlElement) -> bool:

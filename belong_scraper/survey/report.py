@@ -42,6 +42,16 @@ def build_report(
         "same_page_params": same_page_params(facts),
         "php_errors": _php_errors(facts),
         "encodings": _encodings(facts),
+        "pages": [
+            {
+                "url": f.canonical,
+                "status": f.status,
+                "family": family_of[f.canonical],
+                "page_type": f.kind,
+                "encoding": f.detected,
+            }
+            for f in facts
+        ],
         "fetch_errors": [
             {"url": f.url, "error": f.error}
             for f in facts

@@ -207,6 +207,15 @@ class SurveySpider(scrapy.Spider):
             " | //link[@rel='alternate'][contains(@type,'rss')]/@href"
         )(root)
         hosts = {urlsplit(str(href)).hostname or "" for href in found}
+        # A host whose links name the same paths as the page's own links: the same site
+        # spelled with its production name (absolute links of a copy).
+        links = [urlsplit(str(h)) for h in xpath("//a/@href")(root)]
+        own = {(p.path, p.query) for p in links if not p.netloc or p.hostname == self.origin.host}
+        hosts |= {
+            p.hostname or ""
+            for p in links
+            if p.netloc and (p.path, p.query) in own - {("/", ""), ("", "")}
+        }
         hosts.discard("")
         hosts.discard(self.origin.host)
         self.learned_hosts += sorted(hosts - set(self.learned_hosts))

@@ -10,10 +10,10 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from belong_scraper.profile import SiteProfile, profile_from_toml
-from belong_scraper.survey.families import families, family_regex
+from belong_scraper.survey.families import KEY_PARAMS, families, family_regex
 from belong_scraper.survey.observe import PageFacts
 from belong_scraper.urls import path_and_query
 
@@ -88,17 +88,29 @@ def guess_kind(family: dict[str, Any]) -> str | None:
         return "listing"
     # An article's page may carry teasers too (related posts): its own clues come first.
     dated_url = "<year>" in path and "<slug>" in path
-    dated_id = "id=" in query and clues.get("dated", 0) > MOST
-    if clues.get("og_article", 0) > MOST or dated_url or dated_id:
+    # A page with a numeric id, a heading and a body of text: a post (news.php?id=).
+    read_id = "id=" in query and clues.get("h1", 0) > MOST and clues.get("text_chars", 0) > 300
+    if clues.get("og_article", 0) > MOST or dated_url or read_id:
         return "article"
     if clues.get("teasers", 0) > MOST:
         return "listing"
-    if "<" not in path and not query:
-        return "static"
-    if set(re.findall(r"<[a-z-]+>", path)) <= {"<year>", "<month>", "<day>", "<yyyy-mm>", "<date>"}:
+    if _dated_values(family):
+        return "date_archive"  # ?month=2023-01: a calendar or archive, crawled for links only
+    one_param = query.count("=") == 1 and query.rstrip("=") not in KEY_PARAMS
+    if "<" not in path and (not query or one_param):
+        return "static"  # one page, or one page per value of its one parameter (?p=about)
+    placeholders = set(re.findall(r"<[a-z-]+>", path))
+    if placeholders and placeholders <= {"<year>", "<month>", "<day>", "<yyyy-mm>", "<date>"}:
         return "date_archive"  # lists the posts of a period: crawled for links only
-    literal = next((w for w in path.strip("/").split("/") if w and "<" not in w), "other")
-    return re.sub(r"[^a-z0-9_]+", "_", literal.lower()).strip("_") or "other"
+    words = [w for w in path.strip("/").split("/") if w and "<" not in w] or ["other"]
+    name = words[-1].split(".")[0]
+    return re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "other"
+
+
+def _dated_values(family: dict[str, Any]) -> bool:
+    """Whether the family's examples differ by a date-like parameter value only."""
+    values = [v for e in family["examples"] for _, v in parse_qsl(urlsplit(e).query)]
+    return bool(values) and all(re.fullmatch(r"(?:19|20)\d\d(?:-\d\d){0,2}", v) for v in values)
 
 
 def _most(values: list[Any]) -> Any:
@@ -119,7 +131,16 @@ def guesses(report: dict[str, Any], facts: list[PageFacts]) -> dict[str, Any]:
     html = [f for f in facts if f.html and not f.feed]
     chrome = Counter(c for f in html for c in f.clues.get("chrome", []))
     blocks = Counter(b for f in html for b in f.clues.get("short_blocks", []))
-    years = sorted(int(y) for f in facts for y in re.findall(r"/((?:19|20)\d\d)/", f.canonical))
+    now = datetime.now(UTC).year
+    years = sorted(
+        y
+        for f in facts
+        for y in [
+            *f.clues.get("years", []),
+            *map(int, re.findall(r"/((?:19|20)\d\d)/", f.canonical)),
+        ]
+        if 1995 <= y <= now
+    )
     langs = Counter(f.clues.get("lang") for f in html if f.clues.get("lang"))
     return {
         "kinds": kinds,
@@ -130,7 +151,7 @@ def guesses(report: dict[str, Any], facts: list[PageFacts]) -> dict[str, Any]:
         "og_title": bool(articles)
         and sum(f.clues.get("og_title", False) for f in articles) > len(articles) * MOST,
         "body": _most([f.clues.get("body") for f in articles]),
-        "date": _most([f.clues.get("time") for f in articles]),
+        "date": _most([f.clues.get("time") or f.clues.get("date_element") for f in articles]),
         "meta_date": _most([f.clues.get("meta_date") for f in articles]),
         "author": _most([f.clues.get("author") for f in articles]),
         "tags": _most([f.clues.get("tags") for f in articles]),
