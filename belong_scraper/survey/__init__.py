@@ -112,6 +112,18 @@ def run_survey(
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
+    from belong_scraper.cli import CliError
+
+    # Reported here: run as `python -m belong_scraper.cli`, the CLI's own CliError is
+    # another class than the one belong_scraper.cli (imported by this module) raises.
+    try:
+        return _survey(args)
+    except CliError as exc:
+        print(f"belong-scraper: {exc}", file=sys.stderr)
+        return exc.status
+
+
+def _survey(args: argparse.Namespace) -> int:
     from belong_scraper.cli import (
         EXIT_OK,
         EXIT_USAGE,

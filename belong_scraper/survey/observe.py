@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,7 @@ CHROME_NAME = re.compile(
     re.IGNORECASE,
 )
 HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+UPLOAD_PATH = re.compile(r"(?:https?://[^/\s\"']+)?(/(?:[\w-]+/)*?uploads/)((?:19|20)\d\d)/\d\d/")
 DATE_TEXT = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d\d\b")
 BLOCK_TAGS = ("p", "div", "section", "article", "main", "td")
 SHORT_BLOCK_TAGS = ("p", "div", "a", "span", "li", "h4", "h5", "button")
@@ -225,9 +227,14 @@ def clues(root: HtmlElement, text: str = "") -> dict[str, Any]:
         if hits:
             found[name] = "a[rel=tag]" if name == "tags" else selector_of(hits[0])
     found["teaser"] = _repeated_teaser(root)
-    # Years in upload and archive paths (/uploads/2022/03/): the site's span of dates.
-    paths = " ".join(xpath("//@src | //@href")(root))
-    found["years"] = sorted({int(y) for y in re.findall(r"/((?:19|20)\d\d)/", paths)})
+    # Uploads kept by month (/wp-content/uploads/2022/03/x.jpg): where media live, and
+    # by their years the site's span of dates.
+    paths = " ".join(str(v) for v in xpath("//img/@src | //a/@href")(root))
+    uploads = UPLOAD_PATH.findall(paths)
+    found["years"] = sorted({int(year) for _, year in uploads})
+    found["uploads"] = (
+        Counter(prefix for prefix, _ in uploads).most_common(1)[0][0] if uploads else None
+    )
     found["chrome"] = sorted(_chrome_candidates(root))
     # From the markup: a parser that met text before <html> (a PHP notice) drops its lang.
     lang = HTML_LANG.search(text)

@@ -164,9 +164,7 @@ def guesses(report: dict[str, Any], facts: list[PageFacts]) -> dict[str, Any]:
             b for b, n in blocks.items() if len(html) >= 3 and n >= len(html) * BOILERPLATE_SHARE
         )[:12],
         "drop_params": sorted(report.get("same_page_params", {})),
-        "uploads": "/wp-content/uploads/"
-        if any("/wp-content/" in f.canonical for f in facts)
-        else None,
+        "uploads": _most([f.clues.get("uploads") for f in html]),
     }
 
 
@@ -303,7 +301,10 @@ def render(g: dict[str, Any], report: dict[str, Any] | None = None) -> str:
         "",
         "[dates]",
         "label = '^\\s*(?:posted|published)(?:\\s+on)?\\s*:?\\s*'  # TODO: in the site's languages",
-        "upload_path = '/uploads/(?P<year>20\\d{2})/(?P<month>\\d{2})/'",
+        "upload_path = "
+        + toml_value(
+            re.escape(g.get("uploads") or "/uploads/") + r"(?P<year>\d{4})/(?P<month>\d{2})/"
+        ),
         "",
         "[watch]  # TODO: the feed and listing the watch job reads",
         "feed = '/feed/'",
