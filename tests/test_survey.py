@@ -207,3 +207,15 @@ def test_families_generalise_digits_and_slugs() -> None:
     }
     assert family_regex("/news.php?id=") == r"^/news\.php\?id=(?P<id>\d+)$"
     assert re.match(family_regex("/tag/<slug>/"), "/tag/green-deal/")["tag"] == "green-deal"
+
+
+def test_the_starting_profile_reads_the_site_it_came_from(sister) -> None:
+    """Surveyed again with the profile it wrote, the sister site's articles have their
+    title and body found by the guessed selectors (the chrome guessed leaves them)."""
+    _, written = sister
+    with FixtureServer(SISTER) as server:
+        report = survey(server, "--profile", str(written), "--pages", "80")
+    article = report["selectors"]["article"]
+    assert article["article.title"]["share"] >= 0.9
+    assert article["article.body"]["share"] == 1.0
+    assert report["page_types"]["article"]["pages"] > 0

@@ -296,8 +296,19 @@ def _chrome_like(element: HtmlElement) -> bool:
 
 
 def _chrome_candidates(root: HtmlElement) -> set[str]:
-    found = {tag for tag in CHROME_TAGS if xpath(f"//body//{tag}")(root)}
-    for element in xpath("//body//*[@id or @class]")(root):
+    """Landmarks and chrome-named elements, by a selector of their own (`header.site-header`,
+    not `header`, which would also match an article's own header). Never one inside the
+    content (an article, main) or holding the page's heading."""
+    found: set[str] = set()
+    for element in xpath("//body//*[@id or @class] | //body//header | //body//nav"
+                         " | //body//footer | //body//aside")(root):  # fmt: skip
+        if not _chrome_like(element) or xpath("ancestor::article | ancestor::main | .//h1")(
+            element
+        ):
+            continue
+        if element.tag in CHROME_TAGS:
+            found.add(selector_of(element))
+            continue
         for name in [element.get("id") or "", *(element.get("class") or "").split()]:
             if name and CHROME_NAME.match(name):
                 found.add(f"#{name}" if name == element.get("id") else f".{name}")

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from belong_scraper.profile import SiteProfile, profile_from_toml
-from belong_scraper.survey.families import KEY_PARAMS, families, family_regex
+from belong_scraper.survey.families import KEY_PARAMS, family_regex
 from belong_scraper.survey.observe import PageFacts
 from belong_scraper.urls import path_and_query
 
@@ -120,7 +120,7 @@ def _most(values: list[Any]) -> Any:
 
 def guesses(report: dict[str, Any], facts: list[PageFacts]) -> dict[str, Any]:
     """Everything the starting profile says, from the survey's findings."""
-    family_of = families(f.canonical for f in facts)
+    family_of = {page["url"]: page["family"] for page in report["pages"]}
     kinds: dict[str, str | None] = {f["family"]: guess_kind(f) for f in report["families"]}
     by_kind: dict[str, list[PageFacts]] = {}
     for fact in facts:
