@@ -77,12 +77,12 @@ class SurveySpider(scrapy.Spider):
             self._learn_hosts(hosts)
         self.requested: set[str] = set()
         self.seen: set[str] = set()  # every same-site page URL met, fetched or not
+        self.hosts_read = False
         self.refunded = 0  # requests robots.txt refused: they cost the site nothing
         self.per_family: Counter[str] = Counter()
         # URLs over their family's cap, by family: fetched once the rest is done.
         self.deferred: defaultdict[str, list[str]] = defaultdict(list)
         self.facts: list[PageFacts] = []
-        self.learned_hosts: list[str] = list(hosts)
 
     def _learn_hosts(self, hosts: tuple[str, ...] | list[str]) -> None:
         bare = {h.lower().removeprefix("www.") for h in hosts}
@@ -173,7 +173,9 @@ class SurveySpider(scrapy.Spider):
 
     def _observe(self, response: Response, facts: PageFacts) -> list[str]:
         content_type = facts.content_type or None
-        if len(self.facts) == 1 and not self.guided:
+        if not self.guided and not self.hosts_read:
+            # The first page read (the start URL, or where it redirected) names the site.
+            self.hosts_read = True
             self._learn_hosts(self._own_hosts(response))
         doc = Document.from_bytes(
             response.url, response.body, content_type, self.profile, self.origin
@@ -218,7 +220,6 @@ class SurveySpider(scrapy.Spider):
         }
         hosts.discard("")
         hosts.discard(self.origin.host)
-        self.learned_hosts += sorted(hosts - set(self.learned_hosts))
         return sorted(hosts)
 
     def _follow(self, links: list[str]) -> Iterator[scrapy.Request]:
