@@ -219,3 +219,17 @@ def test_the_starting_profile_reads_the_site_it_came_from(sister) -> None:
     assert article["article.title"]["share"] >= 0.9
     assert article["article.body"]["share"] == 1.0
     assert report["page_types"]["article"]["pages"] > 0
+
+
+def test_same_page_params_are_learnt_from_copies() -> None:
+    from belong_scraper.survey.params import SamePageParams
+
+    params = SamePageParams()
+    params.note("https://a.example/post/?replytocom=1", "d1")  # before its bare page
+    params.note("https://a.example/post/", "d1")
+    assert params.dropped() == []  # one copy is no evidence yet
+    params.note("https://a.example/other/", "d2")
+    params.note("https://a.example/other/?replytocom=7&x=1", "d2")
+    params.note("https://a.example/other/?x=2", "d3")  # x changed the page once
+    assert params.dropped() == ["replytocom"]
+    assert params.fold("https://a.example/p/?replytocom=3&x=1") == "https://a.example/p/?x=1"

@@ -31,6 +31,8 @@ encodings and chrome found. Without ``--profile`` it writes a starting profile
                    object reads, in the chrome-free content
     same_page_params  {name: {compared, same}}: parameters whose URLs showed the same
                    body as the URL without them (drop_params candidates)
+    params_not_followed  those of them the crawl stopped following once two copies
+                   showed it (so the sample is not spent on copies)
     php_errors     {total, pages, by_level: {level: {count, pages, example}}}
     encodings      {detected: {codec: pages}, declared: {codec | "none": pages},
                     mismatches: [{url, declared, detected}], windows_1252: [URL, ...],
@@ -104,6 +106,7 @@ def run_survey(
     spider = crawler.spider
     found_hosts = sorted({spider.origin.host, *spider.origin.legacy_hosts})
     report = build_report(spider.facts, start_url, pages, profile, found_hosts, spider.seen)
+    report["params_not_followed"] = spider.params.dropped()
     if profile is None:
         for family in report["families"]:
             family["guess"] = guess_kind(family)

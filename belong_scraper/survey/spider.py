@@ -36,6 +36,7 @@ from belong_scraper.survey.observe import (
     observe_chrome,
     observe_selectors,
 )
+from belong_scraper.survey.params import SamePageParams
 from belong_scraper.urls import Origin, absolute, canonical_url, is_media, page_type
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class SurveySpider(scrapy.Spider):
         # URLs over their family's cap, by family: fetched once the rest is done.
         self.deferred: defaultdict[str, list[str]] = defaultdict(list)
         self.facts: list[PageFacts] = []
+        self.params = SamePageParams()
 
     def _learn_hosts(self, hosts: tuple[str, ...] | list[str]) -> None:
         bare = {h.lower().removeprefix("www.") for h in hosts}
@@ -114,6 +116,7 @@ class SurveySpider(scrapy.Spider):
         return len(self.requested) - self.refunded
 
     def _request(self, url: str, capped: bool = True) -> scrapy.Request | None:
+        url = self.params.fold(url)
         self.seen.add(url)
         if url in self.requested:
             return None
@@ -193,6 +196,8 @@ class SurveySpider(scrapy.Spider):
             facts.selectors = observe_selectors(doc, self.profile)
             facts.chrome_selectors, facts.chrome_phrases = observe_chrome(doc, self.profile)
         facts.clues = clues(doc.root, doc.text)
+        if facts.clues.get("digest"):
+            self.params.note(facts.canonical, facts.clues["digest"])
         return [url for url, _ in html_links(doc.root, response.url)]
 
     def _own_hosts(self, response: Response) -> list[str]:

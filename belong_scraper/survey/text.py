@@ -53,6 +53,8 @@ def render_text(report: dict[str, Any]) -> str:
         "Parameters that did not change the page (drop_params candidates): "
         + (", ".join(f"{n} ({e['same']} URLs)" for n, e in same.items()) or "none"),
     ]
+    if report.get("params_not_followed"):
+        out.append("  not followed once seen: " + ", ".join(report["params_not_followed"]))
     php = report["php_errors"]
     out += ["", f"PHP errors: {php['total']} on {php['pages']} pages"]
     for level, entry in php["by_level"].items():
