@@ -505,6 +505,10 @@ def build_parser() -> argparse.ArgumentParser:
     from belong_scraper.extract import add_command as add_extract
 
     add_extract(sub)
+    # `survey`: a bounded sample of a new site, and a starting profile (belong_scraper/survey).
+    from belong_scraper.survey import add_command as add_survey
+
+    add_survey(sub)
     return parser
 
 
