@@ -56,25 +56,33 @@ class ParkedTexts:
             setattr(record, name, "")
         record.evidence[PARKED_KEY] = key
 
-    def restore(self, record: Record) -> None:
-        """Put the record's texts back (a record never parked is left as it is)."""
+    def restore(self, record: Record) -> dict[str, str]:
+        """Put the record's texts back (a record never parked is left as it is); returns
+        them as they were parked."""
         key = record.evidence.pop(PARKED_KEY, None)
         if key is None:
-            return
+            return {}
         (data,) = self.db.execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
-        for name, value in json.loads(data).items():
+        texts = json.loads(data)
+        for name, value in texts.items():
             setattr(record, name, value)
         record.evidence[PARKED_KEY] = key  # the same row when it is parked again
+        return texts
 
     @contextmanager
     def opened(self, record: Record) -> Iterator[Record]:
         """The record with its texts while the block runs, parked again after it (also
-        when it raises: a rejected record's texts are let go too)."""
-        self.restore(record)
+        when it raises: a rejected record's texts are let go too). Texts the block left
+        as they were are not written again: the row already holds them."""
+        before = self.restore(record)
         try:
             yield record
         finally:
-            self.park(record)
+            if before and all(getattr(record, name) == value for name, value in before.items()):
+                for name in before:
+                    setattr(record, name, "")
+            else:
+                self.park(record)
 
     def close(self) -> None:
         self.scratch.close()
