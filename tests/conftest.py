@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.urls import Origin, path_and_query
+from tests.support import xdist_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -111,11 +113,30 @@ def run_cli(*args: str, timeout: float = 600) -> CliResult:
         seconds = time.monotonic() - started
         if seconds >= timeout:
             raise subprocess.TimeoutExpired(command, timeout)
+        _log_cli(command, seconds, usage)
         out.seek(0)
         err.seek(0)
         return CliResult(command, proc.returncode, out.read().decode("utf-8", "replace"),
                          err.read().decode("utf-8", "replace"), seconds,
                          _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
+
+
+# BELONG_TEST_CLI_LOG=FILE appends one JSON line per CLI process (the test, its command,
+# wall and CPU seconds): where the suite's time goes, since most of it is these processes.
+CLI_LOG = os.environ.get("BELONG_TEST_CLI_LOG")
+
+
+def _log_cli(command: list[str], seconds: float, usage: os.struct_rusage) -> None:
+    if not CLI_LOG:
+        return
+    line = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", ""),
+        "args": command[3:],
+        "seconds": round(seconds, 2),
+        "cpu": round(usage.ru_utime + usage.ru_stime, 2),
+    }
+    with open(CLI_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")
 
 
 # The command as `python -m belong_scraper.cli`, reporting its own peak RSS at exit. The
@@ -282,8 +303,6 @@ def state_url(request, tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
         pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
-    import uuid
-
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -332,14 +351,69 @@ def unlink_article(site: Path, article_id: int) -> None:
             path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# Units of work that take longest, handed out first so that neither worker is left with a
+# long one at the end: a module that shares a crawl runs as one unit (below), and its
+# tests, one after the other, are the suite's longest chains. Order only, never what runs.
+LONG_FIRST = (
+    "tests/test_watch.py",
+    "tests/test_archive.py",
+    "tests/test_incremental.py",
+    "tests/test_hostile_site.py",
+    "tests/test_resume.py",
+    "tests/test_trap_guard.py",
+    "tests/test_safe_outputs.py",
+    "tests/test_e2e.py",
+    "tests/test_synthetic_site.py",
+    "tests/test_secrets.py",
+    "tests/test_faults_transport.py",
+    "tests/test_archive_replay.py",
+    "tests/test_ledger.py",
+    "tests/test_media_names.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller names the run, so that workers and its scheduler find the same
+    # group files (tests/support/xdist_groups.py).
+    if hasattr(config.option, "testrunuid") and not hasattr(config, "workerinput"):
+        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return xdist_groups.make_scheduler(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run_id = getattr(session.config.option, "testrunuid", None)
+    if run_id and not hasattr(session.config, "workerinput"):
+        xdist_groups.remove_groups(run_id)
+
+
+# tryfirst: the markers must be there before any other plugin's collection hook reads them.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`--dist loadgroup`), keep each module that defines a shared
     fixture of its own (module or session scope: a crawl, a server) on one worker, so the
-    crawl runs once, not once per worker; every other test goes wherever a worker is free."""
+    crawl runs once, not once per worker; every other test goes wherever a worker is free.
+    A test that names its own group (a module whose shared crawls are one per group) keeps
+    it. On a worker, the longest units go first (LONG_FIRST)."""
     for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
         module = item.getparent(pytest.Module)
         if module is not None and _has_shared_fixture(module):
             item.add_marker(pytest.mark.xdist_group(module.nodeid))
+    if hasattr(config, "workerinput"):
+        items.sort(key=_long_first)
+        xdist_groups.write_worker_groups(items)
+
+
+def _long_first(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
 
 
 def _has_shared_fixture(module: pytest.Module) -> bool:
