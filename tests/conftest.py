@@ -395,16 +395,18 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 # tryfirst: the markers must be there before any other plugin's collection hook reads them.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), keep each module that defines a shared
-    fixture of its own (module or session scope: a crawl, a server) on one worker, so the
-    crawl runs once, not once per worker; every other test goes wherever a worker is free.
+    """Under pytest-xdist (`--dist loadgroup`), keep the tests that use a shared fixture
+    their module defines (module or session scope: a crawl, a server) on one worker, so
+    the crawl runs once, not once per worker; every other test goes wherever a worker is
+    free.
     A test that names its own group (a module whose shared crawls are one per group) keeps
     it. On a worker, the longest units go first (LONG_FIRST)."""
     for item in items:
         if item.get_closest_marker("xdist_group"):
             continue
         module = item.getparent(pytest.Module)
-        if module is not None and _has_shared_fixture(module):
+        uses = set(getattr(item, "fixturenames", ()))
+        if module is not None and uses & _shared_fixtures(module):
             item.add_marker(pytest.mark.xdist_group(module.nodeid))
     if hasattr(config, "workerinput"):
         items.sort(key=_long_first)
@@ -416,16 +418,17 @@ def _long_first(item: pytest.Item) -> int:
     return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
 
 
-def _has_shared_fixture(module: pytest.Module) -> bool:
+def _shared_fixtures(module: pytest.Module) -> frozenset[str]:
+    """The module- or session-scoped fixtures the module defines itself."""
     if not hasattr(module, "_belong_shared"):
-        # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on the
-        # decorated function under another name.
-        markers = (
-            getattr(value, "_fixture_function_marker", None)
-            or getattr(value, "_pytestfixturefunction", None)
-            for value in vars(module.obj).values()
-        )
-        module._belong_shared = any(  # type: ignore[attr-defined]
-            getattr(marker, "scope", "function") in ("module", "session") for marker in markers
-        )
+        shared = set()
+        for key, value in vars(module.obj).items():
+            # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on
+            # the decorated function under another name.
+            marker = getattr(value, "_fixture_function_marker", None) or getattr(
+                value, "_pytestfixturefunction", None
+            )
+            if getattr(marker, "scope", "function") in ("module", "session"):
+                shared.add(getattr(marker, "name", None) or key)
+        module._belong_shared = frozenset(shared)  # type: ignore[attr-defined]
     return module._belong_shared  # type: ignore[attr-defined]

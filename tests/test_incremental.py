@@ -28,6 +28,9 @@ from tests.conftest import (
     unlink_article,
 )
 
+# Every test here starts from a copy of the session's version A on SQLite (asked for by
+# name in first_run, which conftest's grouping cannot see): one worker, one run of it.
+pytestmark = pytest.mark.xdist_group("tests/test_incremental.py::version_a_sqlite")
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
 

@@ -72,6 +72,11 @@ def migrated_a_sqlite(tmp_path_factory) -> tuple[int, Path, CliResult]:
     return port, base / "state.sqlite", quiet
 
 
+# The tests on a copy of the session's SQLite run share one worker, so that run happens
+# once (conftest groups by fixtures a test names; this one is asked for by name below).
+ON_MIGRATED_A = pytest.mark.xdist_group("tests/test_watch.py::migrated_a_sqlite")
+
+
 @pytest.fixture
 def migrated_a(request, tmp_path: Path, state_url: str):
     """Version A migrated and watched once, in a state of this test's own: on SQLite a
@@ -84,11 +89,13 @@ def migrated_a(request, tmp_path: Path, state_url: str):
     return port, state_url, quiet
 
 
+@ON_MIGRATED_A
 def test_nothing_new_on_the_migrated_site_is_quiet(migrated_a) -> None:
     _, _, quiet = migrated_a
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
+@ON_MIGRATED_A
 def test_watch_reports_version_b_exactly(migrated_a, tmp_path: Path) -> None:
     port, db, _ = migrated_a
     receiver = Receiver()
@@ -127,6 +134,7 @@ def test_watch_reports_version_b_exactly(migrated_a, tmp_path: Path) -> None:
     assert titles[1] == "EU-Belong Legacy: the Intercultural Regions Network Continues"
 
 
+@ON_MIGRATED_A
 def test_json_lines(migrated_a) -> None:
     port, db, _ = migrated_a
     with FixtureServer(SITE_B, port=port) as server:
@@ -138,6 +146,7 @@ def test_json_lines(migrated_a) -> None:
     ]
 
 
+@ON_MIGRATED_A
 def test_a_second_overlapping_run_says_so_and_exits(migrated_a) -> None:
     port, db, _ = migrated_a
     store = StateStore(db)
@@ -156,6 +165,7 @@ def test_failure_is_an_error_status(tmp_path: Path) -> None:
     assert result.returncode != 0 and result.stderr.startswith("belong-scraper:")
 
 
+@ON_MIGRATED_A
 def test_a_refused_notification_is_retried_next_run(migrated_a) -> None:
     port, db, _ = migrated_a
     dead = f"http://127.0.0.1:{free_port()}/hook"
