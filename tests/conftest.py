@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +27,7 @@ from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.urls import Origin, path_and_query
-from tests.support import xdist_groups
+from tests.support import cli_zygote, xdist_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -92,32 +95,52 @@ class CliResult:
     max_rss_mb: float
 
 
-def run_cli(*args: str, timeout: float = 600) -> CliResult:
+# One per test worker (tests/support/cli_zygote.py); BELONG_TEST_FRESH_CLI=1 starts every
+# run as a fresh process instead.
+ZYGOTE = cli_zygote.Zygote(ROOT)
+FRESH_ONLY = os.environ.get("BELONG_TEST_FRESH_CLI") == "1"
+
+
+def run_cli(*args: str, timeout: float = 600, fresh: bool = False) -> CliResult:
     """Run the belong-scraper command for real, in its own process (Twisted's reactor
-    cannot be restarted within one process)."""
+    cannot be restarted within one process): a fork of a process that imported it once
+    (cli_zygote), or with ``fresh`` a new interpreter, for the second of two runs whose
+    outputs a test compares (a fork shares the string hash seed of its parent)."""
     peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
     peak.close()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
     command = [sys.executable, "-c", MEASURED_CLI, *args]
-    started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                env=env, cwd=ROOT)  # fmt: skip
-        timer = threading.Timer(timeout, proc.kill)
+    with tempfile.TemporaryDirectory(prefix="belong-cli-") as streams:
+        out, err = Path(streams) / "stdout", Path(streams) / "stderr"
+        started = time.monotonic()
+        if not (fresh or FRESH_ONLY) and ZYGOTE.available():
+            request = {"args": list(args), "env": env, "cwd": str(ROOT), "stdout": str(out),
+                       "stderr": str(err), "code": MEASURED_CLI}  # fmt: skip
+            pid, finish = ZYGOTE.start(request)
+            kill = functools.partial(os.kill, pid, signal.SIGKILL)
+        else:
+            with out.open("wb") as out_file, err.open("wb") as err_file:
+                proc = subprocess.Popen(command, stdout=out_file, stderr=err_file,
+                                        stdin=subprocess.DEVNULL, env=env, cwd=ROOT)  # fmt: skip
+            kill = proc.kill
+
+            def finish(pid: int = proc.pid) -> tuple[int, os.struct_rusage]:
+                _, status, usage = os.wait4(pid, 0)
+                return status, usage
+
+        timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = finish()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         if seconds >= timeout:
             raise subprocess.TimeoutExpired(command, timeout)
         _log_cli(command, seconds, usage)
-        out.seek(0)
-        err.seek(0)
-        return CliResult(command, proc.returncode, out.read().decode("utf-8", "replace"),
-                         err.read().decode("utf-8", "replace"), seconds,
+        return CliResult(command, returncode, out.read_bytes().decode("utf-8", "replace"),
+                         err.read_bytes().decode("utf-8", "replace"), seconds,
                          _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
 
 
@@ -126,7 +149,7 @@ def run_cli(*args: str, timeout: float = 600) -> CliResult:
 CLI_LOG = os.environ.get("BELONG_TEST_CLI_LOG")
 
 
-def _log_cli(command: list[str], seconds: float, usage: os.struct_rusage) -> None:
+def _log_cli(command: list[str], seconds: float, usage: Any) -> None:
     if not CLI_LOG:
         return
     line = {
@@ -171,6 +194,7 @@ def migrate(
     *extra: str,
     check_ledger: bool = True,
     timeout: float = 600,
+    fresh: bool = False,
 ) -> CliResult:
     """Migrate the served site; whenever the run wrote an export, its ledger must account
     for exactly what the server saw: every request it logged, as many times, once each."""
@@ -184,6 +208,7 @@ def migrate(
         *FAST,
         *extra,
         timeout=timeout,
+        fresh=fresh,
     )
     if check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
         assert_ledger_matches(out, server.log[before:])
@@ -237,10 +262,11 @@ class SiteRun:
 
 @pytest.fixture(scope="session")
 def migrated_run(tmp_path_factory) -> Iterator[SiteRun]:
-    """The plain `migrate` of the fixture site on a fresh server, once per session."""
+    """The plain `migrate` of the fixture site on a fresh server, once per session. In a
+    fresh process: tests compare later runs with this one (run_cli's ``fresh``)."""
     out = tmp_path_factory.mktemp("migrated") / "out"
     with FixtureServer(SITE) as server:
-        result = migrate(server, out)
+        result = migrate(server, out, fresh=True)
         assert result.returncode == 0, result.stderr
         yield SiteRun(out, result, list(server.log), server.origin, server)
 

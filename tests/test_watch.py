@@ -49,8 +49,8 @@ class Receiver:
         self.httpd.server_close()
 
 
-def watch(origin: str, db: str, *extra: str):
-    return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra)
+def watch(origin: str, db: str, *extra: str, fresh: bool = False):
+    return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra, fresh=fresh)
 
 
 def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
@@ -58,7 +58,8 @@ def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
     (the state knows the site by its origin) and that watch run."""
     port = free_port()
     with FixtureServer(SITE, port=port) as server:
-        result = migrate(server, out, "--db", db)
+        # A fresh process: the watch runs compare with it (run_cli's ``fresh``).
+        result = migrate(server, out, "--db", db, fresh=True)
         assert result.returncode == 0, result.stderr
         quiet = watch(server.origin, db)
     return port, quiet
@@ -194,7 +195,7 @@ def test_a_state_started_by_watch_alone_still_sees_edits(tmp_path: Path, state_u
     port = free_port()
     site_a, site_b = slow_listing(SITE, tmp_path / "a"), slow_listing(SITE_B, tmp_path / "b")
     with FixtureServer(site_a, port=port) as server:
-        baseline = watch(server.origin, state_url)
+        baseline = watch(server.origin, state_url, fresh=True)  # compared with below
     assert (baseline.returncode, baseline.stdout) == (0, "")
     with FixtureServer(site_b, port=port) as server:
         first = watch(server.origin, state_url)
