@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -307,12 +308,34 @@ def copy_sqlite(db_file: Path, to: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_no_warc(tmp_path_factory) -> Path:
-    """`migrate --no-warc` of the fixture site on a fresh server, once per session."""
-    out = tmp_path_factory.mktemp("no-warc") / "out"
-    with FixtureServer(SITE) as server:
-        result = migrate(server, out, "--no-warc")
-    assert result.returncode == 0, result.stderr
-    return out
+    """`migrate --no-warc` of the fixture site on a fresh server, once per test run
+    (read only)."""
+
+    def build(out: Path) -> None:
+        with FixtureServer(SITE) as server:
+            result = migrate(server, out, "--no-warc")
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "no-warc", build)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """``<name>/out`` built by whichever test worker asks first, the others waiting for it
+    and reading it: for a crawl the tests only read, whose outputs nothing ties to one
+    worker (a session fixture of its own would crawl once per worker). A build that
+    failed is tried again by the next worker that asks, and fails its tests the same."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder, done = root / f"once-{name}", root / f"once-{name}.built"
+    with open(root / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder / "out")
+            done.touch()
+    return folder / "out"
 
 
 PG_URL = os.environ.get("BELONG_TEST_PG_URL")
@@ -349,12 +372,15 @@ def state_url(request, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def holdout_export(tmp_path_factory) -> Path:
-    """One full migration of the holdout site (never used to tune the extractors)."""
-    out = tmp_path_factory.mktemp("holdout") / "out"
-    with FixtureServer(HOLDOUT) as server:
-        result = migrate(server, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """One full migration of the holdout site (never used to tune the extractors), once
+    per test run (read only)."""
+
+    def build(out: Path) -> None:
+        with FixtureServer(HOLDOUT) as server:
+            result = migrate(server, out)
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "holdout", build)
 
 
 @pytest.fixture(scope="session", params=["fixture-site", "holdout-site"])
@@ -381,20 +407,20 @@ def unlink_article(site: Path, article_id: int) -> None:
 # long one at the end: a module that shares a crawl runs as one unit (below), and its
 # tests, one after the other, are the suite's longest chains. Order only, never what runs.
 LONG_FIRST = (
+    "tests/test_incremental.py",
     "tests/test_watch.py",
     "tests/test_archive.py",
-    "tests/test_incremental.py",
     "tests/test_hostile_site.py",
-    "tests/test_resume.py",
-    "tests/test_trap_guard.py",
-    "tests/test_safe_outputs.py",
-    "tests/test_e2e.py",
-    "tests/test_synthetic_site.py",
-    "tests/test_secrets.py",
-    "tests/test_faults_transport.py",
     "tests/test_archive_replay.py",
     "tests/test_ledger.py",
+    "tests/test_trap_guard.py",
+    "tests/test_faults_transport.py",
     "tests/test_media_names.py",
+    "tests/test_resume.py",
+    "tests/test_e2e.py",
+    "tests/test_safe_outputs.py",
+    "tests/test_synthetic_site.py",
+    "tests/test_secrets.py",
 )
 
 
