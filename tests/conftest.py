@@ -98,7 +98,7 @@ class CliResult:
 
 # One per test worker (tests/support/cli_zygote.py); BELONG_TEST_FRESH_CLI=1 starts every
 # run as a fresh process instead.
-ZYGOTE = cli_zygote.Zygote(ROOT)
+ZYGOTE = cli_zygote.for_root(ROOT)
 FRESH_ONLY = os.environ.get("BELONG_TEST_FRESH_CLI") == "1"
 
 

@@ -210,3 +210,12 @@ class Zygote:
             self.process.wait()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_shared: dict[Path, Zygote] = {}
+
+
+def for_root(root: Path) -> Zygote:
+    """The worker's one zygote: conftest is imported under two names (pytest's
+    ``conftest`` and the tests' ``tests.conftest``), and both must use the same one."""
+    return _shared.setdefault(root, Zygote(root))
