@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +28,7 @@ from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.urls import Origin, path_and_query
+from tests.support import cli_zygote, xdist_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -90,32 +96,71 @@ class CliResult:
     max_rss_mb: float
 
 
-def run_cli(*args: str, timeout: float = 600) -> CliResult:
+# One per test worker (tests/support/cli_zygote.py); BELONG_TEST_FRESH_CLI=1 starts every
+# run as a fresh process instead.
+ZYGOTE = cli_zygote.for_root(ROOT)
+FRESH_ONLY = os.environ.get("BELONG_TEST_FRESH_CLI") == "1"
+
+
+def run_cli(*args: str, timeout: float = 600, fresh: bool = False) -> CliResult:
     """Run the belong-scraper command for real, in its own process (Twisted's reactor
-    cannot be restarted within one process)."""
+    cannot be restarted within one process): a fork of a process that imported it once
+    (cli_zygote), or with ``fresh`` a new interpreter, for the second of two runs whose
+    outputs a test compares (a fork shares the string hash seed of its parent)."""
     peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
     peak.close()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
     command = [sys.executable, "-c", MEASURED_CLI, *args]
-    started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                env=env, cwd=ROOT)  # fmt: skip
-        timer = threading.Timer(timeout, proc.kill)
+    with tempfile.TemporaryDirectory(prefix="belong-cli-") as streams:
+        out, err = Path(streams) / "stdout", Path(streams) / "stderr"
+        started = time.monotonic()
+        if not (fresh or FRESH_ONLY) and ZYGOTE.available():
+            request = {"args": list(args), "env": env, "cwd": str(ROOT), "stdout": str(out),
+                       "stderr": str(err), "code": MEASURED_CLI}  # fmt: skip
+            pid, finish = ZYGOTE.start(request)
+            kill = functools.partial(os.kill, pid, signal.SIGKILL)
+        else:
+            with out.open("wb") as out_file, err.open("wb") as err_file:
+                proc = subprocess.Popen(command, stdout=out_file, stderr=err_file,
+                                        stdin=subprocess.DEVNULL, env=env, cwd=ROOT)  # fmt: skip
+            kill = proc.kill
+
+            def finish(pid: int = proc.pid) -> tuple[int, os.struct_rusage]:
+                _, status, usage = os.wait4(pid, 0)
+                return status, usage
+
+        timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            status, usage = finish()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        returncode = os.waitstatus_to_exitcode(status)
         seconds = time.monotonic() - started
         if seconds >= timeout:
             raise subprocess.TimeoutExpired(command, timeout)
-        out.seek(0)
-        err.seek(0)
-        return CliResult(command, proc.returncode, out.read().decode("utf-8", "replace"),
-                         err.read().decode("utf-8", "replace"), seconds,
+        _log_cli(command, seconds, usage)
+        return CliResult(command, returncode, out.read_bytes().decode("utf-8", "replace"),
+                         err.read_bytes().decode("utf-8", "replace"), seconds,
                          _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
+
+
+# BELONG_TEST_CLI_LOG=FILE appends one JSON line per CLI process (the test, its command,
+# wall and CPU seconds): where the suite's time goes, since most of it is these processes.
+CLI_LOG = os.environ.get("BELONG_TEST_CLI_LOG")
+
+
+def _log_cli(command: list[str], seconds: float, usage: Any) -> None:
+    if not CLI_LOG:
+        return
+    line = {
+        "test": os.environ.get("PYTEST_CURRENT_TEST", ""),
+        "args": command[3:],
+        "seconds": round(seconds, 2),
+        "cpu": round(usage.ru_utime + usage.ru_stime, 2),
+    }
+    with open(CLI_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")
 
 
 # The command as `python -m belong_scraper.cli`, reporting its own peak RSS at exit. The
@@ -150,6 +195,7 @@ def migrate(
     *extra: str,
     check_ledger: bool = True,
     timeout: float = 600,
+    fresh: bool = False,
 ) -> CliResult:
     """Migrate the served site; whenever the run wrote an export, its ledger must account
     for exactly what the server saw: every request it logged, as many times, once each."""
@@ -163,6 +209,7 @@ def migrate(
         *FAST,
         *extra,
         timeout=timeout,
+        fresh=fresh,
     )
     if check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
         assert_ledger_matches(out, server.log[before:])
@@ -216,10 +263,11 @@ class SiteRun:
 
 @pytest.fixture(scope="session")
 def migrated_run(tmp_path_factory) -> Iterator[SiteRun]:
-    """The plain `migrate` of the fixture site on a fresh server, once per session."""
+    """The plain `migrate` of the fixture site on a fresh server, once per session. In a
+    fresh process: tests compare later runs with this one (run_cli's ``fresh``)."""
     out = tmp_path_factory.mktemp("migrated") / "out"
     with FixtureServer(SITE) as server:
-        result = migrate(server, out)
+        result = migrate(server, out, fresh=True)
         assert result.returncode == 0, result.stderr
         yield SiteRun(out, result, list(server.log), server.origin, server)
 
@@ -260,12 +308,34 @@ def copy_sqlite(db_file: Path, to: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_no_warc(tmp_path_factory) -> Path:
-    """`migrate --no-warc` of the fixture site on a fresh server, once per session."""
-    out = tmp_path_factory.mktemp("no-warc") / "out"
-    with FixtureServer(SITE) as server:
-        result = migrate(server, out, "--no-warc")
-    assert result.returncode == 0, result.stderr
-    return out
+    """`migrate --no-warc` of the fixture site on a fresh server, once per test run
+    (read only)."""
+
+    def build(out: Path) -> None:
+        with FixtureServer(SITE) as server:
+            result = migrate(server, out, "--no-warc")
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "no-warc", build)
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """``<name>/out`` built by whichever test worker asks first, the others waiting for it
+    and reading it: for a crawl the tests only read, whose outputs nothing ties to one
+    worker (a session fixture of its own would crawl once per worker). A build that
+    failed is tried again by the next worker that asks, and fails its tests the same."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder, done = root / f"once-{name}", root / f"once-{name}.built"
+    with open(root / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder / "out")
+            done.touch()
+    return folder / "out"
 
 
 PG_URL = os.environ.get("BELONG_TEST_PG_URL")
@@ -282,8 +352,6 @@ def state_url(request, tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
         pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
-    import uuid
-
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -304,12 +372,15 @@ def state_url(request, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def holdout_export(tmp_path_factory) -> Path:
-    """One full migration of the holdout site (never used to tune the extractors)."""
-    out = tmp_path_factory.mktemp("holdout") / "out"
-    with FixtureServer(HOLDOUT) as server:
-        result = migrate(server, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """One full migration of the holdout site (never used to tune the extractors), once
+    per test run (read only)."""
+
+    def build(out: Path) -> None:
+        with FixtureServer(HOLDOUT) as server:
+            result = migrate(server, out)
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "holdout", build)
 
 
 @pytest.fixture(scope="session", params=["fixture-site", "holdout-site"])
@@ -332,26 +403,84 @@ def unlink_article(site: Path, article_id: int) -> None:
             path.write_text(link.sub(r"\1", text), encoding="utf-8", errors="surrogateescape")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), keep each module that defines a shared
-    fixture of its own (module or session scope: a crawl, a server) on one worker, so the
-    crawl runs once, not once per worker; every other test goes wherever a worker is free."""
+# Units of work that take longest, handed out first so that neither worker is left with a
+# long one at the end: a module that shares a crawl runs as one unit (below), and its
+# tests, one after the other, are the suite's longest chains. Order only, never what runs.
+LONG_FIRST = (
+    "tests/test_incremental.py",
+    "tests/test_watch.py",
+    "tests/test_archive.py",
+    "tests/test_hostile_site.py",
+    "tests/test_archive_replay.py",
+    "tests/test_ledger.py",
+    "tests/test_trap_guard.py",
+    "tests/test_faults_transport.py",
+    "tests/test_media_names.py",
+    "tests/test_resume.py",
+    "tests/test_e2e.py",
+    "tests/test_safe_outputs.py",
+    "tests/test_synthetic_site.py",
+    "tests/test_secrets.py",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller names the run, so that workers and its scheduler find the same
+    # group files (tests/support/xdist_groups.py).
+    if hasattr(config.option, "testrunuid") and not hasattr(config, "workerinput"):
+        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return xdist_groups.make_scheduler(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run_id = getattr(session.config.option, "testrunuid", None)
+    if run_id and not hasattr(session.config, "workerinput"):
+        xdist_groups.remove_groups(run_id)
+
+
+# tryfirst: the markers must be there before any other plugin's collection hook reads them.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), keep the tests that use a shared fixture
+    their module defines (module or session scope: a crawl, a server) on one worker, so
+    the crawl runs once, not once per worker; every other test goes wherever a worker is
+    free.
+    A test that names its own group (a module whose shared crawls are one per group) keeps
+    it. On a worker, the longest units go first (LONG_FIRST)."""
     for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
         module = item.getparent(pytest.Module)
-        if module is not None and _has_shared_fixture(module):
+        uses = set(getattr(item, "fixturenames", ()))
+        if module is not None and uses & _shared_fixtures(module):
             item.add_marker(pytest.mark.xdist_group(module.nodeid))
+    if hasattr(config, "workerinput"):
+        items.sort(key=_long_first)
+        xdist_groups.write_worker_groups(items)
 
 
-def _has_shared_fixture(module: pytest.Module) -> bool:
+def _long_first(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return LONG_FIRST.index(path) if path in LONG_FIRST else len(LONG_FIRST)
+
+
+def _shared_fixtures(module: pytest.Module) -> frozenset[str]:
+    """The module- or session-scoped fixtures the module defines itself."""
     if not hasattr(module, "_belong_shared"):
-        # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on the
-        # decorated function under another name.
-        markers = (
-            getattr(value, "_fixture_function_marker", None)
-            or getattr(value, "_pytestfixturefunction", None)
-            for value in vars(module.obj).values()
-        )
-        module._belong_shared = any(  # type: ignore[attr-defined]
-            getattr(marker, "scope", "function") in ("module", "session") for marker in markers
-        )
+        shared = set()
+        for key, value in vars(module.obj).items():
+            # pytest ≥ 8.4 keeps a fixture's marker on its definition object, older 8.x on
+            # the decorated function under another name.
+            marker = getattr(value, "_fixture_function_marker", None) or getattr(
+                value, "_pytestfixturefunction", None
+            )
+            if getattr(marker, "scope", "function") in ("module", "session"):
+                shared.add(getattr(marker, "name", None) or key)
+        module._belong_shared = frozenset(shared)  # type: ignore[attr-defined]
     return module._belong_shared  # type: ignore[attr-defined]

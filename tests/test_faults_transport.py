@@ -5,6 +5,10 @@ Every run must stay bounded (time, peak RSS), keep every good record of a clean 
 the same site, give the fault's URLs their outcome in the ledger (DIR/ledger.json, with
 their attempts; `migrate()` checks the whole ledger against the server's log) and exit
 with the status that outcome implies.
+
+One crawl per site carries every fault of a group at once (GROUPS: faults whose runs take
+the same bounds and end with the same status); each fault is still its own test, asserted
+on its own URLs, and its own ledger entries must decide the status the run exits with.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import HOLDOUT, SITE, load_export, migrate
+from conftest import HOLDOUT, SITE, CliResult, load_export, migrate
 from warcio.archiveiterator import ArchiveIterator
 
 from belong_scraper.archive.index import warc_files
-from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.fixture_server import FixtureServer, LoggedRequest
+from belong_scraper.ledger import ledger_status
 
 # Short bounds keep the slow faults fast: 2 s per attempt, 5 s per URL in all.
 SHORT = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "PAGE_TIME_BUDGET=5"]
@@ -45,15 +51,52 @@ CAPS = {"title": 500, "author": 300, "body_html": 1_000_000, "body_text": 1_000_
         "body_markdown": 1_000_000}  # fmt: skip
 
 
-def run_fault(fault: str, site: Path, variant: int, out: Path):
-    # Short bounds only where the fault is a slow or dead server: elsewhere they would make
-    # an ordinary page, or the first read of a huge one, time out on a busy machine and be
-    # retried, which is not what those faults test.
-    bounds = SHORT if FAULTS[fault][1] == "failed" else []
-    with FixtureServer(site, faults=[fault], variant=variant) as server:
-        result = migrate(server, out, *bounds)
-        log = list(server.log)
-    return result, server.origin, log
+# Faults crawled together. A group shares its bounds and the status its run ends with:
+# short bounds only where the fault is a slow or dead server (elsewhere they would make an
+# ordinary page, or the first read of a huge one, time out on a busy machine and be
+# retried, which is not what those faults test); a page exported in full leaves the run
+# complete, a failed, rejected or too-large one does not.
+GROUPS = {
+    "dead": ["hang", "reset", "slow-drip"],
+    "refused": ["binary-html", "empty-200", "gzip-bomb", "huge-page"],
+    "exported": ["huge-fields", "invalid-utf8"],
+}
+GROUP_OF = {fault: group for group, faults in GROUPS.items() for fault in faults}
+assert sorted(GROUP_OF) == sorted(FAULTS)
+assert all(FAULTS[f][1] == "failed" for f in GROUPS["dead"])
+assert all(FAULTS[f][1].startswith("exported") for f in GROUPS["exported"])
+
+
+@dataclass
+class FaultRun:
+    result: CliResult
+    origin: str
+    log: list[LoggedRequest]
+    out: Path
+
+
+class FaultRuns:
+    """Each group's crawl of a site, run when a test first asks for it."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.runs: dict[tuple[str, int, str], FaultRun] = {}
+
+    def get(self, site: Path, variant: int, group: str) -> FaultRun:
+        key = (site.name, variant, group)
+        if key not in self.runs:
+            out = self.base / f"{site.name}-{variant}-{group}" / "out"
+            bounds = SHORT if group == "dead" else []
+            with FixtureServer(site, faults=GROUPS[group], variant=variant) as server:
+                result = migrate(server, out, *bounds)
+                log = list(server.log)
+            self.runs[key] = FaultRun(result, server.origin, log, out)
+        return self.runs[key]
+
+
+@pytest.fixture(scope="session")
+def fault_runs(tmp_path_factory) -> FaultRuns:
+    return FaultRuns(tmp_path_factory.mktemp("transport-faults"))
 
 
 def manifest_entries(out: Path, url: str) -> dict[str, list[dict]]:
@@ -78,8 +121,8 @@ def warc_records(out: Path, url_part: str) -> list[tuple[object, bytes]]:
     return found
 
 
-def check_fault_run(fault: str, site: Path, variant: int, clean: Path, out: Path) -> None:
-    result, origin, log = run_fault(fault, site, variant, out)
+def check_fault_run(fault: str, run: FaultRun, clean: Path) -> None:
+    result, origin, log, out = run.result, run.origin, run.log, run.out
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.seconds < MAX_SECONDS, result.seconds
     assert result.max_rss_mb < MAX_RSS_MB, result.max_rss_mb
@@ -120,8 +163,13 @@ def check_fault_run(fault: str, site: Path, variant: int, clean: Path, out: Path
             assert ("inflated" in entry["reason"]) == effect.endswith("inflated")
             assert len(attempts) == 1  # too large is final: no retry
             check_capture(out, article_id, inflated=effect.endswith("inflated"))
-    # Exported in full is complete; a failed, rejected or too-large page is not.
+    # Exported in full is complete; a failed, rejected or too-large page is not: the run
+    # says so, and this fault's own entries are enough to make it so.
     assert result.returncode == (0 if effect.startswith("exported") else 1), result.stderr
+    own = [ledger[f"{origin}/news.php?id={article_id}"] for article_id in served]
+    assert ledger_status(own, "finished")[0] == (
+        "complete" if effect.startswith("exported") else "incomplete"
+    )
 
 
 def check_repaired_article(article: dict) -> None:
@@ -159,15 +207,23 @@ def check_capture(out: Path, article_id: int, inflated: bool) -> None:
     assert f"id={article_id}" in (out / "archive" / "index.cdxj").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
+def grouped(site: str) -> list:
+    """The faults as parameters, each on the worker that runs its group's crawl."""
+    return [
+        pytest.param(f, marks=pytest.mark.xdist_group(f"transport-{site}-{GROUP_OF[f]}"))
+        for f in sorted(FAULTS)
+    ]
+
+
+@pytest.mark.parametrize("fault", grouped("fixture-site"))
 def test_transport_fault_on_the_fixture_site(
-    fault: str, tmp_path: Path, migrated_export: Path
+    fault: str, fault_runs: FaultRuns, migrated_export: Path
 ) -> None:
-    check_fault_run(fault, SITE, 0, migrated_export, tmp_path / "out")
+    check_fault_run(fault, fault_runs.get(SITE, 0, GROUP_OF[fault]), migrated_export)
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize("fault", grouped("holdout-site"))
 def test_transport_fault_variant_on_the_holdout_site(
-    fault: str, tmp_path: Path, holdout_export: Path
+    fault: str, fault_runs: FaultRuns, holdout_export: Path
 ) -> None:
-    check_fault_run(fault, HOLDOUT, 1, holdout_export, tmp_path / "out")
+    check_fault_run(fault, fault_runs.get(HOLDOUT, 1, GROUP_OF[fault]), holdout_export)

@@ -28,13 +28,16 @@ from tests.conftest import (
     unlink_article,
 )
 
+# Every test here starts from a copy of the session's version A on SQLite (asked for by
+# name in first_run, which conftest's grouping cannot see): one worker, one run of it.
+pytestmark = pytest.mark.xdist_group("tests/test_incremental.py::version_a_sqlite")
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
 
 
-def run(site: Path, port: int, out: Path, db: str) -> tuple[dict, list]:
+def run(site: Path, port: int, out: Path, db: str, fresh: bool = False) -> tuple[dict, list]:
     with FixtureServer(site, port=port) as server:
-        result = migrate(server, out, "--db", db)
+        result = migrate(server, out, "--db", db, fresh=fresh)
         log = list(server.log)
     assert result.returncode == 0, result.stderr
     return json.loads((out / "changes.json").read_text(encoding="utf-8")), log
@@ -46,7 +49,8 @@ def version_a_sqlite(tmp_path_factory) -> tuple[int, Path, Path, dict]:
     on (the state knows the site by its origin), the export, the state file, changes."""
     base = tmp_path_factory.mktemp("version-a")
     port = free_port()
-    changes, _ = run(SITE, port, base / "out", f"sqlite:///{base / 'state.sqlite'}")
+    # A fresh process: each test compares a later run with this one (run_cli's ``fresh``).
+    changes, _ = run(SITE, port, base / "out", f"sqlite:///{base / 'state.sqlite'}", fresh=True)
     return port, base / "out", base / "state.sqlite", changes
 
 
@@ -59,7 +63,7 @@ def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[
         copy_sqlite(state_file, Path(db.removeprefix("sqlite:///")))
         return port, copy_export(out, tmp_path), changes
     port, out = free_port(), tmp_path / "out"
-    changes, _ = run(SITE, port, out, db)
+    changes, _ = run(SITE, port, out, db, fresh=True)
     return port, out, changes
 
 

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.items import Article, PageReport, Rejected
 from belong_scraper.ledger import build_ledger, ledger_status
-from tests.conftest import HOLDOUT, SITE, SiteRun, copy_export, load_export, migrate
+from tests.conftest import (
+    HOLDOUT,
+    SITE,
+    CliResult,
+    SiteRun,
+    copy_export,
+    load_export,
+    migrate,
+)
 
 
 def ledger_of(out: Path) -> dict:
@@ -161,25 +170,43 @@ def test_redirect_loops_and_long_chains_are_reported_with_their_hops(
     assert result.seconds < 120 and result.max_rss_mb < 400
 
 
-def test_feed_guids_that_are_not_urls_are_never_requested(
-    fixture_site_with, tmp_path: Path
-) -> None:
-    server = fixture_site_with(["feed-guids"])
-    result = migrate(server, tmp_path / "out", "--no-warc")
+@dataclass
+class SharedRun:
+    result: CliResult
+    log: list[LoggedRequest]
+    out: Path
+    origin: str
+
+
+# Faults in how pages link (feeds, ports, query variants): each leaves every page of the
+# site as it was and the run complete, so one crawl carries them all and each test reads
+# what concerns its own fault.
+LINK_FAULTS = ["bad-feed", "feed-guids", "other-port", "query-variants"]
+
+
+@pytest.fixture(scope="session")
+def link_faults_run(tmp_path_factory) -> SharedRun:
+    out = tmp_path_factory.mktemp("link-faults") / "out"
+    with FixtureServer(SITE, faults=LINK_FAULTS) as server:
+        result = migrate(server, out, "--no-warc")
+        return SharedRun(result, list(server.log), out, server.origin)
+
+
+def test_feed_guids_that_are_not_urls_are_never_requested(link_faults_run: SharedRun) -> None:
+    result, out = link_faults_run.result, link_faults_run.out
     assert result.returncode == 0, result.stderr
-    asked = [r.target for r in server.log]
+    asked = [r.target for r in link_faults_run.log]
     assert not [t for t in asked if "@" in t or "urn:" in t or "tag:" in t or "9999" in t]
     assert result.seconds < 120 and result.max_rss_mb < 400
-    assert {e["url"] for e in ledger_of(tmp_path / "out")["entries"]}.isdisjoint(
-        {f"{server.origin}/news.php?id=9999"}
+    assert {e["url"] for e in ledger_of(out)["entries"]}.isdisjoint(
+        {f"{link_faults_run.origin}/news.php?id=9999"}
     )
 
 
-def test_links_to_another_port_are_another_site(fixture_site_with, tmp_path: Path) -> None:
-    server = fixture_site_with(["other-port"])
-    result = migrate(server, tmp_path / "out", "--no-warc")
+def test_links_to_another_port_are_another_site(link_faults_run: SharedRun) -> None:
+    result = link_faults_run.result
     assert result.returncode == 0, result.stderr
-    ledger = ledger_of(tmp_path / "out")
+    ledger = ledger_of(link_faults_run.out)
     off_site = {e["url"] for e in entries_where(ledger, skip="off-site")}
     assert "http://127.0.0.1:1/news.php?id=58" in off_site
     assert "http://localhost:1/page.php?p=about" in off_site
@@ -188,30 +215,28 @@ def test_links_to_another_port_are_another_site(fixture_site_with, tmp_path: Pat
 
 
 def test_malformed_and_huge_feeds_are_read_without_losing_pages(
-    fixture_site_with, tmp_path: Path, clean_counts: dict[str, int]
+    link_faults_run: SharedRun, clean_counts: dict[str, int]
 ) -> None:
-    server = fixture_site_with(["bad-feed"])
-    result = migrate(server, tmp_path / "out", "--no-warc")
+    result, out = link_faults_run.result, link_faults_run.out
     assert result.returncode == 0, result.stderr
-    entries = by_url(ledger_of(tmp_path / "out"))
+    entries = by_url(ledger_of(out))
     feeds = [e for url, e in entries.items() if "rss.php?cat=" in url]
     assert {e["outcome"] for e in feeds} == {"page"}
-    counts = {name: len(rows) for name, rows in load_export(tmp_path / "out").items()}
+    counts = {name: len(rows) for name, rows in load_export(out).items()}
     assert counts == clean_counts
     assert result.seconds < 180 and result.max_rss_mb < 400
 
 
 def test_endless_query_variants_are_cut_and_accounted_for(
-    fixture_site_with, tmp_path: Path, clean_counts: dict[str, int]
+    link_faults_run: SharedRun, clean_counts: dict[str, int]
 ) -> None:
-    server = fixture_site_with(["query-variants"])
-    result = migrate(server, tmp_path / "out", "--no-warc")
+    result, out = link_faults_run.result, link_faults_run.out
     assert result.returncode == 0, result.stderr
-    searched = [r for r in server.log if r.target.startswith("/search.php")]
+    searched = [r for r in link_faults_run.log if r.target.startswith("/search.php")]
     assert 0 < len(searched) < 50
-    ledger = ledger_of(tmp_path / "out")
+    ledger = ledger_of(out)
     assert entries_where(ledger, skip="trap-guard")
-    counts = {name: len(rows) for name, rows in load_export(tmp_path / "out").items()}
+    counts = {name: len(rows) for name, rows in load_export(out).items()}
     assert counts == clean_counts
     assert result.seconds < 120 and result.max_rss_mb < 400
 

@@ -5,16 +5,26 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from belong_scraper.expected import portable_export
-from belong_scraper.fixture_server import FixtureServer
+from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.links import feed_links, html_links
-from tests.conftest import FIXTURES, SITE, free_port, load_export, migrate, unlink_article
+from tests.conftest import (
+    FIXTURES,
+    SITE,
+    CliResult,
+    free_port,
+    load_export,
+    migrate,
+    unlink_article,
+)
 
 BASE = "http://legacy.test/news.php?id=4"
 
@@ -115,37 +125,52 @@ def test_any_attribute_value_gives_absolute_links_without_fragments(value: str) 
         assert url.startswith(("http://", "https://")) and "#" not in url
 
 
-def test_an_article_only_the_feed_links_to_is_migrated(tmp_path: Path) -> None:
-    """Article 57 stays in the RSS feed (under the bare-host http:// spelling) while every
-    page stops linking to it: the crawl must still reach it, through the feed."""
-    site = tmp_path / "site"
+@dataclass
+class FeedOnlyRun:
+    result: CliResult
+    origin: str
+    log: list[LoggedRequest]
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def feed_only_run(tmp_path_factory) -> FeedOnlyRun:
+    """One crawl of the site edited for both tests below: article 57 linked from the RSS
+    feed alone, and no page announcing the feed (<link rel="alternate"> removed). Each
+    edit is what one test needs; neither hides what the other test checks (the feed is
+    still reached, through the profile's seed paths, and so is article 57, through it)."""
+    base = tmp_path_factory.mktemp("feed-only")
+    site = base / "site"
     shutil.copytree(SITE, site)
     unlink_article(site, 57)
-    with FixtureServer(site, port=free_port()) as server:
-        result = migrate(server, tmp_path / "out")
-        origin = server.origin
-        requests = [r for r in server.log if re.search(r"[?&]id=57\b", r.target)]
-    assert result.returncode == 0, result.stderr
-    assert requests and all("rss.php" in r.headers.get("Referer", "") for r in requests)
-    migrated = {a["id"]: a for a in portable_export(tmp_path / "out", origin)["articles"]}
-    expected = {a["id"]: a for a in load_export(FIXTURES / "expected-export")["articles"]}
-    for field in ("title", "published", "author", "body_text", "images", "tags", "language"):
-        assert migrated["article-57"][field] == expected["article-57"][field], field
-
-
-def test_the_feed_is_read_even_when_no_page_announces_it(tmp_path: Path) -> None:
-    """The survey's chrome has no <link rel="alternate">: the profile's seed paths reach
-    the feed anyway, so its PHP errors and link spellings are counted."""
-    site = tmp_path / "site"
-    shutil.copytree(SITE, site)
     announce = re.compile(r"<link[^>]*rel=\"alternate\"[^>]*>")
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8", errors="surrogateescape")
         page.write_text(announce.sub("", text), encoding="utf-8", errors="surrogateescape")
     with FixtureServer(site, port=free_port()) as server:
-        result = migrate(server, tmp_path / "out")
-        feed_requests = [r for r in server.log if r.target.startswith("/rss.php")]
+        result = migrate(server, base / "out")
+        return FeedOnlyRun(result, server.origin, list(server.log), base / "out")
+
+
+def test_an_article_only_the_feed_links_to_is_migrated(feed_only_run: FeedOnlyRun) -> None:
+    """Article 57 stays in the RSS feed (under the bare-host http:// spelling) while every
+    page stops linking to it: the crawl must still reach it, through the feed."""
+    result, origin = feed_only_run.result, feed_only_run.origin
+    requests = [r for r in feed_only_run.log if re.search(r"[?&]id=57\b", r.target)]
+    assert result.returncode == 0, result.stderr
+    assert requests and all("rss.php" in r.headers.get("Referer", "") for r in requests)
+    migrated = {a["id"]: a for a in portable_export(feed_only_run.out, origin)["articles"]}
+    expected = {a["id"]: a for a in load_export(FIXTURES / "expected-export")["articles"]}
+    for field in ("title", "published", "author", "body_text", "images", "tags", "language"):
+        assert migrated["article-57"][field] == expected["article-57"][field], field
+
+
+def test_the_feed_is_read_even_when_no_page_announces_it(feed_only_run: FeedOnlyRun) -> None:
+    """The survey's chrome has no <link rel="alternate">: the profile's seed paths reach
+    the feed anyway, so its PHP errors and link spellings are counted."""
+    result = feed_only_run.result
+    feed_requests = [r for r in feed_only_run.log if r.target.startswith("/rss.php")]
     assert result.returncode == 0, result.stderr
     assert feed_requests and feed_requests[0].headers.get("Referer") is None
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((feed_only_run.out / "manifest.json").read_text(encoding="utf-8"))
     assert any("/rss.php" in url for url in manifest["php_errors_removed"]["by_page"])

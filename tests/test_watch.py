@@ -49,8 +49,8 @@ class Receiver:
         self.httpd.server_close()
 
 
-def watch(origin: str, db: str, *extra: str):
-    return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra)
+def watch(origin: str, db: str, *extra: str, fresh: bool = False):
+    return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra, fresh=fresh)
 
 
 def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
@@ -58,7 +58,8 @@ def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
     (the state knows the site by its origin) and that watch run."""
     port = free_port()
     with FixtureServer(SITE, port=port) as server:
-        result = migrate(server, out, "--db", db)
+        # A fresh process: the watch runs compare with it (run_cli's ``fresh``).
+        result = migrate(server, out, "--db", db, fresh=True)
         assert result.returncode == 0, result.stderr
         quiet = watch(server.origin, db)
     return port, quiet
@@ -70,6 +71,11 @@ def migrated_a_sqlite(tmp_path_factory) -> tuple[int, Path, CliResult]:
     base = tmp_path_factory.mktemp("watch-a")
     port, quiet = migrate_then_watch(base / "out", f"sqlite:///{base / 'state.sqlite'}")
     return port, base / "state.sqlite", quiet
+
+
+# The tests on a copy of the session's SQLite run share one worker, so that run happens
+# once (conftest groups by fixtures a test names; this one is asked for by name below).
+ON_MIGRATED_A = pytest.mark.xdist_group("tests/test_watch.py::migrated_a_sqlite")
 
 
 @pytest.fixture
@@ -84,11 +90,13 @@ def migrated_a(request, tmp_path: Path, state_url: str):
     return port, state_url, quiet
 
 
+@ON_MIGRATED_A
 def test_nothing_new_on_the_migrated_site_is_quiet(migrated_a) -> None:
     _, _, quiet = migrated_a
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
+@ON_MIGRATED_A
 def test_watch_reports_version_b_exactly(migrated_a, tmp_path: Path) -> None:
     port, db, _ = migrated_a
     receiver = Receiver()
@@ -127,6 +135,7 @@ def test_watch_reports_version_b_exactly(migrated_a, tmp_path: Path) -> None:
     assert titles[1] == "EU-Belong Legacy: the Intercultural Regions Network Continues"
 
 
+@ON_MIGRATED_A
 def test_json_lines(migrated_a) -> None:
     port, db, _ = migrated_a
     with FixtureServer(SITE_B, port=port) as server:
@@ -138,6 +147,7 @@ def test_json_lines(migrated_a) -> None:
     ]
 
 
+@ON_MIGRATED_A
 def test_a_second_overlapping_run_says_so_and_exits(migrated_a) -> None:
     port, db, _ = migrated_a
     store = StateStore(db)
@@ -156,6 +166,7 @@ def test_failure_is_an_error_status(tmp_path: Path) -> None:
     assert result.returncode != 0 and result.stderr.startswith("belong-scraper:")
 
 
+@ON_MIGRATED_A
 def test_a_refused_notification_is_retried_next_run(migrated_a) -> None:
     port, db, _ = migrated_a
     dead = f"http://127.0.0.1:{free_port()}/hook"
@@ -184,7 +195,7 @@ def test_a_state_started_by_watch_alone_still_sees_edits(tmp_path: Path, state_u
     port = free_port()
     site_a, site_b = slow_listing(SITE, tmp_path / "a"), slow_listing(SITE_B, tmp_path / "b")
     with FixtureServer(site_a, port=port) as server:
-        baseline = watch(server.origin, state_url)
+        baseline = watch(server.origin, state_url, fresh=True)  # compared with below
     assert (baseline.returncode, baseline.stdout) == (0, "")
     with FixtureServer(site_b, port=port) as server:
         first = watch(server.origin, state_url)
