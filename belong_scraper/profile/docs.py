@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from belong_scraper.profile.errors import model_of
 from belong_scraper.profile.fields import _selectors
 from belong_scraper.profile.model import SiteProfile
 
@@ -129,16 +130,6 @@ def _default(field: FieldInfo) -> str:
     return f"default `{_toml(value)}`"
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _table(name: str, model: type[BaseModel], array: bool) -> Iterator[str]:
     yield f"## `[[{name}]]`" if array else f"## `[{name}]`"
     yield ""
@@ -148,7 +139,7 @@ def _table(name: str, model: type[BaseModel], array: bool) -> Iterator[str]:
     for key, field in model.model_fields.items():
         if field.exclude:
             continue
-        sub = _model_of(field.annotation)
+        sub = model_of(field.annotation)
         origin = typing.get_origin(field.annotation)
         if sub is not None and origin is not dict:
             nested.append((f"{name}.{key}" if name else key, sub, origin is tuple))
@@ -174,7 +165,7 @@ def render() -> str:
     top: list[str] = ["## Top-level keys", ""]
     rest: list[str] = []
     for key, field in SiteProfile.model_fields.items():
-        sub = _model_of(field.annotation)
+        sub = model_of(field.annotation)
         origin = typing.get_origin(field.annotation)
         if sub is not None and origin is not dict:
             rest += list(_table(key, sub, origin is tuple))

@@ -25,12 +25,12 @@ def key_name(loc: tuple[int | str, ...]) -> str:
     return name or "(profile)"
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
+def model_of(annotation: Any) -> type[BaseModel] | None:
     """The model class inside an annotation (Optional, tuple[...], dict[str, ...])."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _model_of(arg)
+        found = model_of(arg)
         if found is not None:
             return found
     return None
@@ -43,7 +43,7 @@ def _fields_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
         if isinstance(part, int) or model is None:
             continue
         field = model.model_fields.get(part)
-        model = _model_of(field.annotation) if field is not None else None
+        model = model_of(field.annotation) if field is not None else None
     return list(model.model_fields) if model is not None else []
 
 
