@@ -257,6 +257,7 @@ def test_the_error_lines_in_the_docs_are_what_a_load_prints(
 FRENCH_TARGET = """
 [target]
 default_language = "en"
+site_description = "EU-Belong : contenus migrés de l'ancien site"
 
 [target.paths]
 article = "/actualites/{year}/{month}/{slug}/"
@@ -357,6 +358,8 @@ def test_a_new_target_section_moves_every_record_and_word(tmp_path: Path) -> Non
     assert "<h2>Téléchargements</h2>" in single and "Mots-clés &amp; thèmes :" in single
     assert "@{" not in single and "Downloads" not in single
     assert "<h1>Page introuvable</h1>" in (hugo / "layouts/404.html").read_text("utf-8")
+    wxr = (out / "wordpress.xml").read_text(encoding="utf-8")
+    assert "<description>EU-Belong : contenus migrés de l'ancien site</description>" in wxr
 
 
 def test_a_role_the_contract_does_not_know_is_refused() -> None:

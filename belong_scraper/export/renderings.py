@@ -36,7 +36,8 @@ def renderings_stage(run: ExportRun, handed: HandedOff, source: ExportSource) ->
     )  # fmt: skip
     rendered.wxr = write_wxr(
         out_dir, source, site_title=profile.site_title, language=profile.default_language,
-        failures=failures["wxr"], described=rendered.files,
+        description=profile.target.site_description, failures=failures["wxr"],
+        described=rendered.files,
     )  # fmt: skip
     sources = {r.id: r.source_url for r in handed.assembled}
     for stage, failed in failures.items():

@@ -177,6 +177,11 @@ class Target(Section):
         default=(), description="Sections of the Hugo site (`[[target.sections]]`), in menu order."
     )
     labels: Labels = Field(description="The words of the Hugo layouts.")
+    site_description: Text = Field(
+        description="What the new site says it is: the WordPress export's channel "
+        "description (`wordpress.xml`).",
+        examples=["EU-Belong: content migrated from the legacy site"],
+    )
 
     def legacy_page_path(self, kind: str, keys: dict[str, str], slug: Any) -> str | None:
         """The new path of a legacy page that is no record; None when the profile has none."""

@@ -76,7 +76,10 @@ FALLBACK_BASE = 900000
 RANGE = 100000
 # Meta values WordPress reads as a file path or an id, never prints: kept as they are.
 RAW_META = {"_wp_attached_file", "_thumbnail_id"}
-UPLOADS = re.compile(r"^media/uploads/(\d{4}/\d{2}/.+)$")
+# A medium kept at its legacy upload path (media.media_layout): the part from the year on
+# is what WordPress files it under, whatever folder held the uploads (/uploads/,
+# /wp-content/uploads/).
+UPLOADS = re.compile(r"^media/(?:.+/)?uploads/(\d{4}/\d{2}/.+)$")
 
 
 def write_wxr(
@@ -86,6 +89,7 @@ def write_wxr(
     site_title: str = "Migrated site",
     site_url: str | None = None,
     language: str = "en",
+    description: str | None = None,
     failures: dict[str, str] | None = None,
     described: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
@@ -99,7 +103,8 @@ def write_wxr(
     source = FolderSource(out_dir) if source is None else source
     with atomic_stream(out_dir / FILE_NAME) as stream:
         summary = stream_wxr(stream, out_dir, source, site_title=site_title,
-                             site_url=site_url, language=language, failures=failures)  # fmt: skip
+                             site_url=site_url, language=language, description=description,
+                             failures=failures)  # fmt: skip
     if described is not None:
         described[FILE_NAME] = stream.entry()
     return summary
@@ -136,9 +141,12 @@ def stream_wxr(
     site_title: str,
     site_url: str | None,
     language: str,
+    description: str | None = None,
     failures: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the WXR file to ``stream`` one ``<item>`` at a time; return the summary.
+    ``description``: the channel's (the profile's `target.site_description`; without one,
+    a sentence made of the site title).
 
     Memory holds a slim index (post ids, authors, tags, each written item's title and
     date for the collisions), never the records: each item is built in full (every value
@@ -189,7 +197,8 @@ def stream_wxr(
         with xf.element("rss", {**{f"xmlns:{p}": uri for p, uri in NS.items()}, "version": "2.0"}):
             xf.write("\n  ")
             with xf.element("channel"):
-                for node in _channel_head(site_title, site_url, language, index):
+                head = _channel_head(site_title, site_url, language, description, index)
+                for node in head:
                     writer.write(node, 2)
                 for post_id, name, record_id in index.order:
                     if post_id < FALLBACK_BASE:
@@ -220,10 +229,13 @@ def stream_wxr(
     }
 
 
-def _channel_head(site_title: str, site_url: str, language: str, index: _Index) -> Iterator[_Node]:
+def _channel_head(
+    site_title: str, site_url: str, language: str, description: str | None, index: _Index
+) -> Iterator[_Node]:
     yield _node("title", _html_text(site_title))
     yield _node("link", site_url)
-    yield _node("description", _html_text(f"{site_title}: content migrated from the legacy site"))
+    description = description or f"{site_title}: content migrated from the legacy site"
+    yield _node("description", _html_text(description))
     yield _node("language", language)
     yield _node("wp:wxr_version", "1.2")
     yield _node("wp:base_site_url", site_url)
