@@ -442,13 +442,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="belong-scraper",
-        description="Migrate the legacy EU-Belong site into CMS-ready JSON and CSV.",
+        description="Migrate a legacy site, as its site profile describes it, into CMS-ready data.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     migrate = sub.add_parser("migrate", help="crawl a site and write the export folder")
-    migrate.add_argument(
-        "--start-url", help="where the crawl starts, e.g. https://eu-belong.aer.eu/"
-    )
+    migrate.add_argument("--start-url", help="where the crawl starts: the site's home page")
     migrate.add_argument("--out", default="exports", help="output folder (default: exports)")
     migrate.add_argument("--db", help="state database SQLAlchemy URL (default: <out>.state.sqlite)")
     migrate.add_argument("--profile", help="site profile: bundled name or TOML path")
@@ -475,9 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     migrate.set_defaults(func=cmd_migrate)
     watch = sub.add_parser("watch", help="report new and updated posts (for cron)")
-    watch.add_argument(
-        "--start-url", required=True, help="the site, e.g. https://eu-belong.aer.eu/"
-    )
+    watch.add_argument("--start-url", required=True, help="the site's home page")
     watch.add_argument("--db", help="state database URL (default: sqlite:///exports.state.sqlite)")
     watch.add_argument("--json", action="store_true", help="JSON lines instead of text lines")
     watch.add_argument("--notify", metavar="URL", help="POST the new posts as JSON to URL")
