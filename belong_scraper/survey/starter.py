@@ -313,6 +313,7 @@ def render(g: dict[str, Any], report: dict[str, Any] | None = None) -> str:
         "",
         "[target]  # TODO: the new site's paths, sections and words",
         f"default_language = {toml_value((g.get('languages') or ['en'])[0])}",
+        "site_description = 'TODO: what the new site says it is (the WXR channel)'",
         "",
         "[target.paths]",
         "article = '/news/{year}/{month}/{slug}/'",
