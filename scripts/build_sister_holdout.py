@@ -44,7 +44,6 @@ from build_sister_site import (
     Content,
     Doc,
     H,
-    Member,
     P,
     Post,
     StaticPage,
@@ -52,6 +51,7 @@ from build_sister_site import (
     Upload,
     emoji_img,
     html_err,
+    member_with_logo,
     plain_err,
     run,
 )
@@ -542,39 +542,7 @@ def holdout_content() -> Content:
             pid + 1000, "2022/02", f"{slug}-logo", f"{name} logo", ext="png", w=800, h=400
         )
 
-    def member(
-        pid: int,
-        slug: str,
-        name: str,
-        code: str,
-        typed: str,
-        iso: str,
-        iso_name: str,
-        region: str | None,
-        mtype: str,
-        since: int,
-        website: str,
-        text: str,
-        description: list[str],
-        **kw,
-    ) -> Member:
-        return Member(
-            pid,
-            slug,
-            name,
-            code,
-            typed,
-            iso,
-            iso_name,
-            region,
-            mtype,
-            since,
-            website,
-            text,
-            logo(pid, slug, name),
-            description,
-            **kw,
-        )
+    member = member_with_logo(logo)
 
     members = [
         member(

@@ -36,8 +36,10 @@ import struct
 import sys
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -506,6 +508,18 @@ class Member:
     @property
     def path(self) -> str:
         return f"/member/{self.slug}/"
+
+
+def member_with_logo(logo: Callable[[int, str, str], Upload]) -> Callable[..., Member]:
+    """``Member(...)`` with its logo made by ``logo`` from the member's id, slug and name:
+    each site files its logos its own way, both builders state members the same way
+    (every field in order, the description last, the quirks as keywords)."""
+
+    def member(pid: int, slug: str, name: str, *fields: Any, **quirks: Any) -> Member:
+        *details, description = fields
+        return Member(pid, slug, name, *details, logo(pid, slug, name), description, **quirks)
+
+    return member
 
 
 @dataclass
@@ -4338,39 +4352,7 @@ def sister_content() -> Content:
             pid + 1000, "2023/01", f"logo-{slug}", f"{name} logo", ext="png", w=600, h=400
         )
 
-    def member(
-        pid: int,
-        slug: str,
-        name: str,
-        code: str,
-        typed: str,
-        iso: str,
-        iso_name: str,
-        region: str | None,
-        mtype: str,
-        since: int,
-        website: str,
-        text: str,
-        description: list[str],
-        **kw,
-    ) -> Member:
-        return Member(
-            pid,
-            slug,
-            name,
-            code,
-            typed,
-            iso,
-            iso_name,
-            region,
-            mtype,
-            since,
-            website,
-            text,
-            logo(pid, slug, name),
-            description,
-            **kw,
-        )
+    member = member_with_logo(logo)
 
     members = [
         member(
