@@ -29,13 +29,19 @@ PHP_MINOR_LEVELS = (
     r"User (?:Warning|Notice|Deprecated)|Core Warning|Compile Warning"
 )
 PHP_LEVELS = PHP_FATAL_LEVELS + "|" + PHP_MINOR_LEVELS
-# The message: one line without tags for a warning or notice; a fatal error's may span
-# lines (its stack trace), still without tags. Never more: a "Warning:" that opens real
+# The message: one line for a warning or notice; a fatal error's may span
+# lines (its stack trace); no block tags. Never more: a "Warning:" that opens real
 # text must not swallow the paragraphs up to the next real error.
+# PHP's own messages may hold inline markup (WordPress's _doing_it_wrong notice writes
+# <strong>, <code> and a link to its handbook): those few tags, and no others, may stand in
+# a message.
+PHP_INLINE_TAG = r"</?(?:strong|code|em|a|b|i|tt|kbd|var)(?:\s[^<>]{{0,300}})?>"
+FATAL_TEXT = r"(?:[^<]|" + PHP_INLINE_TAG + r"){{0,4000}}?"
+MINOR_TEXT = r"(?:[^<\n]|" + PHP_INLINE_TAG + r"){{0,1000}}?"
 PHP_MESSAGE = (
-    r"(?:(?P<level>" + PHP_FATAL_LEVELS + r")\s*{close}:[^<]{{0,4000}}?"
-    r"|(?P<minor>" + PHP_MINOR_LEVELS + r")\s*{close}:[^<\n]{{0,1000}}?)"
-)
+    r"(?:(?P<level>" + PHP_FATAL_LEVELS + r")\s*{close}:" + FATAL_TEXT
+    + r"|(?P<minor>" + PHP_MINOR_LEVELS + r")\s*{close}:" + MINOR_TEXT + ")"
+)  # fmt: skip
 # PHP's html_errors form: <br />\n<b>Warning</b>:  msg in <b>/path</b> on line <b>23</b><br />
 PHP_HTML_ERROR = re.compile(
     r"(?:<br\s*/?>\s*)?<b>\s*(?:PHP\s+)?"

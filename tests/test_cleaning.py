@@ -52,6 +52,11 @@ CASES = [
      "", {"notice": 1}),
     ("two-levels", f"{HTML_WARNING}{PLAIN_WARNING.replace('Warning', 'Notice')}", "",
      {"warning": 1, "notice": 1}),
+    ("notice-holding-inline-markup",
+     "<br />\n<b>Notice</b>:  Function f was called <strong>incorrectly</strong>. See the "
+     "<code>x</code> hook and <a href=\"https://example.org/debug/\">Debugging</a>. in "
+     "<b>/var/www/site/wp-includes/functions.php</b> on line <b>6078</b><br />\n<!DOCTYPE html>",
+     "<!DOCTYPE html>", {"notice": 1}),
     # Text that merely starts like an error is content: only the real error goes.
     ("warning-word-in-text-before-a-plain-error",
      f"<p>Warning: places are limited.</p>\n<p>The workshop opens at nine.</p>{PLAIN_WARNING}",

@@ -368,3 +368,10 @@ def test_a_role_the_contract_does_not_know_is_refused() -> None:
         "profile site.toml: roles.lead_partnr: no role of the contract (lead_partner, "
         "partner, technical_partner, associate) (did you mean roles.lead_partner?)"
     )
+
+
+def test_an_id_source_without_an_id_group_is_refused() -> None:
+    message = refused(
+        "[article]\n", "[article]\nid_from = [{ selector = 'body', pattern = 'post-\\d+' }]\n"
+    )
+    assert "article.id_from" in message and "(?P<id>" in message

@@ -20,7 +20,7 @@ class ArticlePage:
         self.fallbacks: list[str] = []
 
     def to_item(self) -> Article:
-        legacy_id = int(self.doc.keys["id"])
+        legacy_id = self.legacy_id()
         title = self.title()
         body_el = self.doc.first(self.rules.body)
         if body_el is not None:
@@ -51,6 +51,18 @@ class ArticlePage:
                 description=self.meta_description(),
             ),
         )
+
+    def legacy_id(self) -> int:
+        """The id from the URL's ``id`` key, else from where the page states it."""
+        if "id" in self.doc.keys:
+            return int(self.doc.keys["id"])
+        for source in self.rules.id_from:
+            for element in self.doc.all(source.selector, scope=self.doc.root):
+                value = element.get(source.attribute) if source.attribute else text_of(element)
+                match = source.pattern.search(value or "")
+                if match:
+                    return int(match.group("id"))
+        raise ValueError("no article id: the URL has no id and no [article] id_from matched")
 
     def title(self) -> str:
         title = text_of(self.doc.first(self.rules.title))

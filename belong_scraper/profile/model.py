@@ -133,8 +133,41 @@ class Tag(Section):
     )
 
 
+class IdSource(Section):
+    """Where a page states its record's id when its URL does not carry it."""
+
+    selector: Selectors = Field(
+        description="The element (searched in the whole page, chrome included).",
+        examples=[["body"]],
+    )
+    attribute: Text = Field(
+        default="",
+        description="The attribute read; empty: the element's text.",
+        examples=["class"],
+    )
+    pattern: Regex = Field(
+        description="Searched in the value; its group `id` (digits) is the id.",
+        examples=[r"\bpostid-(?P<id>\d+)\b"],
+    )
+
+    @model_validator(mode="after")
+    def _has_id_group(self) -> IdSource:
+        if "id" not in self.pattern.groupindex:
+            raise ValueError(f"pattern '{self.pattern.pattern}' has no group (?P<id>...)")
+        return self
+
+
 class ArticleRules(Section):
     """Article pages."""
+
+    id_from: tuple[IdSource, ...] = Field(
+        default=(),
+        description="Where the page states the article's id, tried in order, when the "
+        "article page type's URL has no `id` group (a permalink by date and slug).",
+        examples=[
+            [{"selector": "body", "attribute": "class", "pattern": r"\bpostid-(?P<id>\d+)\b"}]
+        ],
+    )
 
     title: Selectors = Field(
         default=(), description="The title.", examples=[["div.news-detail h1"]]
