@@ -33,6 +33,8 @@ class Article:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     embeds: list[dict[str, Any]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # Contract 1.2: the site's categories, display names in page order.
+    categories: list[str] = field(default_factory=list)
     clusters: list[str] = field(default_factory=list)
     language: str = "en"
     php_errors_removed: int = 0

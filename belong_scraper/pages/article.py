@@ -44,6 +44,7 @@ class ArticlePage:
             images=self.lead_images(),
             attachments=self.attachments(),
             tags=self.tags(),
+            categories=self.names(self.rules.categories),
             php_errors_removed=self.doc.php_errors.total,
             review_flags=flags,
             evidence=page_evidence(
@@ -111,7 +112,11 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        names = [text_of(a) for a in self.doc.all(self.rules.tags)]
+        return self.names(self.rules.tags)
+
+    def names(self, selectors: tuple[str, ...]) -> list[str]:
+        """The texts of the links a key selects, once each, in page order."""
+        names = [text_of(a) for a in self.doc.all(selectors)]
         return list(dict.fromkeys(n for n in names if n))
 
     def lead_images(self) -> list[dict[str, str | None]]:

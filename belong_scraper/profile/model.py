@@ -188,6 +188,11 @@ class ArticleRules(Section):
         examples=[[".author"]],
     )
     tags: Selectors = Field(default=(), description="Tag links.", examples=[["div.news-tags a"]])
+    categories: Selectors = Field(
+        default=(),
+        description="Category links (their text, in page order). Default: none.",
+        examples=[[".entry-categories a"]],
+    )
     lead_image: Selectors = Field(
         default=(),
         description="Boxes of lead images (their `img`, caption and credit).",
