@@ -104,7 +104,8 @@ Record = Article | Partner | Cluster | Page
 class Teaser:
     """One teaser as a listing, tag, cluster or home page shows it."""
 
-    article_id: str
+    # None when the link carries no id (a permalink): assembly finds it by ``url``.
+    article_id: str | None
     title: str
     excerpt: str
     thumb: str | None = None

@@ -50,8 +50,23 @@ class ArticlePage:
             evidence=page_evidence(
                 html_lang=(self.doc.root.get("lang") or "").split("-")[0].lower() or None,
                 description=self.meta_description(),
+                **({"continued_at": later} if (later := self.continued_at()) else {}),
             ),
         )
+
+    def continued_at(self) -> list[str]:
+        """The canonical URLs of the article's further pages, in page order."""
+        found: list[str] = []
+        for link in self.doc.all(self.rules.continued, scope=self.doc.root):
+            url = self.doc.abs(link.get("href"))
+            if url and url != self.doc.canonical and url not in found:
+                found.append(url)
+        return found
+
+    def continued_body(self) -> str:
+        """This page's part of the body, when it is a further page of an article."""
+        body = self.doc.first(self.rules.body)
+        return inner_html(body) if body is not None else ""
 
     def legacy_id(self) -> int:
         """The id from the URL's ``id`` key, else from where the page states it."""
