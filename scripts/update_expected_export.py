@@ -1,11 +1,16 @@
 """Regenerate fixtures/expected-export/ by migrating the fixture site for real.
 
+    python scripts/update_expected_export.py                      # the legacy site
+    python scripts/update_expected_export.py --site fixtures/sister-site \
+        --profile wordpress-sister --into fixtures/sister-site/expected-export
+
 Review `git diff fixtures/expected-export` before committing: it is the expectation the
 end-to-end test compares every field against.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -20,13 +25,19 @@ from belong_scraper.fixture_server import FixtureServer  # noqa: E402
 
 
 def main() -> None:
-    target = ROOT / "fixtures" / "expected-export"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--site", type=Path, default=ROOT / "fixtures" / "site")
+    parser.add_argument("--profile", help="bundled name or TOML path (default: legacy)")
+    parser.add_argument("--into", type=Path, default=ROOT / "fixtures" / "expected-export")
+    args = parser.parse_args()
+    target = args.into
     target.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, FixtureServer(ROOT / "fixtures" / "site") as server:
+    profile = ["--profile", args.profile] if args.profile else []
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer(args.site) as server:
         out = Path(tmp) / "out"
         subprocess.run(
             [sys.executable, "-m", "belong_scraper.cli", "migrate", "--start-url",
-             server.origin + "/", "--out", str(out), "-s", "DOWNLOAD_DELAY=0",
+             server.origin + "/", "--out", str(out), *profile, "-s", "DOWNLOAD_DELAY=0",
              "-s", "AUTOTHROTTLE_ENABLED=False"],
             check=True, cwd=ROOT,
         )  # fmt: skip
