@@ -352,7 +352,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from belong_scraper.spiders.watch import WatchSpider
     from belong_scraper.state import StateStore
     from belong_scraper.state.store import StateError, StateLocked
-    from belong_scraper.watch import WatchError, finish, format_lines, known_articles, new_run_id
+    from belong_scraper.watch import (
+        WatchError,
+        finish,
+        format_lines,
+        known_article_urls,
+        known_articles,
+        new_run_id,
+    )
 
     args.start_url, auth = split_credentials(args.start_url)
     if not args.start_url.startswith(("http://", "https://")):
@@ -381,7 +388,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             process = CrawlerProcess(settings)
             one_line_logs()
             crawler = process.create_crawler(WatchSpider)
-            process.crawl(crawler, start_url=args.start_url, known=teasers, known_texts=texts)
+            process.crawl(crawler, start_url=args.start_url, known=teasers, known_texts=texts,
+                          known_urls=known_article_urls(store))  # fmt: skip
             process.start()
             stats = crawler.stats.get_stats()
             result = stats.get("watch/result")

@@ -43,6 +43,21 @@ def known_articles(store: StateStore) -> tuple[dict[str, str | None], dict[str, 
     return teasers, texts
 
 
+def known_article_urls(store: StateStore) -> dict[str, str]:
+    """Canonical URL → article id, for sites whose article URLs carry no id: every
+    spelling a migration recorded, and the URLs watch runs saw."""
+    urls: dict[str, str] = {}
+    for record_id, state in store.known_records(with_data=False).items():
+        if state.type == "article" and state.removed_in_run is None:
+            for url in [state.source_url, *(state.legacy_urls or [])]:
+                if url:
+                    urls.setdefault(url, record_id)
+    for article_id, item in store.watch_items().items():
+        if item.url:
+            urls.setdefault(item.url, article_id)
+    return urls
+
+
 def notify(url: str, payload: dict[str, Any], user_agent: str, timeout: float = 20) -> None:
     request = urllib.request.Request(
         url,

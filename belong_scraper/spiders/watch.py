@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Response
 
 from belong_scraper.cleaning import normalise_space, prepare_document
-from belong_scraper.items import Teaser
+from belong_scraper.items import Article, Teaser
 from belong_scraper.links import feed_links
 from belong_scraper.pages import ArticlePage, Document, TeaserPage
 from belong_scraper.profile import load_profile
@@ -43,12 +43,16 @@ class WatchSpider(scrapy.Spider):
         start_url: str,
         known: dict[str, str | None] | None = None,
         known_texts: dict[str, str | None] | None = None,
+        known_urls: dict[str, str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.known = known or {}  # article id → teaser hash (None: not seen in a teaser yet)
         self.known_texts = known_texts or {}  # article id → text hash
+        # Canonical URL → article id: where an article's URL carries no id (a permalink),
+        # the state says which article it is; an unknown one is new.
+        self.known_urls = known_urls or {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> WatchSpider:
@@ -73,8 +77,8 @@ class WatchSpider(scrapy.Spider):
         for url, _ in feed_links(text, response.url):
             canonical = canonical_url(url, self.origin, self.profile)
             kind, keys = page_type(canonical or "", self.profile)
-            if kind == "article":
-                article_id = f"article-{int(keys['id'])}"
+            if kind == "article" and canonical:
+                article_id = self._id_of(canonical, keys)
                 if article_id not in self.known:
                     yield self._article(canonical, article_id, None)
 
@@ -88,17 +92,20 @@ class WatchSpider(scrapy.Spider):
         met_known = False
         for teaser in teasers:
             digest = teaser_hash(teaser.title, teaser.excerpt)
-            if teaser.article_id in self.known:
+            article_id = teaser.article_id or self.known_urls.get(teaser.url or "")
+            if article_id in self.known:
                 met_known = True
-                if self.known[teaser.article_id] not in (None, digest):
-                    yield self._article(self._url_of(teaser), teaser.article_id, digest)
+                if self.known[article_id] not in (None, digest):
+                    yield self._article(self._url_of(teaser), article_id, digest)
                 else:
-                    yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
+                    yield TeaserSeen(article_id, digest, teaser.url or "", teaser.title)
             else:
                 # The feed may already have asked for this article (without a teaser):
-                # the duplicate request is filtered, so the teaser is recorded on its own.
-                yield TeaserSeen(teaser.article_id, digest, teaser.url or "", teaser.title)
-                yield self._article(self._url_of(teaser), teaser.article_id, digest)
+                # the duplicate request is filtered, so the teaser is recorded on its own
+                # (an article whose id only its page states records it from there).
+                if article_id:
+                    yield TeaserSeen(article_id, digest, teaser.url or "", teaser.title)
+                yield self._article(self._url_of(teaser), article_id, digest)
         if teasers and not met_known and page < self.rules.max_listing_pages:
             template = self.rules.listing_page
             yield scrapy.Request(
@@ -113,10 +120,15 @@ class WatchSpider(scrapy.Spider):
             response.url, response.body, content_type, self.profile, self.origin
         )
 
+    def _id_of(self, canonical: str, keys: dict[str, str]) -> str | None:
+        if "id" in keys:
+            return f"article-{int(keys['id'])}"
+        return self.known_urls.get(canonical)
+
     def _url_of(self, teaser: Teaser) -> str:
         return teaser.url or ""
 
-    def _article(self, url: str, article_id: str, digest: str | None) -> scrapy.Request:
+    def _article(self, url: str, article_id: str | None, digest: str | None) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, cb_kwargs={"teaser": digest})
 
     def parse_article(self, response: Response, teaser: str | None) -> Iterator[Any]:
@@ -128,7 +140,26 @@ class WatchSpider(scrapy.Spider):
             return
         item = ArticlePage(doc).to_item()
         item.evidence["teaser_sha256"] = teaser
-        yield item
+        yield from self._whole(item, item.evidence.pop("continued_at", []))
+
+    def _whole(self, item: Article, later: list[str]) -> Iterator[Any]:
+        """The article once its further pages are joined (as the migration joins them:
+        the same text, so the same hash); a page that fails leaves what it has."""
+        if not later:
+            yield item
+            return
+        yield scrapy.Request(
+            later[0],
+            callback=self.parse_part,
+            errback=lambda failure: iter([item]),
+            cb_kwargs={"item": item, "later": later[1:]},
+            dont_filter=True,
+        )
+
+    def parse_part(self, response: Response, item: Article, later: list[str]) -> Iterator[Any]:
+        if response.status == 200:
+            item.body_html += "\n" + ArticlePage(self._document(response)).continued_body()
+        yield from self._whole(item, later)
 
 
 class TeaserSeen:

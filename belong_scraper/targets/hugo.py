@@ -598,7 +598,9 @@ class _Aliases:
             path = parts.path or "/"
             if parts.query or not SAFE_ALIAS.match(path):
                 continue
-            if path.startswith(("/media/", "/tags/")) or any(
+            # Hugo renders its taxonomies' pages under /tags/ and /categories/ (the config
+            # above): an alias there would overwrite them.
+            if path.startswith(("/media/", "/tags/", "/categories/")) or any(
                 s.endswith(".") for s in path.split("/") if s not in ("", ".", "..")
             ):
                 continue
