@@ -122,3 +122,44 @@ def blank_line_paragraphs(root: etree._Element, blocks: Collection[str]) -> None
     for child in list(root):
         root.remove(child)
     root.extend(out)
+
+
+def split_at_break_runs(root: etree._Element) -> None:
+    """A paragraph holding two or more <br> in a row (nothing but spaces between) is
+    split there: the classic editor's blank line inside one <p>."""
+    for paragraph in list(root.iter("p")):
+        brs = [c for c in paragraph if c.tag == "br"]
+        if len(brs) < 2 or paragraph.getparent() is None:
+            continue
+        pieces: list[etree._Element] = [lxml_html.Element("p")]
+        pieces[0].text = paragraph.text
+        children = list(paragraph)
+        index = 0
+        while index < len(children):
+            child = children[index]
+            run = index
+            while (
+                run < len(children)
+                and children[run].tag == "br"
+                and not (children[run].tail or "").strip()
+            ):
+                run += 1
+            if run < len(children) and children[run].tag == "br":
+                run += 1  # the run's last <br> may carry the next line's text
+            if run - index >= 2:
+                following = lxml_html.Element("p")
+                following.text = children[run - 1].tail
+                pieces.append(following)
+                index = run
+                continue
+            pieces[-1].append(child)
+            index += 1
+        parent = paragraph.getparent()
+        position = parent.index(paragraph)
+        tail = paragraph.tail
+        parent.remove(paragraph)
+        kept = [p for p in pieces if (p.text or "").strip() or len(p)]
+        for offset, piece in enumerate(kept):
+            parent.insert(position + offset, piece)
+        if kept:
+            kept[-1].tail = tail

@@ -23,6 +23,7 @@ from markdownify import MarkdownConverter
 from belong_scraper.body_media import (
     EmbedCollector,
     blank_line_paragraphs,
+    split_at_break_runs,
     text_images,
 )
 from belong_scraper.cleaning import (
@@ -658,6 +659,8 @@ def clean_body(
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
     root = _fragment(safe)
+    if profile.body.break_run_paragraphs:
+        split_at_break_runs(root)
     _tidy(root, () if on_page else profile.boilerplate_phrases)
     out.html = _serialise(root)
     # Markdown and text both read the allowlisted body: sanitized once for the two.

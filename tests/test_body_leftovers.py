@@ -14,7 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from belong_scraper.body_media import EmbedCollector, blank_line_paragraphs, player_url
+from belong_scraper.body_media import (
+    EmbedCollector,
+    blank_line_paragraphs,
+    player_url,
+    split_at_break_runs,
+)
 from belong_scraper.image_files import full_size_url, split_credit, upload_id, upload_key
 from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.sanitize import BLOCKS, clean_body, html_to_text
@@ -251,3 +256,21 @@ def test_blank_line_paragraphs_keep_every_word_in_order(parts) -> None:
     blank_line_paragraphs(root, BLOCKS)
     assert "".join(root.text_content().split()) == before  # no character lost or moved
     assert not (root.text or "").strip() and all(not (c.tail or "").strip() for c in root)
+
+
+def test_break_runs_split_a_paragraph(sister) -> None:
+    body = _clean(
+        "<p>Monday<br />\nTuesday<br />\n<br />\nThursday <b>late</b></p><p>a<br><br></p>", sister
+    )
+    assert body.html == "<p>Monday<br> Tuesday</p>\n<p>Thursday <b>late</b></p>\n<p>a</p>"
+
+
+@given(st.lists(st.sampled_from(["w", "<br>", " ", "<br> ", "<i>x</i>"]), max_size=14))
+def test_break_runs_lose_no_text(parts) -> None:
+    root = lxml_html.fragment_fromstring("<p>" + "".join(parts) + "</p>", create_parent="div")
+    before = "".join(root.text_content().split())
+    split_at_break_runs(root)
+    assert "".join(root.text_content().split()) == before
+    for paragraph in root.iter("p"):  # no two <br> in a row are left in one paragraph
+        for first, second in zip(paragraph, list(paragraph)[1:], strict=False):
+            assert not (first.tag == second.tag == "br" and not (first.tail or "").strip())

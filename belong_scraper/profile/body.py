@@ -71,6 +71,12 @@ class BodyRules(Section):
         "at blank lines (content stored without `<p>`, printed unfiltered).",
         examples=[True],
     )
+    break_run_paragraphs: bool = Field(
+        default=False,
+        description="A paragraph holding two or more `<br>` in a row is split there (a "
+        "blank line typed inside one paragraph).",
+        examples=[True],
+    )
     paragraphs: Selectors = Field(
         default=(),
         description="Elements that are a paragraph of their own whatever their tag (a "
