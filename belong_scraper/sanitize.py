@@ -435,6 +435,8 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     # Captions and credits describe an image: they are no text of the body.
     for caption in list(root.iter("figcaption")):
         caption.drop_tree()
+    for cite in xpath("//blockquote/cite")(root):  # who is quoted: a line of its own
+        cite.text = "\n" + (cite.text or "")
     blocks: list[str] = []
     for child in root:
         if child.tag == "figure" and child.find("table") is not None:

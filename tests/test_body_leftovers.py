@@ -187,6 +187,11 @@ def test_emoji_are_characters_not_images(sister) -> None:
     assert body.images == [] and body.text == "Europe Day 🇪🇺 today"
 
 
+def test_a_quotes_source_is_a_line_of_its_own() -> None:
+    html = "<blockquote><p>Regions are where Europe is felt.</p><cite>A. B.</cite></blockquote>"
+    assert html_to_text(html) == "Regions are where Europe is felt.\nA. B."
+
+
 def test_captions_stay_out_of_text_tables_read_by_row() -> None:
     text = html_to_text(
         "<figure><table><tr><td>a</td><td>b</td></tr></table></figure>"
