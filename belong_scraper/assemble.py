@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -86,6 +86,26 @@ def _merge(records: list[Record]) -> dict[str, Record]:
         if kept is not record and hasattr(kept, "legacy_urls"):
             kept.legacy_urls = sorted(set(kept.legacy_urls) | set(record.legacy_urls))
     return merged
+
+
+def _ids_by_url(articles: dict[str, Article]) -> dict[str, str]:
+    return {a.source_url: a.id for a in articles.values()}
+
+
+def _identified(listings: Iterable[Listing], by_url: dict[str, str]) -> Iterator[Listing]:
+    """The listings with each teaser's article id: a teaser whose link carries no id (a
+    permalink by date and slug) is the article crawled at that URL; one no article was
+    crawled at is left out."""
+    for listing in listings:
+        if all(t.article_id for t in listing.teasers):
+            yield listing
+            continue
+        teasers = []
+        for teaser in listing.teasers:
+            article_id = teaser.article_id or by_url.get(teaser.url or "")
+            if article_id:
+                teasers.append(replace(teaser, article_id=article_id))
+        yield replace(listing, teasers=teasers)
 
 
 def _listing_order(listings: Iterable[Listing]) -> list[str]:
@@ -261,8 +281,9 @@ def assemble(
             )
     articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
     clusters = [r for r in merged.values() if isinstance(r, Cluster)]
-    teasers = _teaser_facts(articles, listings)
-    _infer_dates(articles, _listing_order(listings), profile)
+    by_url = _ids_by_url(articles)
+    teasers = _teaser_facts(articles, _identified(listings, by_url))
+    _infer_dates(articles, _listing_order(_identified(listings, by_url)), profile)
     for cluster in clusters:
         cluster.related_articles = [a for a in dict.fromkeys(cluster.related_articles)]
         for article_id in cluster.related_articles:

@@ -30,7 +30,7 @@ from belong_scraper.items import RECORD_TYPES, REGISTRY, Record, record_type, to
 from belong_scraper.profile import SiteProfile
 from belong_scraper.schemas import HANDOFF_SCHEMAS, record_schemas, validation_errors
 
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "1.2"
 
 
 _SYNC_EACH_FILE: contextvars.ContextVar[bool] = contextvars.ContextVar(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from belong_scraper.pages import Document, extract
-from belong_scraper.profile import SiteProfile
+from belong_scraper.profile import SiteProfile, load_profile
 from belong_scraper.urls import Origin
 from pipelines.clean_body import CleanBodyPipeline
 from pipelines.normalise import NormalisePipeline
@@ -32,9 +32,18 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def run_case(case: Path, profile: SiteProfile) -> list[dict[str, Any]]:
-    """The items a saved page yields, after CleanBody and Normalise, as plain dicts."""
+def case_profile(case: Path, default: SiteProfile) -> SiteProfile:
+    """The profile a case was saved under: its ``meta.json`` ``profile`` (a bundled name),
+    else the default (the legacy site's)."""
     meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    return load_profile(meta["profile"]) if meta.get("profile") else default
+
+
+def run_case(case: Path, profile: SiteProfile) -> list[dict[str, Any]]:
+    """The items a saved page yields, after CleanBody and Normalise, as plain dicts; a
+    case saved under another profile (``meta.json`` ``profile``) is read with that one."""
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    profile = case_profile(case, profile)
     body = (case / "input.html").read_bytes()
     _, items = page_items(meta["url"], body, meta.get("content_type"), profile)
     return [item_dict(item) for item in items]

@@ -33,6 +33,8 @@ class Article:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     embeds: list[dict[str, Any]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # Contract 1.2: the site's categories, display names in page order.
+    categories: list[str] = field(default_factory=list)
     clusters: list[str] = field(default_factory=list)
     language: str = "en"
     php_errors_removed: int = 0
@@ -102,7 +104,8 @@ Record = Article | Partner | Cluster | Page
 class Teaser:
     """One teaser as a listing, tag, cluster or home page shows it."""
 
-    article_id: str
+    # None when the link carries no id (a permalink): assembly finds it by ``url``.
+    article_id: str | None
     title: str
     excerpt: str
     thumb: str | None = None

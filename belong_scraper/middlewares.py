@@ -73,7 +73,8 @@ class TrapGuardMiddleware:
         )
         barren = 0 if productive else inherited + 1
         for output in outputs:
-            if isinstance(output, Request):
+            # The next page of a split article carries its record: never cut.
+            if isinstance(output, Request) and output.meta.get("continues") is None:
                 target = url_family(output.url)
                 # A page that is neither content nor listing (a calendar's other view, its
                 # day pages) continues the chain: two views linking to each other must not

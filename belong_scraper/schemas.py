@@ -100,6 +100,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 },
             },
             "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+            "categories": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "clusters": {"type": "array", "items": {"type": "string", "pattern": r"^cluster-\d+$"}},
             "language": {"type": "string", "pattern": r"^[a-z]{2}$"},
             "php_errors_removed": {"type": "integer", "minimum": 0},

@@ -2,8 +2,11 @@
 
     python scripts/update_golden.py            # every case
     python scripts/update_golden.py --add article warning-in-title /news.php?id=17
+    python scripts/update_golden.py --site fixtures/sister-site --profile wordpress-sister \
+        --add article wp-paged-post /2023/10/10/SLUG/
 
---add copies a page of the fixture site (as the server sends it) into a new case.
+--add copies a page of the fixture site (as the server sends it) into a new case;
+--site/--profile name another fixture site and the profile its cases are read with.
 Review `git diff fixtures/pages` before committing: the output is the expectation.
 """
 
@@ -25,8 +28,8 @@ PAGES = ROOT / "fixtures" / "pages"
 ORIGIN = "http://127.0.0.1:8000"
 
 
-def add_case(kind: str, name: str, target: str) -> Path:
-    site = FixtureSite(ROOT / "fixtures" / "site")
+def add_case(kind: str, name: str, target: str, site_dir: Path, profile: str | None) -> Path:
+    site = FixtureSite(site_dir)
     reply = site.reply(target)
     for _ in range(3):  # pages that fail once (500/503) answer on a retry, as for the crawler
         if reply.status < 500:
@@ -38,6 +41,8 @@ def add_case(kind: str, name: str, target: str) -> Path:
     case.mkdir(parents=True, exist_ok=True)
     (case / "input.html").write_bytes(reply.body)
     meta = {"url": ORIGIN + target, "content_type": reply.headers.get("Content-Type")}
+    if profile:
+        meta["profile"] = profile
     (case / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return case
 
@@ -45,9 +50,11 @@ def add_case(kind: str, name: str, target: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--add", nargs=3, action="append", metavar=("TYPE", "CASE", "TARGET"))
+    parser.add_argument("--site", type=Path, default=ROOT / "fixtures" / "site")
+    parser.add_argument("--profile", help="bundled profile of the site's cases (default legacy)")
     args = parser.parse_args()
     for kind, name, target in args.add or []:
-        add_case(kind, name, target)
+        add_case(kind, name, target, args.site, args.profile)
     profile = load_profile()
     for meta in sorted(PAGES.glob("*/*/meta.json")):
         items = run_case(meta.parent, profile)

@@ -178,6 +178,30 @@ def test_title_date_collisions_are_reported_not_dropped(tmp_path: Path) -> None:
     ]
 
 
+def test_categories_are_wordpress_categories_before_the_tags(tmp_path: Path) -> None:
+    first = {**article(1, "A", "2023-03-01"), "categories": ["Events & Calls", "News"]}
+    second = {**article(2, "B", "2023-03-02"), "categories": ["News"], "tags": []}
+    (tmp_path / "articles.json").write_text(json.dumps([first, second]), encoding="utf-8")
+    write_wxr(tmp_path)
+
+    channel = parse(tmp_path / "wordpress.xml").getroot().find("channel")
+    defined = [
+        (c.findtext("wp:term_id", namespaces=NS), c.findtext("wp:category_nicename", namespaces=NS),
+         c.findtext("wp:cat_name", namespaces=NS))
+        for c in channel.findall("wp:category", namespaces=NS)
+    ]  # fmt: skip
+    assert defined == [("1", "events-calls", "Events &amp; Calls"), ("2", "news", "News")]
+    tag_ids = [t.findtext("wp:term_id", namespaces=NS) for t in channel.findall("wp:tag", NS)]
+    assert tag_ids == ["3", "4"]  # one sequence of term ids
+    item = next(i for i in channel.iter("item") if i.findtext("guid") == "article-1")
+    assert [(c.get("domain"), c.get("nicename"), c.text) for c in item.findall("category")] == [
+        ("category", "events-calls", "Events &amp; Calls"),
+        ("category", "news", "News"),
+        ("post_tag", "inclusion", "Inclusión"),
+        ("post_tag", "events", "Events"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("player", "page"),
     [("https://www.youtube.com/embed/abc123", "https://www.youtube.com/watch?v=abc123"),

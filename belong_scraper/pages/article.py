@@ -45,13 +45,29 @@ class ArticlePage:
             images=self.lead_images(),
             attachments=self.attachments(),
             tags=self.tags(),
+            categories=self.names(self.rules.categories),
             php_errors_removed=self.doc.php_errors.total,
             review_flags=flags,
             evidence=page_evidence(
                 html_lang=(self.doc.root.get("lang") or "").split("-")[0].lower() or None,
                 description=self.meta_description(),
+                **({"continued_at": later} if (later := self.continued_at()) else {}),
             ),
         )
+
+    def continued_at(self) -> list[str]:
+        """The canonical URLs of the article's further pages, in page order."""
+        found: list[str] = []
+        for link in self.doc.all(self.rules.continued, scope=self.doc.root):
+            url = self.doc.abs(link.get("href"))
+            if url and url != self.doc.canonical and url not in found:
+                found.append(url)
+        return found
+
+    def continued_body(self) -> str:
+        """This page's part of the body, when it is a further page of an article."""
+        body = self.doc.first(self.rules.body)
+        return inner_html(body) if body is not None else ""
 
     def legacy_id(self) -> int:
         """The id from the URL's ``id`` key, else from where the page states it."""
@@ -112,7 +128,11 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        names = [text_of(a) for a in self.doc.all(self.rules.tags)]
+        return self.names(self.rules.tags)
+
+    def names(self, selectors: tuple[str, ...]) -> list[str]:
+        """The texts of the links a key selects, once each, in page order."""
+        names = [text_of(a) for a in self.doc.all(selectors)]
         return list(dict.fromkeys(n for n in names if n))
 
     def lead_images(self) -> list[dict[str, str | None]]:

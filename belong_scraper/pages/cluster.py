@@ -25,7 +25,7 @@ class ClusterPage:
             legacy_id=legacy_id,
             title=title,
             intro_html=inner_html(intro) if intro is not None else "",
-            related_articles=[t.article_id for t in TeaserPage(self.doc).teasers()],
+            related_articles=[t.article_id for t in TeaserPage(self.doc).teasers() if t.article_id],
             source_url=self.doc.canonical,
             review_flags=flags,
             evidence=page_evidence(),

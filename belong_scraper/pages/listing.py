@@ -25,10 +25,10 @@ class TeaserPage:
             kind, keys = page_type(url, self.doc.profile)
             if kind != "article":
                 continue
-            article_id = f"article-{int(keys['id'])}"
-            if article_id in seen:
+            article_id = f"article-{int(keys['id'])}" if "id" in keys else None
+            if (article_id or url) in seen:
                 continue
-            seen.add(article_id)
+            seen.add(article_id or url)
             excerpt = strip_cut_marker(
                 text_of(self.doc.first(rules.excerpt, scope=item)),
                 rules.cut_markers,

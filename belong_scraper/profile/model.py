@@ -189,6 +189,18 @@ class ArticleRules(Section):
         examples=[[".author"]],
     )
     tags: Selectors = Field(default=(), description="Tag links.", examples=[["div.news-tags a"]])
+    continued: Selectors = Field(
+        default=(),
+        description="Links, on an article's first page, to the further pages of the same "
+        "article (a post split over pages): fetched in page order, their bodies joined to "
+        "the first page's into one record. Default: none.",
+        examples=[["p.entry-pagination a.post-page-numbers"]],
+    )
+    categories: Selectors = Field(
+        default=(),
+        description="Category links (their text, in page order). Default: none.",
+        examples=[[".entry-categories a"]],
+    )
     lead_image: Selectors = Field(
         default=(),
         description="Boxes of lead images (their `img`, caption and credit).",

@@ -18,11 +18,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from belong_scraper.cleaning import looks_binary
-from belong_scraper.items import PageReport
+from belong_scraper.items import Article, PageReport
 from belong_scraper.ledger import attempts_of, one_line
 from belong_scraper.limits import TooLarge
 from belong_scraper.links import feed_links, html_links
-from belong_scraper.pages import Document, extract
+from belong_scraper.pages import ArticlePage, Document, extract
 from belong_scraper.profile import load_profile
 from belong_scraper.urls import Origin, absolute, canonical_url, is_media, page_type
 
@@ -31,6 +31,8 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 GONE_CODES = (404, 410)
 MAX_REDIRECT_HOPS = 5
 NO_RECORD_KINDS = {"other", "feed"}  # page types no page object makes records of
+# A further page of a split article that could not be read: the record keeps what it has.
+CONTINUATION_MISSING = "continuation-missing"
 
 
 class SiteSpider(scrapy.Spider):
@@ -79,6 +81,12 @@ class SiteSpider(scrapy.Spider):
     def parse(self, response: Response) -> Iterator[Any]:
         canonical = canonical_url(response.url, self.origin, self.profile) or response.url
         referer = response.meta.get("referer_canonical")
+        if response.meta.get("continues") is not None and (
+            response.status != 200 or response.meta.get("too_large")
+        ):
+            # A further page of an article that moved, is gone or too large: the record
+            # is not lost.
+            yield from self._release(response.meta, f"HTTP {response.status}", canonical)
         if response.status in REDIRECT_CODES:
             yield from self._redirect(response, canonical, referer)
             return
@@ -94,6 +102,7 @@ class SiteSpider(scrapy.Spider):
             yield from self._page(response, canonical, kind, referer)
         except Exception as exc:  # a page that cannot be read at all is reported, not fatal
             logger.warning("could not read %s: %s", response.url, one_line(exc))
+            yield from self._release(response.meta, one_line(exc), canonical)
             yield PageReport(response.url, canonical, response.status, kind, referer=referer,
                              error=f"extraction failed: {one_line(exc)}",
                              attempts=self._attempts(response.request))  # fmt: skip
@@ -108,6 +117,7 @@ class SiteSpider(scrapy.Spider):
             # a download script's file is just not a page.
             what = f"not a page: binary content served as {content_type or 'no type'}"
             expected = kind not in NO_RECORD_KINDS
+            yield from self._release(response.meta, what, canonical)
             yield PageReport(response.url, canonical, response.status, kind,
                              referer=referer, attempts=self._attempts(response.request),
                              payload_sha256=hashlib.sha256(response.body).hexdigest(),
@@ -147,6 +157,7 @@ class SiteSpider(scrapy.Spider):
                 logger.warning("could not extract %s: %s", response.url, one_line(exc))
                 report.error = f"extraction failed: {one_line(exc)}"
                 items = []
+        held, later = self._continuation(response.meta, doc, items)
         spellings: dict[str, set[str]] = {}
         for url, _via in raw_links:
             target = canonical_url(url, self.origin, self.profile)
@@ -167,8 +178,60 @@ class SiteSpider(scrapy.Spider):
         report.spellings = {k: sorted(v) for k, v in spellings.items()}
         yield report
         for target in report.links:
-            if not is_media(target, self.profile):
+            if not is_media(target, self.profile) and target not in later:
                 yield self._request(target, referer=canonical)
+        if held is not None:
+            yield self._continue(held, later, referer=canonical)
+
+    def _continuation(
+        self, meta: dict[str, Any], doc: Document, items: list[Any]
+    ) -> tuple[Article | None, list[str]]:
+        """The article this page continues or starts, while it has further pages to fetch.
+
+        A split article is one record: its first page holds it back (taken out of
+        ``items``), each further page adds its body, the last page lets it go."""
+        held: Article | None = meta.get("continues")
+        later: list[str] = list(meta.get("continue_at", []))
+        if held is not None:
+            held.body_html += "\n" + ArticlePage(doc).continued_body()
+            held.php_errors_removed += doc.php_errors.total
+            if doc.php_errors.fatal and "truncated-by-fatal-error" not in held.review_flags:
+                held.review_flags.append("truncated-by-fatal-error")
+        else:
+            for item in items:
+                if isinstance(item, Article) and item.evidence.get("continued_at"):
+                    held, later = item, item.evidence.pop("continued_at")
+                    items.remove(item)
+                    break
+        if held is not None and not later:
+            items.append(held)  # the last page: the whole article goes on
+            return None, []
+        return held, later
+
+    def _continue(self, held: Article, later: list[str], referer: str) -> scrapy.Request:
+        """The request for an article's next page, carrying the article."""
+        url, rest = later[0], later[1:]
+        # Another page may have linked it first: fetched again rather than the record cut.
+        again = url in self.requested
+        request = self._request(url, referer=referer)
+        request.dont_filter = again
+        request.priority = 10  # the article waits in memory until its last page
+        request.meta["continues"] = held
+        request.meta["continue_at"] = rest
+        return request
+
+    def _release(self, meta: dict[str, Any], why: str, referer: str) -> Iterator[Any]:
+        """The article a failed further page was carrying, with what it has, flagged; the
+        pages after the missing one are still crawled, as pages."""
+        held: Article | None = meta.pop("continues", None)
+        if held is None:
+            return
+        logger.warning("article %s: a further page could not be read (%s)", held.id, why)
+        if CONTINUATION_MISSING not in held.review_flags:
+            held.review_flags.append(CONTINUATION_MISSING)
+        yield held
+        for url in meta.pop("continue_at", []):
+            yield self._request(url, referer=referer)
 
     def _redirect(self, response: Response, canonical: str, referer: str | None) -> Iterator[Any]:
         location = response.headers.get("Location", b"").decode("latin-1")
@@ -209,6 +272,7 @@ class SiteSpider(scrapy.Spider):
         if skip:
             reason = f"skipped: {reason}"
         kind, _ = page_type(canonical, self.profile)
+        yield from self._release(request.meta, reason, canonical)
         yield PageReport(
             request.url, canonical, status, kind,
             error=reason, referer=request.meta.get("referer_canonical"),

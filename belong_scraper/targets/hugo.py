@@ -64,6 +64,7 @@ disableHugoGeneratorInject = true
 
 [taxonomies]
   tag = "tags"
+  category = "categories"
 
 [markup.goldmark.renderer]
   # Bodies are Markdown that holds no HTML (markup shown as text is escaped): any raw HTML
@@ -492,6 +493,7 @@ def _article(
         ("slug", _slug(record)),
         *_where(record, aliases),
         ("tags", list(record.get("tags") or [])),
+        *([("categories", list(record["categories"]))] if record.get("categories") else []),
         ("record_type", "article"),
         ("record_id", record["id"]),
         ("legacy_id", record.get("legacy_id")),

@@ -249,7 +249,16 @@ def _channel_head(
             _node("wp:author_first_name", "", cdata=True),
             _node("wp:author_last_name", "", cdata=True),
         ])  # fmt: skip
-    for number, (slug, name) in enumerate(sorted(index.tags.items()), start=1):
+    # WordPress's exporter writes categories first, then tags; term ids are one sequence.
+    for number, (slug, name) in enumerate(sorted(index.categories.items()), start=1):
+        yield _node("wp:category", children=[
+            _node("wp:term_id", str(number)),
+            _node("wp:category_nicename", slug, cdata=True),
+            _node("wp:category_parent", "", cdata=True),
+            _node("wp:cat_name", _html_text(name), cdata=True),
+        ])  # fmt: skip
+    first_tag = len(index.categories) + 1
+    for number, (slug, name) in enumerate(sorted(index.tags.items()), start=first_tag):
         yield _node("wp:tag", children=[
             _node("wp:term_id", str(number)),
             _node("wp:tag_slug", slug, cdata=True),
@@ -347,7 +356,10 @@ def _article(
     item.content = (record.get("body_html") or "") + videos
     item.excerpt = record.get("summary") or ""
     item.post_name = record.get("slug") or _last_segment(record)
-    item.terms = [("post_tag", slug, name) for slug, name in _record_tags(record)]
+    item.terms = [
+        *(("category", slug, name) for slug, name in _term_slugs(record.get("categories"))),
+        *(("post_tag", slug, name) for slug, name in _record_tags(record)),
+    ]
     item.meta += [
         ("language", record.get("language") or ""),
         ("author_name", record.get("author") or ""),
@@ -514,6 +526,7 @@ class _Index:
     order: list[tuple[int, str, str]] = field(default_factory=list)  # (post id, file, id)
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
     tags: dict[str, str] = field(default_factory=dict)  # slug → name
+    categories: dict[str, str] = field(default_factory=dict)  # slug → name
     # asset id → a title better than the file name: the link text of the first article
     # attachment pointing at it, or "<partner> logo".
     attachment_titles: dict[str, str] = field(default_factory=dict)
@@ -531,6 +544,8 @@ def _scan(source: ExportSource) -> _Index:
             author_names.add(record["author"])
         for slug, name in _record_tags(record):
             index.tags.setdefault(slug, name)
+        for slug, name in _term_slugs(record.get("categories")):
+            index.categories.setdefault(slug, name)
         for entry in record.get("attachments") or []:
             title = (entry.get("title") or "").strip()
             if entry.get("asset") and title:
@@ -591,8 +606,13 @@ def _login(name: str) -> str:
 
 
 def _record_tags(record: dict[str, Any]) -> list[tuple[str, str]]:
+    return _term_slugs(record.get("tags"))
+
+
+def _term_slugs(names: list[str] | None) -> list[tuple[str, str]]:
+    """(slug, name) of each term, once per slug, in order."""
     seen: dict[str, str] = {}
-    for name in record.get("tags") or []:
+    for name in names or []:
         if isinstance(name, str) and name.strip():
             seen.setdefault(_tag_slug(name), name)
     return list(seen.items())
