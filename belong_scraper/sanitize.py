@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import nh3
 from bs4 import MarkupResemblesLocatorWarning
@@ -21,6 +20,12 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdownify import MarkdownConverter
 
+from belong_scraper.body_media import (
+    EmbedCollector,
+    blank_line_paragraphs,
+    split_at_break_runs,
+    text_images,
+)
 from belong_scraper.cleaning import (
     is_boilerplate_block,
     normalise_space,
@@ -28,8 +33,10 @@ from belong_scraper.cleaning import (
     repair_text,
     strip_php_errors,
 )
-from belong_scraper.compiled import xpath
+from belong_scraper.compiled import css, xpath
+from belong_scraper.image_files import full_size_url, split_credit, upload_id, upload_key
 from belong_scraper.profile import SiteProfile
+from belong_scraper.shortcodes import expand_shortcodes
 from belong_scraper.urls import Origin, absolute, canonical_url, is_document
 
 ALLOWED_TAGS = {
@@ -57,6 +64,7 @@ CONTAINERS = ("ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "blockquote"
 BRACKETED = re.compile(r"^\s*[\[(](?P<inner>.+)[\])]\s*$", re.DOTALL)
 # "© 2019 …", "©2019-2024 …", or "© X. All rights reserved.": a notice, not a name.
 COPYRIGHT_NOTICE = re.compile(r"©\s*(?:1[89]|20)\d\d\b|©[^.]{2,}\.\s+\w")
+BREAKS_ONLY = re.compile(r"^(?:\s|<br\s*/?>)*$")
 WS = re.compile(r"[ \t\r\n\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -137,14 +145,6 @@ def _credit_line(lowered: str, rules: CreditRules) -> bool:
     return False
 
 
-def embed_provider(src: str, profile: SiteProfile) -> str | None:
-    host = (urlsplit(src).hostname or "").lower()
-    for provider, hosts in profile.embeds.items():
-        if any(host == h or host.endswith("." + h) for h in hosts):
-            return provider
-    return None
-
-
 def _is_layout_table(table: etree._Element) -> bool:
     if xpath(".//table")(table):
         return True
@@ -193,6 +193,14 @@ def _restructure(
     root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
 ) -> None:
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    embeds = EmbedCollector(base, profile, out.embeds)
+    embeds.take_placeholders(root)
+    text_images(root, profile)
+    for selector in profile.body.paragraphs:
+        for element in css(selector)(root):
+            element.tag = "p"
+    if profile.body.blank_line_paragraphs:
+        blank_line_paragraphs(root, BLOCKS)
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
@@ -200,12 +208,12 @@ def _restructure(
         if ":" in tag:  # Word paste: <o:p>, <st1:place>
             _unwrap(element)
         elif tag in ("script", "style", "noscript", "object", "embed", "form", "button"):
+            if tag == "noscript" and profile.body.noscript_embeds:
+                for iframe in xpath(".//iframe")(element):
+                    embeds.add(iframe.get("src") or "")
             element.drop_tree()
     for iframe in xpath("//iframe")(root):
-        src = absolute(iframe.get("src") or "", base)
-        provider = embed_provider(src or "", profile)
-        if src and provider:
-            out.embeds.append({"provider": provider, "url": src.replace("http://", "https://", 1)})
+        embeds.add(iframe.get("src") or "")
         iframe.drop_tree()
     for table in reversed(xpath("//table")(root)):
         if _is_layout_table(table):
@@ -223,6 +231,8 @@ def _links_and_images(
     root: lxml_html.HtmlElement, base: str, origin: Origin, profile: SiteProfile, out: CleanBody
 ) -> None:
     last_image: dict[str, str | None] | None = None
+    seen: dict[str, dict[str, str | None]] = {}  # upload key or id → the image taken
+    caption_boxes = frozenset(e for s in profile.image.caption for e in css(s)(root))
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or (
             element.getparent() is None and element is not root
@@ -239,19 +249,27 @@ def _links_and_images(
                 title = normalise_space(element.text_content())
                 out.documents.append({"url": element.get("href"), "title": title})
         elif tag == "img":
-            src = absolute(element.get("src") or "", base)
+            src = full_size_url(element, base, profile)
             if src is None:
                 element.drop_tree()
                 continue
             src = canonical_url(src, origin, profile) or src
             element.set("src", src)
+            keys = [k for k in (upload_key(src, profile), upload_id(element, profile)) if k]
+            known = next((seen[k] for k in keys if k in seen), None)
+            if known is not None:  # one upload shown twice: one image of the record
+                last_image = known
+                continue
             last_image = {
                 "url": src,
                 "alt": normalise_space(element.get("alt") or ""),
                 "caption": None,
                 "credit": None,
             }
+            seen.update(dict.fromkeys(keys, last_image))
             out.images.append(last_image)
+        elif element in caption_boxes and profile.image.credit_openers:
+            _split_caption(element, last_image, profile)
         elif tag in ("p", "span", "div", "em", "small", "figcaption", "i"):
             if element.getparent() is None or xpath(".//img")(element):
                 continue  # a box holding the image itself is not the credit line
@@ -266,6 +284,25 @@ def _links_and_images(
             else:
                 out.stray_credits.append(credit)
             element.drop_tree()
+
+
+def _split_caption(
+    box: etree._Element, image: dict[str, str | None] | None, profile: SiteProfile
+) -> None:
+    """A body image's caption box: caption and credit to the image; the box keeps the
+    caption alone (the credit is no body text), or goes when nothing is left."""
+    figure = next(iter(xpath("ancestor::figure[1]")(box)), None)
+    if image is None or figure is None or not xpath(".//img")(figure):
+        return
+    caption, credit = split_credit(box.text_content(), profile)
+    image["caption"] = image["caption"] or caption
+    image["credit"] = image["credit"] or credit
+    if caption is None:
+        box.drop_tree()
+        return
+    for child in list(box):
+        box.remove(child)
+    box.text = caption
 
 
 def _follows_image(element: etree._Element) -> bool:
@@ -344,7 +381,7 @@ def _serialise(root: lxml_html.HtmlElement) -> str:
 
     def flush() -> None:
         text = "".join(inline).strip()
-        if text:
+        if BREAKS_ONLY.sub("", text):  # a run of <br> alone is layout, no paragraph
             parts.append(f"<p>{text}</p>")
         inline.clear()
 
@@ -395,8 +432,15 @@ def html_to_text(html: str, *, sanitized: bool = False) -> str:
     if not html.strip():
         return ""
     root = _fragment(html)
+    # Captions and credits describe an image: they are no text of the body.
+    for caption in list(root.iter("figcaption")):
+        caption.drop_tree()
+    for cite in xpath("//blockquote/cite")(root):  # who is quoted: a line of its own
+        cite.text = "\n" + (cite.text or "")
     blocks: list[str] = []
     for child in root:
+        if child.tag == "figure" and child.find("table") is not None:
+            child = child.find("table")  # a table block: its rows, not its fused cells
         if child.tag in ("ul", "ol"):
             blocks.append("\n".join(_list_lines(child)))
         elif child.tag == "table":
@@ -610,12 +654,15 @@ def clean_body(
     raw_html = raw_html or ""
     if not on_page:
         raw_html, _ = strip_php_errors(repair_text(raw_html))
+    raw_html = expand_shortcodes(raw_html, profile)
     if not raw_html.strip():
         return out
     root = _fragment(raw_html)
     _restructure(root, base, origin, profile, out)
     safe = sanitize_html(lxml_html.tostring(root, encoding="unicode"))
     root = _fragment(safe)
+    if profile.body.break_run_paragraphs:
+        split_at_break_runs(root)
     _tidy(root, () if on_page else profile.boilerplate_phrases)
     out.html = _serialise(root)
     # Markdown and text both read the allowlisted body: sanitized once for the two.

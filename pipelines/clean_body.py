@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from belong_scraper.cleaning import cleaned_on_page
+from belong_scraper.image_files import upload_key
 from belong_scraper.items import Article, Cluster, Page, Partner
 from belong_scraper.sanitize import clean_body
 from pipelines.base import ProfilePipeline, rejects_failures
@@ -41,11 +42,18 @@ class CleanBodyPipeline(ProfilePipeline):
         item.body_html, item.body_markdown, item.body_text = body.html, body.markdown, body.text
         item.embeds = body.embeds
         images = list(item.images)
-        known = {image["url"] for image in images}
+        # One upload is one image, whatever size each place shows: the lead image first,
+        # completed by the body's figure of the same upload when that has a caption.
+        known = {upload_key(image["url"], self.profile): image for image in images}
         for image in body.images:
-            if image["url"] not in known:
+            key = upload_key(image["url"], self.profile)
+            if key not in known:
                 images.append(image)
-                known.add(image["url"])
+                known[key] = image
+            else:
+                first = known[key]
+                for name in ("caption", "credit"):
+                    first[name] = first.get(name) or image.get(name)
         # A credit line that follows no image in the body belongs to the lead image.
         for credit in body.stray_credits:
             target = next((i for i in images if not i.get("credit")), None)

@@ -7,6 +7,7 @@ import re
 from belong_scraper.cleaning import normalise_space
 from belong_scraper.compiled import css, xpath
 from belong_scraper.dates import FoundDate, find_date
+from belong_scraper.image_files import full_size_url
 from belong_scraper.items import Article
 from belong_scraper.pages.base import Document, attribute_text, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract, generic_if_run
@@ -142,7 +143,7 @@ class ArticlePage:
             credit = text_of(credit_el)
             credit = re.sub(r"^\[\s*|\s*\]$", "", credit) or None
             for img in box.iter("img"):
-                url = self.doc.abs(img.get("src"))
+                url = self.doc.abs(full_size_url(img, self.doc.url, self.profile))
                 if url:
                     images.append(
                         {

@@ -88,6 +88,8 @@ def _type_name(annotation: Any, metadata: list[Any]) -> str:
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             return "table of tables"
         return f"table of {_type_name(inner, [])}"
+    if origin is typing.Literal:  # a closed set of words: name them
+        return "one of " + ", ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
         names = [_type_name(a, []) for a in args if a is not type(None)]
         return " or ".join(names)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
+from belong_scraper.profile.body import BodyRules
 from belong_scraper.profile.fields import NEVER, Int, IRegex, Regex, Selectors, Text, Words
 from belong_scraper.profile.section import Section
 from belong_scraper.profile.target import Target, placeholders
@@ -241,6 +242,44 @@ class Image(Section):
         description='Words joining a credit word to the name ("Photo by X").',
         examples=[["by", "di", "de"]],
     )
+    credit_openers: Words = Field(
+        default=(),
+        description="Where a body image's caption holds its credit too (\"CAPTION. Photo: "
+        'X"), the credit starts at the first of these (at the start or after a space); '
+        "the caption is what comes before. Matched case-insensitively.",
+        examples=[["Photo:", "Photo :", "Foto:", "©"]],
+    )
+    src_attributes: Words = Field(
+        default=("src",),
+        description="Attributes an image's address is read from, in order (a lazy "
+        "loader's real address before the placeholder in `src`); a `data:` value is none.",
+        examples=[["data-lazy-src", "src"]],
+    )
+    srcset_attributes: Words = Field(
+        default=(),
+        description="Attributes listing an image's sizes (`srcset`): the widest is its "
+        "full-size file. Default: none read.",
+        examples=[["data-lazy-srcset", "srcset"]],
+    )
+    size_suffix: IRegex = Field(
+        default_factory=_never,
+        description="The part of a resized copy's file name that the full-size file lacks "
+        '("-300x200" before the extension): removed when no list of sizes names the '
+        "full-size file, and to tell two files are one upload. Default: never matches.",
+        examples=[r"-\d+x\d+(?=\.[a-z0-9]+$)"],
+    )
+    variant_suffix: IRegex = Field(
+        default_factory=_never,
+        description="Another part of a file name that differs between files of one upload "
+        '("-scaled"): removed only to tell two files are one upload. Default: never matches.',
+        examples=[r"-scaled(?=\.[a-z0-9]+$)"],
+    )
+    id_class: Regex = Field(
+        default_factory=_never,
+        description="An image's upload id in its `class` (group `id`): two images with the "
+        "same id are one image of the record. Default: never matches.",
+        examples=[r"\bwp-image-(?P<id>\d+)\b"],
+    )
 
 
 class Attachments(Section):
@@ -386,6 +425,7 @@ class SiteProfile(Section):
         "(a host matches itself and its subdomains).",
         examples=[{"youtube": ["youtube.com", "youtu.be"]}],
     )
+    body: BodyRules = Field(default_factory=BodyRules, description="`[body]`")
     partners: PartnerRules = Field(default_factory=PartnerRules, description="`[partners]`")
     roles: dict[str, Words] = Field(
         description="Partner roles: each role of the contract and the labels that mean it "
