@@ -416,6 +416,16 @@ class SiteProfile(Section):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _cards_name_page_types(self) -> SiteProfile:
+        names = {p.name for p in self.page_types}
+        for kind in self.partner_cards.page_types:
+            if kind not in names:
+                raise ValueError(
+                    f"partner_cards.page_types: no page type named {kind!r} in [[page_types]]"
+                )
+        return self
+
     # Derived views, computed once per profile.
     @property
     def default_language(self) -> str:
