@@ -227,3 +227,19 @@ def test_survey_samples_a_declared_family_as_one(tmp_path: Path) -> None:
     assert 0 < len(calendar) <= DECLARED_FAMILY_CAP
     kinds = {p["page_type"] for p in report["pages"]}
     assert {"partner", "partner_index", "static", "calendar"} <= kinds
+
+
+def test_starting_profile_proposes_unfinished_date_paths_as_families() -> None:
+    from belong_scraper.survey.starter import _families
+
+    report = {
+        "families": [
+            {"family": "/events/month/<yyyy-mm>/", "count": 33, "unfetched": 2},
+            {"family": "/<year>/<month>/<day>/<slug>/", "count": 33, "unfetched": 9},
+            {"family": "/fr/<year>/", "count": 1, "unfetched": 1},  # the budget, no chain
+            {"family": "/<year>/<month>/", "count": 12, "unfetched": 0},  # finished
+        ]
+    }
+    lines = _families(report)
+    assert lines[-1] == "families = ['^/events/month/\\d{4}-\\d{2}/$']"
+    assert _families({"families": report["families"][1:]}) == []
