@@ -243,3 +243,24 @@ def test_starting_profile_proposes_unfinished_date_paths_as_families() -> None:
     lines = _families(report)
     assert lines[-1] == "families = ['^/events/month/\\d{4}-\\d{2}/$']"
     assert _families({"families": report["families"][1:]}) == []
+
+
+def test_a_country_iso_does_not_know_is_flagged(sister) -> None:
+    from belong_scraper.pages import Document, extract
+    from belong_scraper.urls import Origin
+
+    url = "https://aer.eu/member/atlantis-region/"
+    page = (
+        '<html><body><main class="content"><article class="member entry">'
+        '<h1 class="entry-title">Atlantis Region</h1><div class="entry-content">'
+        '<dl class="member-facts"><dd class="member-country">Atlantis</dd>'
+        '<dd class="member-website">atlantis.example</dd></dl><p>Under the sea.</p>'
+        "</div></article></main></body></html>"
+    )
+    origin = Origin.from_url(url, sister)
+    doc = Document.from_bytes(url, page.encode(), "text/html; charset=utf-8", sister, origin)
+    (partner,) = extract(doc)
+    assert partner.id == "partner-xx-atlantis-region"
+    assert "unknown-country-code" in partner.review_flags
+    assert partner.website == "https://atlantis.example"
+    assert partner.logo_url is None and partner.region is None
