@@ -34,9 +34,11 @@ class OnePartnerPage:
         if not name:
             return None
         country = text_of(self.doc.first(self.rules.country))
-        code = country_code(country, self.rules.country_aliases)
+        aliases = self.rules.country_aliases
+        code = country_code(country, aliases) or country_code(self.doc.keys.get("country", ""))
         flags = [] if code else ["unknown-country-code"]
-        code = code or (country[:2].upper() if country else "XX")
+        # ISO's user-assigned "unknown": the record stays valid, its flag says why.
+        code = code or "XX"
         slug = self.doc.keys.get("slug") or slugify(name, max_length=60, word_boundary=True)
         slug = slugify(slug) or "partner"
         return Partner(
