@@ -1,7 +1,8 @@
 """The sister site's members, static pages and calendar, by profile keys alone.
 
 Golden cases of the one-partner page, the directory cards and a child static page
-(fixtures/sister-pages/<type>/<case>/: input.html, meta.json, output.json), the country
+(fixtures/pages/<type>/wp-<case>/, run by test_pages_golden.py; checked here against the
+site's facts), the country
 rule, the trap family, the card join at assembly, and one migration of each sister
 snapshot whose partners and pages must be those of its expected-facts.json.
 """
@@ -25,7 +26,12 @@ from belong_scraper.survey.spider import DECLARED_FAMILY_CAP
 from belong_scraper.urls import url_family
 from tests.conftest import FAST, FIXTURES, run_cli
 
-CASES = sorted(p.parent for p in (FIXTURES / "sister-pages").glob("*/*/meta.json"))
+# The golden cases saved under this profile (meta.json "profile"), among every page type's.
+CASES = sorted(
+    p.parent
+    for p in (FIXTURES / "pages").glob("*/*/meta.json")
+    if json.loads(p.read_text(encoding="utf-8")).get("profile") == "wordpress-sister"
+)
 PARTNER_FIELDS = ("name", "country_code", "country", "region", "role", "role_raw", "website",
                   "logo_url")  # fmt: skip
 
@@ -33,16 +39,6 @@ PARTNER_FIELDS = ("name", "country_code", "country", "region", "role", "role_raw
 @pytest.fixture(scope="module")
 def sister():
     return load_profile("wordpress-sister")
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
-def test_sister_page_gives_expected_items(case: Path, sister) -> None:
-    expected = json.loads((case / "output.json").read_text(encoding="utf-8"))
-    got = run_case(case, sister)
-    assert [i["_type"] for i in got] == [i["_type"] for i in expected]
-    for got_item, expected_item in zip(got, expected, strict=True):
-        for field, value in expected_item.items():
-            assert got_item[field] == value, f"{case.name}: {field}"
 
 
 def test_golden_partners_agree_with_the_sites_facts(sister) -> None:
