@@ -1659,6 +1659,7 @@ class SiteBuilder:
                             path = f"{post.path}{up.name}/"
                             self.serve(path, self.attachment_page(post, up))
                             self.redirect("/", ORIGIN + path, query={"attachment_id": str(up.id)})
+                            self.redirect("/", ORIGIN + path, query={"p": str(up.id)})
                             self.not_records[path] = "attachment page"
                     if piece[0] == "file":
                         self.media[piece[1].path] = piece[1].title
@@ -2099,6 +2100,8 @@ class SiteBuilder:
                 },
             )
             self.redirect("/", ORIGIN + page.path, query={"page_id": str(page.id)})
+            # WordPress answers ?p=N for any post type: a page's shortlink lands too.
+            self.redirect("/", ORIGIN + page.path, query={"p": str(page.id)})
 
     # --- feeds and sitemaps ------------------------------------------------
 

@@ -241,3 +241,12 @@ def test_every_member_is_one_partner_with_the_surveyed_fields(sister) -> None:
         for field in ("name", "country_code", "country", "region", "role", "role_raw", "website"):
             assert partner[field] == fact[field], f"{record_id}.{field}"
         assert partner["description_text"] and "Share this" not in partner["description_text"]
+
+
+def test_the_only_broken_links_are_the_sites_own(sister) -> None:
+    """Only what the site itself lost is reported broken: the deleted post's shortlink;
+    every page's own shortlink answers (WordPress redirects ?p=N for any post type)."""
+    manifest = json.loads((sister["out"] / "manifest.json").read_text(encoding="utf-8"))
+    broken = {path_of(b["url"]) for b in manifest["broken_links"]}
+    removed = {f["url"] for f in sister["facts"]["articles"].values() if f.get("removed")}
+    assert broken == removed
