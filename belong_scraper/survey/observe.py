@@ -146,6 +146,11 @@ def mojibake_line(body: bytes, content_type: str | None) -> str | None:
     return None
 
 
+# Keys the page objects read in the whole page, chrome included (ArticlePage.continued_at:
+# a split post's "Pages: 1 2" links are pagination, which the chrome list removes).
+WHOLE_PAGE_KEYS = {"article.continued"}
+
+
 def observe_selectors(doc: Document, profile: SiteProfile) -> dict[str, tuple[str, str] | None]:
     """Every selector key of the profile sections the page's type reads: which selector
     of the key matched first (in the chrome-free content, as the page objects read it)."""
@@ -164,6 +169,8 @@ def observe_selectors(doc: Document, profile: SiteProfile) -> dict[str, tuple[st
             if not _is_selectors(table, key, value):
                 continue
             within = [doc.content] if key == scope_key else scopes
+            if f"{section}.{key}" in WHOLE_PAGE_KEYS:
+                within = [doc.root]
             found[f"{section}.{key}"] = _first_match(value, within)
     return found
 
