@@ -80,6 +80,16 @@ BASE = {"article": 100000, "cluster": 200000, "page": 300000, "partner": 400000}
 ATTACHMENT_BASE = 500000
 FALLBACK_BASE = 900000
 RANGE = 100000
+# The post type of each record file, and the record fields each item carries as meta (the
+# WordPress plugin shows them in the editor): every type's COMMON_FIELDS, then its own.
+POST_TYPES = {"articles": "post", "clusters": "cluster", "pages": "page", "partners": "partner"}
+COMMON_FIELDS = ("record_id", "legacy_id", "legacy_urls", "source_url", "path", "review_flags")
+TYPE_FIELDS = {
+    "post": ("language", "author_name", "published_raw", "clusters", "embeds"),
+    "cluster": ("related_articles", "related_post_guids"),
+    "page": ("page_key",),
+    "partner": ("country_code", "country", "region", "role", "role_raw", "website", "logo_url"),
+}
 # Meta values WordPress reads as a file path or an id, never prints: kept as they are.
 RAW_META = {"_wp_attached_file", "_thumbnail_id"}
 # A medium kept at its legacy upload path (media.media_layout): the part from the year on
@@ -356,7 +366,7 @@ def _article(
     _common(item, record)
     item.published = record.get("published") or None
     item.status = "publish" if item.published else "draft"
-    item.creator = _login(record.get("author")) if record.get("author") else DEFAULT_AUTHOR
+    item.creator = author_login(record.get("author")) if record.get("author") else DEFAULT_AUTHOR
     item.description = record.get("summary") or ""
     # The videos the body held, each URL in its own paragraph: WordPress embeds it there.
     videos = "".join(
@@ -429,7 +439,7 @@ def _partner(
     _common(item, record)
     item.content = record.get("description_html") or ""
     item.post_name = _last_segment(record)
-    for key in ("country_code", "country", "region", "role", "role_raw", "website", "logo_url"):
+    for key in TYPE_FIELDS["partner"]:
         item.meta.append((key, str(record.get(key) or "")))
     logo = attachment_ids.get(record.get("logo_asset") or "")
     if logo:
@@ -582,7 +592,7 @@ def _scan(source: ExportSource) -> _Index:
     # The default author always exists (pages, partners, ...).
     index.authors = {DEFAULT_AUTHOR: "Migration"}
     for name in sorted(author_names):
-        index.authors.setdefault(_login(name), name)
+        index.authors.setdefault(author_login(name), name)
     names = {record_id: name for name, rows in legacy.items() for record_id, _ in rows}
     names |= {record_id: name for name, ids in numbered.items() for record_id in ids}
     index.post_ids = _post_ids(legacy, numbered)
@@ -619,7 +629,8 @@ def _post_ids(
     return ids
 
 
-def _login(name: str) -> str:
+def author_login(name: str) -> str:
+    """The WordPress login an author's display name is imported as."""
     login = slugify(name, max_length=60)
     if not login:
         login = "author-" + slugify(json.dumps(name, ensure_ascii=True))[:20]
