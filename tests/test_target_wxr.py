@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from belong_scraper.targets.wxr import derived_post_date, video_page_url, write_wxr
+from belong_scraper.targets.wxr import (
+    COMMON_FIELDS,
+    TYPE_FIELDS,
+    derived_post_date,
+    video_page_url,
+    write_wxr,
+)
 
 WP = "http://wordpress.org/export/1.2/"
 NS = {"wp": WP, "content": "http://purl.org/rss/1.0/modules/content/"}
@@ -311,3 +317,14 @@ def test_an_undated_attachment_parent_gives_its_date_and_folder(tmp_path: Path) 
     date = derived_post_date("article-7")
     assert item.findtext("wp:post_date", namespaces=NS) == date
     assert meta_of(item)["_wp_attached_file"] == f"{date[:4]}/{date[5:7]}/logo.png"
+
+
+def test_each_item_carries_the_fields_the_plugin_shows(wxr_export: Path, summary: dict) -> None:
+    # The plugin's editor box lists COMMON_FIELDS + TYPE_FIELDS: a field written under
+    # another name would show empty there.
+    root = parse(wxr_export / "wordpress.xml").getroot()
+    for item in root.iter("item"):
+        post_type = item.findtext("wp:post_type", namespaces=NS)
+        if post_type == "attachment":
+            continue
+        assert set(COMMON_FIELDS) | set(TYPE_FIELDS[post_type]) <= set(meta_of(item)), post_type
