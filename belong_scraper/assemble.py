@@ -27,13 +27,14 @@ from belong_scraper.items import (
     Page,
     PageReport,
     Partner,
+    PartnerCards,
     Record,
     to_export_dict,
 )
-from belong_scraper.normalise import make_slug, summary_from_teaser
+from belong_scraper.normalise import make_slug, partner_role, summary_from_teaser
 from belong_scraper.profile import SiteProfile
 from belong_scraper.profile.target import RecordPaths, fill
-from belong_scraper.review import article_flags, title_date_collisions
+from belong_scraper.review import article_flags, partner_flags, title_date_collisions
 from belong_scraper.urls import one_spelling_per_session
 
 # URLs → the pages linking to each (export/shelf.LinkIndex.linked_from)
@@ -97,7 +98,7 @@ def _identified(listings: Iterable[Listing], by_url: dict[str, str]) -> Iterator
     permalink by date and slug) is the article crawled at that URL; one no article was
     crawled at is left out."""
     for listing in listings:
-        if all(t.article_id for t in listing.teasers):
+        if not isinstance(listing, Listing) or all(t.article_id for t in listing.teasers):
             yield listing
             continue
         teasers = []
@@ -106,6 +107,37 @@ def _identified(listings: Iterable[Listing], by_url: dict[str, str]) -> Iterator
             if article_id:
                 teasers.append(replace(teaser, article_id=article_id))
         yield replace(listing, teasers=teasers)
+
+
+def _fill_from_cards(
+    partners: Iterable[Partner], listings: Iterable[Listing], vocabulary: dict[str, str]
+) -> None:
+    """A field a partner's own page lacks (a PHP warning stood in for its row) from the
+    first directory card linking to that page (profile ``[partner_cards]``)."""
+    by_url: dict[str, dict[str, str]] = {}
+    for listing in listings:
+        if isinstance(listing, PartnerCards):
+            for card in listing.cards:
+                fields = by_url.setdefault(card.url, {})
+                for name, value in card.fields.items():
+                    fields.setdefault(name, value)
+    if not by_url:
+        return
+    for partner in partners:
+        filled = False
+        for name, value in by_url.get(partner.source_url, {}).items():
+            if not getattr(partner, name):
+                setattr(partner, name, normalise_space(value))
+                partner.evidence.setdefault("from_cards", []).append(name)
+                filled = True
+        if filled:
+            # The page's role and flags were decided without the card's fields.
+            flags = set(partner.review_flags) - {"missing-region"}
+            role = partner_role(partner.role_raw, vocabulary)
+            if role is not None:
+                partner.role = role
+                flags.discard("unknown-role")
+            partner.review_flags = sorted(flags | partner_flags(vars(partner)))
 
 
 def _listing_order(listings: Iterable[Listing]) -> list[str]:
@@ -281,6 +313,8 @@ def assemble(
             )
     articles = {r.id: r for r in merged.values() if isinstance(r, Article)}
     clusters = [r for r in merged.values() if isinstance(r, Cluster)]
+    partners = (r for r in merged.values() if isinstance(r, Partner))
+    _fill_from_cards(partners, listings, profile.role_vocab)
     by_url = _ids_by_url(articles)
     teasers = _teaser_facts(articles, _identified(listings, by_url))
     _infer_dates(articles, _listing_order(_identified(listings, by_url)), profile)

@@ -212,6 +212,15 @@ def publish_assets(
     return [a for a in assets if a["id"] not in unplaced], failures, by_url
 
 
+def own_page(record: Record, profile: SiteProfile) -> bool:
+    """Whether the record's source page is its own: a partner read from a country page
+    listing several (page type ``partners``) is not; that page maps to the country listing
+    (non_record_path), not to one of them. A partner with a page of its own is."""
+    if not isinstance(record, Partner):
+        return True
+    return page_type(record.source_url, profile)[0] != "partners"
+
+
 class LinkRewriter:
     """Rewrites links in bodies: records → new path, media → local file, gone → marked."""
 
@@ -229,9 +238,7 @@ class LinkRewriter:
         self.failed_media = {f["url"]: f["status"] for f in failed_downloads}
         self.targets: dict[str, tuple[str, str | None]] = {}
         for record in records:
-            # A partner's source is its country page, which lists several partners: that
-            # page maps to the country listing (non_record_path), not to one of them.
-            source = "" if isinstance(record, Partner) else record.source_url
+            source = record.source_url if own_page(record, profile) else ""
             for url in [source, *getattr(record, "legacy_urls", [])]:
                 canonical = canonical_url(url, origin, profile) if url else None
                 if canonical:
@@ -307,6 +314,12 @@ def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
             )
             if _derived_again(record, before):
                 record.body_markdown = html_to_markdown(record.body_html)
+            # A document the site no longer serves (404, 410) is no attachment of the
+            # record; its link in the body stays, marked data-missing, and the report
+            # lists the failed download.
+            record.attachments = [
+                a for a in record.attachments if rewriter.failed_media.get(a["url"]) not in GONE
+            ]
             for entry in [*record.images, *record.attachments]:
                 asset = rewriter.assets_by_url.get(entry["url"])
                 entry["asset"] = asset["id"] if asset else None
@@ -357,7 +370,7 @@ def redirect_rows(
 
     for record in sorted(records, key=lambda r: r.id):
         for url in sorted(set(getattr(record, "legacy_urls", [])) | {record.source_url}):
-            if not isinstance(record, Partner):
+            if own_page(record, profile):
                 add(url, 301, record.path, record.id)
     spellings = graph.spellings
     for report in by_canonical(reports):

@@ -125,6 +125,22 @@ class Listing:
 
 
 @dataclass
+class PartnerCard:
+    """One directory card: the partner page it links to and the fields it shows."""
+
+    url: str  # the canonical URL of the partner's page (its Partner's source_url)
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PartnerCards(Listing):
+    """The cards of one directory page (profile ``[partner_cards]``): a Listing, so it is
+    collected and put aside with the listings, and has no teasers."""
+
+    cards: list[PartnerCard] = field(default_factory=list)
+
+
+@dataclass
 class PageReport:
     """What happened when one URL was fetched: the facts the manifest and report need."""
 

@@ -50,8 +50,14 @@ def html_links(root: lxml_html.HtmlElement, base: str) -> list[tuple[str, str]]:
             add(element.get("href"), "a")
         elif tag == "option":
             add(element.get("value"), "option")
-        elif tag == "link" and "alternate" in (element.get("rel") or "").lower():
-            add(element.get("href"), "feed")
+        elif tag == "link":
+            rels = (element.get("rel") or "").lower().split()
+            if "alternate" in rels:  # feeds and translations
+                add(element.get("href"), "feed")
+            elif "shortlink" in rels:
+                # The page's own short spelling (/?p=N): old content and other sites link
+                # to it, so its redirect belongs in the map.
+                add(element.get("href"), "shortlink")
         for name, value in element.attrib.items():
             name = name.lower()
             if name.startswith("data-") and value:

@@ -2,7 +2,8 @@
 
 A page is *productive* when it yields a record or links to content pages that no other
 page of its family (same path and parameter names) linked to before. Chains of
-same-family links (prev/next, page=N+1) are followed while they stay productive, and for
+same-family links (prev/next, page=N+1; or URLs the profile's ``urls.families`` makes one
+family, such as a calendar whose months are paths) are followed while they stay productive, and for
 ``TRAP_BARREN_LIMIT`` unproductive pages after that. Deep pagination keeps producing new
 article links, so it is followed to its end; an endless calendar stops producing and is cut.
 """
@@ -32,6 +33,7 @@ class TrapGuardMiddleware:
         self.profile = load_profile(settings.get("SITE_PROFILE"))
         self.limit = settings.getint("TRAP_BARREN_LIMIT", 3)
         self.max_per_family = settings.getint("TRAP_MAX_PAGES_PER_FAMILY", 10000)
+        self.families = self.profile.urls.families
         self.stats = crawler.stats
         self.linked_from_family: dict[str, set[str]] = defaultdict(set)
         # Distinct URLs let through per family: a page linked from many pages of its family
@@ -59,11 +61,11 @@ class TrapGuardMiddleware:
             # whatever this guard counts.
             yield from outputs
             return
-        family = url_family(response.url)
+        family = url_family(response.url, self.families)
         productive = any(isinstance(o, RECORD_CLASSES) for o in outputs)
         seen = self.linked_from_family[family]
         for request in (o for o in outputs if isinstance(o, Request)):
-            if url_family(request.url) == family or request.url in seen:
+            if url_family(request.url, self.families) == family or request.url in seen:
                 continue
             if page_type(request.url, self.profile)[0] not in UNCOUNTED_KINDS:
                 seen.add(request.url)
@@ -75,7 +77,7 @@ class TrapGuardMiddleware:
         for output in outputs:
             # The next page of a split article carries its record: never cut.
             if isinstance(output, Request) and output.meta.get("continues") is None:
-                target = url_family(output.url)
+                target = url_family(output.url, self.families)
                 # A page that is neither content nor listing (a calendar's other view, its
                 # day pages) continues the chain: two views linking to each other must not
                 # restart each other's count.

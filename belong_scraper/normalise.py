@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping
 from functools import cache
 from itertools import islice
 
@@ -20,8 +21,10 @@ WORD = re.compile(r"[^\W\d_]+")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZÀ-ÖØ-ÞΑ-Ω0-9])")
 
 
-def country_code(value: str) -> str | None:
-    """ISO 3166-1 alpha-2 (upper case) for a code in any case, an EU code or a name."""
+def country_code(value: str, aliases: Mapping[str, str] | None = None) -> str | None:
+    """ISO 3166-1 alpha-2 (upper case) for a code in any case, an EU code (EL, UK) or a
+    name: the short, official or common name (``Hellenic Republic``, ``Republic of
+    Moldova``), matched ignoring case and accents, else one of ``aliases`` (name → code)."""
     value = normalise_space(value)
     if not value:
         return None
@@ -31,7 +34,37 @@ def country_code(value: str) -> str | None:
     try:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
-        return None
+        pass
+    folded = _folded(value)
+    for name, alias in (aliases or {}).items():
+        if _folded(name) == folded:
+            return country_code(alias)
+    return _names_folded().get(folded)
+
+
+def _folded(name: str) -> str:
+    """A country name without case, accents, punctuation or a leading "the"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.sub(r"[^\w]+", " ", bare).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@cache
+def _names_folded() -> dict[str, str]:
+    """Every name ISO 3166-1 gives a country, folded, → its code; the inverted forms
+    ("Moldova, Republic of") also in reading order ("Republic of Moldova")."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if not name:
+                continue
+            names.setdefault(_folded(name), country.alpha_2)
+            if ", " in name:
+                head, tail = name.split(", ", 1)
+                names.setdefault(_folded(f"{tail} {head}"), country.alpha_2)
+    return names
 
 
 def country_name(code: str) -> str:

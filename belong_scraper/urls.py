@@ -126,11 +126,26 @@ def path_and_query(url: str) -> str:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def url_family(url: str) -> str:
-    """Path plus parameter names: pages of one family are the same template."""
+def url_family(url: str, families: Iterable[re.Pattern[str]] = ()) -> str:
+    """Path plus parameter names: pages of one family are the same template. A URL one
+    of ``families`` (the profile's ``urls.families``) matches is of that pattern's family,
+    whatever its path: a calendar's months are new paths of one template."""
+    declared = declared_family(url, families)
+    if declared is not None:
+        return declared
     parts = urlsplit(url)
     names = sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)})
     return parts.path + ("?" + "&".join(names) if names else "")
+
+
+def declared_family(url: str, families: Iterable[re.Pattern[str]]) -> str | None:
+    """The family of the first of ``families`` matching the URL's path and query, None
+    when none does."""
+    target = path_and_query(url)
+    for pattern in families:
+        if pattern.match(target):
+            return f"~{pattern.pattern}"
+    return None
 
 
 def is_document(url: str, profile: SiteProfile) -> bool:

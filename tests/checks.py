@@ -11,12 +11,15 @@ from typing import Any
 
 from belong_scraper.cleaning import PHP_ERROR_TRACE, SERVER_PATH
 
-# Chrome phrases anywhere, and link labels ("Read more") standing alone as a block or line.
+# Chrome phrases anywhere, and link labels ("Read more") standing alone as a block or line
+# (a link with such words inside a sentence is content: "all our latest news and ...").
 BOILERPLATE = re.compile(
     r"this website uses cookies|accept cookies|subscribe to our newsletter|share this!|"
     r"co-funded by the asylum, migration and integration fund of the european union|"
     r"select a country to discover|"
-    r"(?:^|>|\n)\s*(?:read more|share this|latest news|print)\W{0,3}\s*(?:<|$|\n)",
+    r"(?:^|\n|<(?:p|li|div|h[1-6])\b[^>]*>)\s*(?:<a\b[^>]*>)?\s*"
+    r"(?:read more|share this|latest news|print)\W{0,3}\s*(?:</a>)?\s*"
+    r"(?:</(?:p|li|div|h[1-6])>|$|\n)",
     re.IGNORECASE,
 )
 CUT_MARKERS = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]")

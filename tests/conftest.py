@@ -418,6 +418,7 @@ LONG_FIRST = (
     "tests/test_media_names.py",
     "tests/test_resume.py",
     "tests/test_e2e.py",
+    "tests/test_sister_e2e.py",
     "tests/test_safe_outputs.py",
     "tests/test_synthetic_site.py",
     "tests/test_secrets.py",

@@ -4,8 +4,8 @@ Every article of fixtures/sister-site and fixtures/sister-holdout is read from i
 page through the page object and the per-record pipelines (as `belong-scraper extract`
 does, no crawl), with the bundled `wordpress-sister` profile: images (full-size URL, alt,
 caption, credit), embeds, attachments, the first and last words of the body and none of
-the chrome. Then golden cases, one saved page per content rendering
-(fixtures/pages-sister/article/<case>/), compare the body fields whole.
+the chrome. The golden cases (fixtures/pages/article/wp-*, run by test_pages_golden.py)
+hold one saved page per content rendering.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from typing import Any
 
 import pytest
 
-from belong_scraper.golden import page_items, run_case
+from belong_scraper.golden import page_items
 from belong_scraper.profile import SiteProfile, load_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = {name: ROOT / "fixtures" / name for name in ("sister-site", "sister-holdout")}
 ORIGIN = "https://aer.eu"
-GOLDEN = sorted((ROOT / "fixtures" / "pages-sister").glob("*/*/meta.json"))
-BODY_FIELDS = ("body_html", "body_markdown", "body_text", "images", "embeds", "attachments")
+GOLDEN = sorted(
+    m
+    for m in (ROOT / "fixtures" / "pages" / "article").glob("wp-*/meta.json")
+    if "rendering" in json.loads(m.read_text(encoding="utf-8"))
+)
 
 
 @pytest.fixture(scope="module")
@@ -99,19 +102,6 @@ def test_article_body_matches_the_facts(site: str, key: str, fact: dict, sister)
         assert leak not in article.body_text
         assert leak not in article.body_html
     assert "Download" not in article.body_text.splitlines()  # a file block's button
-
-
-@pytest.mark.parametrize(
-    "meta", GOLDEN, ids=[f"{m.parent.parent.name}/{m.parent.name}" for m in GOLDEN]
-)
-def test_sister_golden_body(meta: Path, sister) -> None:
-    case = meta.parent
-    expected = json.loads((case / "output.json").read_text(encoding="utf-8"))
-    got = run_case(case, sister)
-    assert len(got) == len(expected)
-    for got_item, expected_item in zip(got, expected, strict=True):
-        for field, value in expected_item.items():
-            assert got_item[field] == value, f"{case.name}: {field}"
 
 
 def test_a_golden_case_per_rendering() -> None:

@@ -17,7 +17,9 @@ class StaticPage:
         self.rules: TitleBody = doc.profile.static
 
     def key(self) -> str:
-        return self.doc.keys.get("key", "home")
+        # A key read from a path (about/governance) has its slashes as dashes: the
+        # contract's page-<key> id holds no slash.
+        return self.doc.keys.get("key", "home").strip("/").replace("/", "-")
 
     def to_item(self) -> Page:
         flags: list[str] = []

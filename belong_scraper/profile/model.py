@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from belong_scraper.profile.body import BodyRules
 from belong_scraper.profile.fields import NEVER, Int, IRegex, Regex, Selectors, Text, Words
+from belong_scraper.profile.partner import OnePartnerRules, PartnerCards
 from belong_scraper.profile.section import Section
 from belong_scraper.profile.target import Target, placeholders
 from belong_scraper.schemas import PARTNER_ROLES
@@ -77,6 +78,14 @@ class Urls(Section):
         "links them (the feed, a listing).",
         examples=[["/rss.php", "/news.php"]],
     )
+    families: tuple[Regex, ...] = Field(
+        default=(),
+        description="Patterns (matched from the start against the canonical path and "
+        "query) whose URLs are ONE family, the same template whatever the path: a calendar "
+        "whose months are paths. The trap guard counts a chain across them, and `survey` "
+        "samples them as one. Default: a family is a path and its parameter names.",
+        examples=[[r"^/events/month/\d{4}-\d{2}/"]],
+    )
 
 
 class PageType(Section):
@@ -84,13 +93,14 @@ class PageType(Section):
 
     name: Text = Field(
         description="The page type: `article`, `listing`, `tag`, `partners`, "
-        "`partner_index`, `cluster`, `static`, `home` or `feed` are read as such; any "
+        "`partner` (one partner a page: `[partner]`), `partner_index`, `cluster`, `static`, "
+        "`home` or `feed` are read as such; any "
         "other name is crawled for links only.",
         examples=["article"],
     )
     url: Regex = Field(
         description="Matched (from the start) against the canonical URL's path and query, "
-        "parameters sorted by name; named groups (`id`, `page`, `tag`, `country`, `key`) "
+        "parameters sorted by name; named groups (`id`, `page`, `tag`, `country`, `key`, `slug`) "
         "become the page's keys.",
         examples=[r"^/news\.php\?id=(?P<id>\d+)$"],
     )
@@ -427,6 +437,10 @@ class SiteProfile(Section):
     )
     body: BodyRules = Field(default_factory=BodyRules, description="`[body]`")
     partners: PartnerRules = Field(default_factory=PartnerRules, description="`[partners]`")
+    partner: OnePartnerRules = Field(default_factory=OnePartnerRules, description="`[partner]`")
+    partner_cards: PartnerCards = Field(
+        default_factory=PartnerCards, description="`[partner_cards]`"
+    )
     roles: dict[str, Words] = Field(
         description="Partner roles: each role of the contract and the labels that mean it "
         "(matched case-insensitively).",
@@ -485,6 +499,16 @@ class SiteProfile(Section):
                         f"target.legacy_pages.{kind}.{key}: {{{unknown[0]}}} is no named group "
                         f"of the url of page type {kind!r}"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _cards_name_page_types(self) -> SiteProfile:
+        names = {p.name for p in self.page_types}
+        for kind in self.partner_cards.page_types:
+            if kind not in names:
+                raise ValueError(
+                    f"partner_cards.page_types: no page type named {kind!r} in [[page_types]]"
+                )
         return self
 
     # Derived views, computed once per profile.

@@ -41,6 +41,7 @@ SECTION_PAGE_TYPES: dict[str, tuple[str, ...]] = {
     "image": ("article",),
     "teaser": ("listing", "tag", "home", "cluster"),
     "partners": ("partners",),
+    "partner": ("partner",),
     "cluster": ("cluster",),
     "static": ("static",),
     "home": ("home",),

@@ -37,7 +37,14 @@ from belong_scraper.survey.observe import (
     observe_selectors,
 )
 from belong_scraper.survey.params import SamePageParams
-from belong_scraper.urls import Origin, absolute, canonical_url, is_media, page_type
+from belong_scraper.urls import (
+    Origin,
+    absolute,
+    canonical_url,
+    declared_family,
+    is_media,
+    page_type,
+)
 
 logger = logging.getLogger(__name__)
 # Links whose file name says they are no page, whatever the profile lists.
@@ -48,6 +55,11 @@ def family_cap(pages: int) -> int:
     """Requests one URL family may take: a calendar that answers every month, or a
     thousand articles, must leave room in the sample for the other templates."""
     return max(5, pages // 6)
+
+
+# Requests a family the profile names as one (urls.families, a calendar) may take: enough
+# to measure its template; it never gets the budget left over, the trap it is.
+DECLARED_FAMILY_CAP = 5
 
 
 class SurveySpider(scrapy.Spider):
@@ -120,7 +132,13 @@ class SurveySpider(scrapy.Spider):
         self.seen.add(url)
         if url in self.requested:
             return None
-        family = _join(*_shape(url))
+        declared = declared_family(url, self.profile.urls.families)
+        if declared is not None:
+            if self.per_family[declared] >= DECLARED_FAMILY_CAP:
+                return None
+            family = declared
+        else:
+            family = _join(*_shape(url))
         if self.spent >= self.budget or (
             capped and self.per_family[family] >= family_cap(self.budget)
         ):

@@ -173,6 +173,34 @@ def starting_profile(report: dict[str, Any], facts: list[PageFacts]) -> str:
     return render(guesses(report, facts), report)
 
 
+# Family places that are a date: a family whose only variable part is a date, and that
+# the sample could not finish, is a calendar's endless chain of months or days.
+DATE_PLACES = re.compile(r"<(?:year|month|day|yyyy-mm|date)>")
+# URLs of such a family sampled before it is taken for a chain, not a few archive pages.
+MIN_TRAP_SAMPLE = 5
+
+
+def _families(report: dict[str, Any]) -> list[str]:
+    """``urls.families`` for the families of date paths the sample left unfinished: one
+    family each, so the trap guard bounds their chain of new paths."""
+    found = [
+        family_regex(f["family"])
+        for f in report["families"]
+        if f.get("unfetched")
+        and f["count"] >= MIN_TRAP_SAMPLE
+        and DATE_PLACES.search(f["family"])
+        and "<" not in DATE_PLACES.sub("", f["family"])
+        and "?" not in f["family"]
+    ]
+    if not found:
+        return []
+    return [
+        "# Date paths the sample could not finish (a calendar?): each one family, so the",
+        "# trap guard bounds the chain. TODO: keep only the endless ones",
+        f"families = {toml_value(found)}",
+    ]
+
+
 def _page_types(report: dict[str, Any], kinds: dict[str, str | None]) -> list[str]:
     lines = []
     # The most literal families first: a URL takes the first page type that matches.
@@ -252,6 +280,7 @@ def render(g: dict[str, Any], report: dict[str, Any] | None = None) -> str:
         f"media_extensions = {toml_value(MEDIA_EXTENSIONS)}",
         f"media_path_prefixes = {toml_value([g['uploads']] if g.get('uploads') else [])}",
         "# TODO seed_paths: the feed and listings no page links to",
+        *_families(report),
         "",
         *page_types,
         "[chrome]",
