@@ -182,7 +182,7 @@ def stream_wxr(
     }
     # Each written item as title_date_groups takes it: ((guid, title), title, date, type).
     written: list[tuple[tuple[str, str], str, str, str]] = []
-    parents: dict[str, tuple[int, str]] = {}
+    parents: dict[str, tuple[int, str | None, str]] = {}  # id → (post id, published, date)
 
     def build(name: str, record_id: str) -> _Item | None:
         record = source.record(name, record_id)
@@ -193,7 +193,7 @@ def stream_wxr(
         except Exception as exc:  # one record that cannot be rendered is left out
             failures[record_id] = one_line(exc)
             return None
-        parents[record_id] = (item.post_id, item.post_date)
+        parents[record_id] = (item.post_id, item.published, item.post_date)
         return item
 
     def emit(item: _Item | None, owner: str) -> None:
@@ -450,7 +450,7 @@ def _partner(
 def _attachment(
     asset: dict[str, Any],
     post_id: int,
-    parents: dict[str, tuple[int, str]],
+    parents: dict[str, tuple[int, str | None, str]],
     out_dir: Path,
     entry_title: str | None = None,
 ) -> _Item:
@@ -474,7 +474,8 @@ def _attachment(
     item.excerpt = asset.get("credit") or ""  # the caption WordPress shows under the image
     for record_id in asset.get("used_by") or []:
         if record_id in parents:
-            item.parent, item.date = parents[record_id]
+            # Its parent's date (and pubDate, when the parent has a date of its own).
+            item.parent, item.published, item.date = parents[record_id]
             break
     else:
         item.date = derived_post_date(asset["id"])
