@@ -15,6 +15,7 @@ from belong_scraper.export.run import ExportRun, HandedOff
 from belong_scraper.items import Rejected
 from belong_scraper.targets import ExportSource
 from belong_scraper.targets.hugo import write_hugo
+from belong_scraper.targets.wordpress_plugin import write_wordpress_plugin
 from belong_scraper.targets.wxr import write_wxr
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def renderings_stage(run: ExportRun, handed: HandedOff, source: ExportSource) ->
         description=profile.target.site_description, failures=failures["wxr"],
         described=rendered.files,
     )  # fmt: skip
+    # The export's WordPress plugin (post types, permalinks, front page) beside the WXR.
+    write_wordpress_plugin(out_dir, source, profile.target, described=rendered.files)
     sources = {r.id: r.source_url for r in handed.assembled}
     for stage, failed in failures.items():
         for record_id, error in sorted(failed.items()):

@@ -11,7 +11,9 @@ Two importer behaviours shape the file:
 - It skips an item when a post with the same title and date already exists and has the
   same post type, silently. Such groups are reported (``collisions``), never dropped here.
   MySQL's default collation compares titles case- and accent-insensitively, so the check
-  does too. Undated items are not at risk: WordPress stores them with the import time.
+  does too. The same rule is what makes a second import of the file add nothing, so every
+  item has a stable date: the record's own, else one derived from its id
+  (``derived_post_date``; an attachment takes its parent's), never the import time.
 - After importing it replaces, in every post body, each attachment's ``guid`` and URL with
   the new upload URL. Bodies link media as ``/media/...``, so that path is the attachment's
   guid and the bodies end up pointing at the WordPress copies.
@@ -29,6 +31,7 @@ more, whoever wrote the export folder.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -66,7 +69,10 @@ NS = {
     "wp": "http://wordpress.org/export/1.2/",
 }
 DEFAULT_AUTHOR = "migration"
-NO_DATE = "0000-00-00 00:00:00"
+# An undated record's post date: this day, at a time of day taken from its id's SHA-256
+# (derived_post_date). A pure function of the record, so every render and every import of
+# it agrees, and two undated records with one title still differ.
+UNDATED_DAY = "2000-01-01"
 # Post id ranges: articles and clusters keep their legacy id inside their range, the other
 # types are numbered in id order. Ids stay unique across types; WordPress reuses them as
 # the new post ids when they are free (import_id).
@@ -74,6 +80,16 @@ BASE = {"article": 100000, "cluster": 200000, "page": 300000, "partner": 400000}
 ATTACHMENT_BASE = 500000
 FALLBACK_BASE = 900000
 RANGE = 100000
+# The post type of each record file, and the record fields each item carries as meta (the
+# WordPress plugin shows them in the editor): every type's COMMON_FIELDS, then its own.
+POST_TYPES = {"articles": "post", "clusters": "cluster", "pages": "page", "partners": "partner"}
+COMMON_FIELDS = ("record_id", "legacy_id", "legacy_urls", "source_url", "path", "review_flags")
+TYPE_FIELDS = {
+    "post": ("language", "author_name", "published_raw", "clusters", "embeds"),
+    "cluster": ("related_articles", "related_post_guids"),
+    "page": ("page_key",),
+    "partner": ("country_code", "country", "region", "role", "role_raw", "website", "logo_url"),
+}
 # Meta values WordPress reads as a file path or an id, never prints: kept as they are.
 RAW_META = {"_wp_attached_file", "_thumbnail_id"}
 # A medium kept at its legacy upload path (media.media_layout): the part from the year on
@@ -165,8 +181,8 @@ def stream_wxr(
         asset_id: ATTACHMENT_BASE + n for n, asset_id in enumerate(sorted(assets), start=1)
     }
     # Each written item as title_date_groups takes it: ((guid, title), title, date, type).
-    written: list[tuple[tuple[str, str], str, str | None, str]] = []
-    parents: dict[str, tuple[int, str | None]] = {}
+    written: list[tuple[tuple[str, str], str, str, str]] = []
+    parents: dict[str, tuple[int, str | None, str]] = {}  # id → (post id, published, date)
 
     def build(name: str, record_id: str) -> _Item | None:
         record = source.record(name, record_id)
@@ -177,7 +193,7 @@ def stream_wxr(
         except Exception as exc:  # one record that cannot be rendered is left out
             failures[record_id] = one_line(exc)
             return None
-        parents[record_id] = (item.post_id, item.published)
+        parents[record_id] = (item.post_id, item.published, item.post_date)
         return item
 
     def emit(item: _Item | None, owner: str) -> None:
@@ -189,7 +205,7 @@ def stream_wxr(
             failures[owner] = one_line(exc)
             return
         writer.write(node, 2)
-        written.append(((item.guid, item.title), item.title, item.published, item.post_type))
+        written.append(((item.guid, item.title), item.title, item.post_date, item.post_type))
 
     with etree.xmlfile(stream, encoding="UTF-8") as xf:
         writer = _Writer(xf, stream)
@@ -276,7 +292,8 @@ class _Item:
         self.guid = guid
         self.title = title
         self.link = ""
-        self.published: str | None = None  # YYYY-MM-DD
+        self.published: str | None = None  # YYYY-MM-DD, the record's own date
+        self.date: str | None = None  # the post date when not the record's (an attachment)
         self.creator = DEFAULT_AUTHOR
         self.description = ""
         self.content = ""
@@ -290,7 +307,9 @@ class _Item:
 
     @property
     def post_date(self) -> str:
-        return f"{self.published} 00:00:00" if self.published else NO_DATE
+        if self.date:
+            return self.date
+        return f"{self.published} 00:00:00" if self.published else derived_post_date(self.guid)
 
     def node(self) -> _Node:
         """The whole ``<item>``, every value checked: writing it cannot fail half-way."""
@@ -347,7 +366,7 @@ def _article(
     _common(item, record)
     item.published = record.get("published") or None
     item.status = "publish" if item.published else "draft"
-    item.creator = _login(record.get("author")) if record.get("author") else DEFAULT_AUTHOR
+    item.creator = author_login(record.get("author")) if record.get("author") else DEFAULT_AUTHOR
     item.description = record.get("summary") or ""
     # The videos the body held, each URL in its own paragraph: WordPress embeds it there.
     videos = "".join(
@@ -387,7 +406,9 @@ def _cluster(record: dict[str, Any], post_ids: dict[str, int], *_: Any) -> _Item
     related = [rid for rid in record.get("related_articles") or [] if isinstance(rid, str)]
     item.meta += [
         ("related_articles", _json(related)),
-        ("related_post_ids", _json([post_ids[r] for r in related if r in post_ids])),
+        # The importer gives posts new ids and never remaps ids in meta: the related posts
+        # are named by their guid (the record id), which it keeps.
+        ("related_post_guids", _json([r for r in related if r in post_ids])),
     ]
     return item
 
@@ -418,7 +439,7 @@ def _partner(
     _common(item, record)
     item.content = record.get("description_html") or ""
     item.post_name = _last_segment(record)
-    for key in ("country_code", "country", "region", "role", "role_raw", "website", "logo_url"):
+    for key in TYPE_FIELDS["partner"]:
         item.meta.append((key, str(record.get(key) or "")))
     logo = attachment_ids.get(record.get("logo_asset") or "")
     if logo:
@@ -429,7 +450,7 @@ def _partner(
 def _attachment(
     asset: dict[str, Any],
     post_id: int,
-    parents: dict[str, tuple[int, str | None]],
+    parents: dict[str, tuple[int, str | None, str]],
     out_dir: Path,
     entry_title: str | None = None,
 ) -> _Item:
@@ -453,12 +474,16 @@ def _attachment(
     item.excerpt = asset.get("credit") or ""  # the caption WordPress shows under the image
     for record_id in asset.get("used_by") or []:
         if record_id in parents:
-            item.parent, item.published = parents[record_id]
+            # Its parent's date (and pubDate, when the parent has a date of its own).
+            item.parent, item.published, item.date = parents[record_id]
             break
+    else:
+        item.date = derived_post_date(asset["id"])
+    # The importer files the upload under this path's YYYY/MM: the legacy /uploads/YYYY/MM/
+    # folder where the site had one, else the post date's (a partner's logo).
     uploads = UPLOADS.match(local)
-    if uploads:
-        # Keeps the legacy /uploads/YYYY/MM/ folder on the WordPress side.
-        item.meta.append(("_wp_attached_file", uploads.group(1)))
+    month = item.post_date[:7].replace("-", "/")
+    item.meta.append(("_wp_attached_file", uploads.group(1) if uploads else f"{month}/{file_name}"))
     if str(asset.get("media_type") or "").startswith("image/") and asset.get("alt"):
         item.meta.append(("_wp_attachment_image_alt", str(asset["alt"])))
     item.meta += [
@@ -469,6 +494,13 @@ def _attachment(
         ("used_by", _json(list(asset.get("used_by") or []))),
     ]
     return item
+
+
+def derived_post_date(key: str) -> str:
+    """The stable post date of an undated item: ``UNDATED_DAY`` at the time of day the
+    first 32 bits of SHA-256(``key``) give, modulo a day (``key``: the record id)."""
+    seconds = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 86400
+    return f"{UNDATED_DAY} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _common(item: _Item, record: dict[str, Any]) -> None:
@@ -561,7 +593,7 @@ def _scan(source: ExportSource) -> _Index:
     # The default author always exists (pages, partners, ...).
     index.authors = {DEFAULT_AUTHOR: "Migration"}
     for name in sorted(author_names):
-        index.authors.setdefault(_login(name), name)
+        index.authors.setdefault(author_login(name), name)
     names = {record_id: name for name, rows in legacy.items() for record_id, _ in rows}
     names |= {record_id: name for name, ids in numbered.items() for record_id in ids}
     index.post_ids = _post_ids(legacy, numbered)
@@ -598,7 +630,8 @@ def _post_ids(
     return ids
 
 
-def _login(name: str) -> str:
+def author_login(name: str) -> str:
+    """The WordPress login an author's display name is imported as."""
     login = slugify(name, max_length=60)
     if not login:
         login = "author-" + slugify(json.dumps(name, ensure_ascii=True))[:20]
@@ -623,7 +656,7 @@ def _tag_slug(name: str) -> str:
 
 
 def _collisions(
-    written: Iterable[tuple[tuple[str, str], str, str | None, str]],
+    written: Iterable[tuple[tuple[str, str], str, str, str]],
 ) -> list[dict[str, Any]]:
     """Groups the importer would skip all but one of (``review.title_date_groups``)."""
     entries = list(written)
@@ -632,7 +665,7 @@ def _collisions(
     collisions = [
         {
             "title": group[0][1],
-            "date": f"{dates[group[0][0]]} 00:00:00",
+            "date": dates[group[0][0]],
             "post_type": kinds[group[0][0]],
             "ids": sorted(guid for guid, _ in group),
         }
