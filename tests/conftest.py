@@ -383,6 +383,43 @@ def holdout_export(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "holdout", build)
 
 
+def sister_run(tmp_path_factory, name: str) -> dict[str, Any]:
+    """One `migrate --profile wordpress-sister` of a sister snapshot per test run, with
+    what the tests of it read: the server's log, a `watch` right after, and `migrate
+    --from-warc` of its archive once the server is gone (``replayed/`` beside ``out/``)."""
+    site = FIXTURES / name
+
+    def build(out: Path) -> None:
+        with FixtureServer(site) as server:
+            result = migrate(server, out, "--profile", "wordpress-sister")
+            requests = [r.target for r in server.log]
+            # The scheduled job right after: nothing is new, so it says nothing.
+            watch = run_cli("watch", "--start-url", server.origin + "/", "--profile",
+                            "wordpress-sister", "--db", f"sqlite:///{out}.state.sqlite",
+                            *FAST)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        # The server is gone: the archive alone rebuilds the export (an archivist's rerun).
+        replayed = run_cli("migrate", "--from-warc", str(out / "archive"), "--profile",
+                           "wordpress-sister", "--out", str(out.parent / "replayed"))  # fmt: skip
+        assert replayed.returncode == 0, replayed.stderr
+        facts = {"requests": requests, "origin": server.origin,
+                 "watch": {"status": watch.returncode, "stdout": watch.stdout}}  # fmt: skip
+        (out.parent / "run.json").write_text(json.dumps(facts), encoding="utf-8")
+
+    out = built_once(tmp_path_factory, name, build)
+    return {"out": out, **json.loads((out.parent / "run.json").read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="session")
+def sister_export_run(tmp_path_factory) -> dict[str, Any]:
+    return sister_run(tmp_path_factory, "sister-site")
+
+
+@pytest.fixture(scope="session")
+def sister_holdout_run(tmp_path_factory) -> dict[str, Any]:
+    return sister_run(tmp_path_factory, "sister-holdout")
+
+
 @pytest.fixture(scope="session", params=["fixture-site", "holdout-site"])
 def any_export(request) -> Path:
     """Each migrated site in turn: checks that must hold on a site never seen too."""

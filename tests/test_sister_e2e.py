@@ -15,15 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from lxml import html as lxml_html
 
 from belong_scraper.assemble import canonical_json
 from belong_scraper.expected import RECORD_FILES, portable_export
-from belong_scraper.fixture_server import FixtureServer
 from tests.checks import assert_clean_output
-from tests.conftest import FAST, FIXTURES, built_once, load_export, migrate, run_cli
+from tests.conftest import FIXTURES, load_export
+from tests.test_target_hugo import KINDS, build, needs_hugo
 
 EXPECTED = FIXTURES / "sister-expected-export"
-SITES = {"sister-site": FIXTURES / "sister-site", "sister-holdout": FIXTURES / "sister-holdout"}
+SITES = {"sister-site": "sister_export_run", "sister-holdout": "sister_holdout_run"}
 
 
 def path_of(url: str | None) -> str | None:
@@ -34,41 +35,11 @@ def path_of(url: str | None) -> str | None:
 
 
 @pytest.fixture(scope="module", params=sorted(SITES))
-def sister(request, tmp_path_factory) -> dict[str, Any]:
-    """One migrate of each sister snapshot per test run (read only), with its server's log."""
-    site = SITES[request.param]
-    log: list = []
-
-    def build(out: Path) -> None:
-        with FixtureServer(site) as server:
-            result = migrate(server, out, "--profile", "wordpress-sister")
-            log.extend(server.log)
-            # The scheduled job right after: nothing is new, so it says nothing.
-            watch = run_cli("watch", "--start-url", server.origin + "/", "--profile",
-                            "wordpress-sister", "--db", f"sqlite:///{out}.state.sqlite",
-                            *FAST)  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        # The server is gone: the archive alone rebuilds the export (an archivist's rerun).
-        replayed = run_cli("migrate", "--from-warc", str(out / "archive"), "--profile",
-                           "wordpress-sister", "--out", str(out.parent / "replayed"))  # fmt: skip
-        assert replayed.returncode == 0, replayed.stderr
-        (out.parent / "requests.json").write_text(json.dumps([r.target for r in log]))
-        (out.parent / "origin.txt").write_text(server.origin)
-        (out.parent / "watch.json").write_text(
-            json.dumps({"status": watch.returncode, "stdout": watch.stdout})
-        )
-
-    out = built_once(tmp_path_factory, request.param, build)
-    facts = json.loads((site / "expected-facts.json").read_text(encoding="utf-8"))
-    return {
-        "name": request.param,
-        "out": out,
-        "facts": facts,
-        "export": load_export(out),
-        "requests": json.loads((out.parent / "requests.json").read_text()),
-        "watch": json.loads((out.parent / "watch.json").read_text()),
-        "origin": (out.parent / "origin.txt").read_text(),
-    }
+def sister(request) -> dict[str, Any]:
+    """One migrate of each sister snapshot per test run (conftest `sister_run`), read only."""
+    run = request.getfixturevalue(SITES[request.param])
+    facts = json.loads((FIXTURES / request.param / "expected-facts.json").read_text("utf-8"))
+    return {"name": request.param, "facts": facts, "export": load_export(run["out"]), **run}
 
 
 def by_id(records: list[dict]) -> dict[str, dict]:
@@ -266,3 +237,18 @@ def test_the_archive_alone_rebuilds_the_same_export(sister) -> None:
     replayed = sister["out"].parent / "replayed"
     for name in REPLAYED_SAME:
         assert (replayed / name).read_bytes() == (sister["out"] / name).read_bytes(), name
+
+
+@needs_hugo
+def test_the_hugo_site_builds_every_record_at_its_path(sister, tmp_path: Path) -> None:
+    public = tmp_path / "public"
+    result = build(sister["out"] / "hugo", public)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "WARN" not in output and "ERROR" not in output, output
+    for name, title_key in KINDS.items():
+        for record in sister["export"][name]:
+            page = public / record["path"].strip("/") / "index.html"
+            doc = lxml_html.fromstring(page.read_bytes())
+            assert record[title_key] in [h.text_content().strip() for h in doc.iter("h1")]
+    # The site's categories are a Hugo taxonomy of their own.
+    assert (public / "categories" / "index.html").is_file()
