@@ -21,6 +21,7 @@ from belong_scraper.assemble import canonical_json
 from belong_scraper.expected import RECORD_FILES, portable_export
 from tests.checks import assert_clean_output
 from tests.conftest import FIXTURES, load_export
+from tests.test_report import browser  # noqa: F401  (the real Chromium, a fixture)
 from tests.test_target_hugo import KINDS, build, needs_hugo
 
 EXPECTED = FIXTURES / "sister-expected-export"
@@ -252,3 +253,11 @@ def test_the_hugo_site_builds_every_record_at_its_path(sister, tmp_path: Path) -
             assert record[title_key] in [h.text_content().strip() for h in doc.iter("h1")]
     # The site's categories are a Hugo taxonomy of their own.
     assert (public / "categories" / "index.html").is_file()
+
+
+def test_the_report_fits_the_window(sister, browser) -> None:  # noqa: F811 (the fixture)
+    """Its long permalinks wrap: nothing of report.html is wider than the window."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto((sister["out"] / "report.html").as_uri(), wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
