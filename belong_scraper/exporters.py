@@ -264,29 +264,42 @@ def write_handoff(
     out_dir: Path,
     assets: list[dict[str, Any]],
     redirects: list[dict[str, Any]],
-    nginx: str,
-    apache: str,
+    nginx: str | Iterable[str],
+    apache: str | Iterable[str],
 ) -> dict[str, dict[str, Any]]:
-    """assets.json/csv, the redirect map in three forms, and their schemas."""
+    """assets.json/csv, the redirect map in three forms, and their schemas. The server
+    maps may come a line at a time (handoff.nginx_lines, apache_lines): every file is
+    written as it is made, none held whole (at 20,000 articles they are megabytes each)."""
     files: dict[str, dict[str, Any]] = {}
     for kind, rows in (("asset", assets), ("redirect", redirects)):
         for row in rows:
             errors = validation_errors(kind, row)
             if errors:
                 raise ValueError(f"{kind} {row}: {errors}")
-    outputs = {
-        "assets.json": (json_bytes(assets), len(assets)),
-        "assets.csv": (csv_bytes(assets, ASSET_COLUMNS), len(assets)),
-        "redirects.csv": (csv_bytes(redirects, REDIRECT_COLUMNS), len(redirects)),
-        "redirects.nginx.conf": (nginx.encode("utf-8"), None),
-        "redirects.apache.conf": (apache.encode("utf-8"), None),
-        "schema/asset.schema.json": (json_bytes(HANDOFF_SCHEMAS["asset"]), None),
-        "schema/redirect.schema.json": (json_bytes(HANDOFF_SCHEMAS["redirect"]), None),
-    }
-    for name, (data, count) in outputs.items():
-        atomic_write(out_dir / name, data)
-        files[name] = describe(data, count)
+    files["assets.json"] = write_json_array(out_dir / "assets.json", assets)
+    files["assets.csv"] = write_csv(
+        out_dir / "assets.csv", ASSET_COLUMNS, ([a.get(c) for c in ASSET_COLUMNS] for a in assets)
+    )
+    files["redirects.csv"] = write_csv(
+        out_dir / "redirects.csv",
+        REDIRECT_COLUMNS,
+        ([r.get(c) for c in REDIRECT_COLUMNS] for r in redirects),
+    )
+    for name, text in (("redirects.nginx.conf", nginx), ("redirects.apache.conf", apache)):
+        files[name] = write_text(out_dir / name, [text] if isinstance(text, str) else text)
+    for kind in ("asset", "redirect"):
+        data = json_bytes(HANDOFF_SCHEMAS[kind])
+        atomic_write(out_dir / f"schema/{kind}.schema.json", data)
+        files[f"schema/{kind}.schema.json"] = describe(data)
     return files
+
+
+def write_text(path: Path, pieces: Iterable[str]) -> dict[str, Any]:
+    """A UTF-8 text file written a piece at a time; returns its entry."""
+    with StreamedFile(path) as out:
+        for piece in pieces:
+            out.write(piece.encode("utf-8"))
+    return out.entry()
 
 
 def describe(data: bytes, records: int | None = None) -> dict[str, Any]:

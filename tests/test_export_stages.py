@@ -19,12 +19,21 @@ from belong_scraper.export.run import Collected, ExportRun, StageClock, peak_rss
 from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
-from belong_scraper.exporters import csv_bytes, json_bytes, write_csv, write_json_array
+from belong_scraper.exporters import (
+    ASSET_COLUMNS,
+    REDIRECT_COLUMNS,
+    csv_bytes,
+    json_bytes,
+    write_csv,
+    write_handoff,
+    write_json_array,
+)
+from belong_scraper.handoff import apache_lines, apache_rules, nginx_lines, nginx_map
 from belong_scraper.items import PageReport, from_export_dict, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore
-from belong_scraper.urls import Origin
+from belong_scraper.urls import Origin, canonical_url
 
 PROFILE = load_profile("legacy")
 
@@ -182,6 +191,39 @@ def test_streamed_record_files_are_the_bytes_of_the_whole_file_writers(tmp_path:
         assert (tmp_path / "a.csv").read_bytes() == csv_bytes(subset, columns)
         assert entry["records"] == len(subset)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+
+def test_streamed_handoff_files_are_the_bytes_of_the_whole_file_writers(tmp_path: Path) -> None:
+    """The handoff files written as they are made (the server maps a line at a time) equal
+    the whole-file forms: json_bytes / csv_bytes of the rows, the maps' joined text."""
+    out = tmp_path / "export"
+    run = export_run(out, sample_items())
+    handed = handoff_stage(run, assemble_stage(run))
+    assets, redirects = handed.handoff.assets, handed.handoff.redirects
+    assert redirects  # the sample has no media: assets.json is its empty array
+
+    def canonicalize(url: str) -> str | None:
+        return canonical_url(url, run.origin, PROFILE)
+
+    lines = (
+        nginx_lines(redirects, canonicalize, PROFILE),
+        apache_lines(redirects, canonicalize, PROFILE),
+    )
+    streamed = write_handoff(tmp_path / "streamed", assets, redirects, *lines)
+    nginx, apache = (
+        nginx_map(redirects, canonicalize, PROFILE),
+        apache_rules(redirects, canonicalize, PROFILE),
+    )
+    whole = write_handoff(tmp_path / "whole", assets, redirects, nginx, apache)
+    assert streamed == whole
+    files = {name: (tmp_path / "streamed" / name).read_bytes() for name in streamed}
+    assert files["assets.json"] == json_bytes(assets)
+    assert files["assets.csv"] == csv_bytes(assets, ASSET_COLUMNS)
+    assert files["redirects.csv"] == csv_bytes(redirects, REDIRECT_COLUMNS)
+    assert files["redirects.nginx.conf"] == nginx.encode() and nginx.endswith("}\n")
+    assert files["redirects.apache.conf"] == apache.encode() and "RewriteRule" in apache
+    for name, data in files.items():
+        assert streamed[name]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.skipif(peak_rss_mb() is None, reason="no /proc/self/status here")

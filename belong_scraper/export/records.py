@@ -10,7 +10,7 @@ from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWr
 from belong_scraper.export.spill import RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import write_handoff, write_records_from
-from belong_scraper.handoff import apache_rules, nginx_map, page_rules
+from belong_scraper.handoff import apache_lines, nginx_lines, page_rules
 from belong_scraper.items import (
     EXPORT_FILES,
     Article,
@@ -76,8 +76,8 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             run.out_dir,
             handed.handoff.assets,
             redirects,
-            nginx_map(redirects, canonicalize, run.profile, rules),
-            apache_rules(redirects, canonicalize, run.profile, rules),
+            nginx_lines(redirects, canonicalize, run.profile, rules),
+            apache_lines(redirects, canonicalize, run.profile, rules),
         )
     )
     counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
