@@ -161,7 +161,8 @@ def _cell(value: Any) -> str:
     return neutralise_csv_cell(remove_unsafe_chars(str(value)))
 
 
-def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The header and each row as csv_table writes them, a line at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # Python's writer leaves a field holding a lone "\r" unquoted (only the line
@@ -178,14 +179,14 @@ def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
-    return "".join(_csv_lines(header, rows)).encode("utf-8")
+    return "".join(csv_lines(header, rows)).encode("utf-8")
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
     """csv_table's bytes, written a row at a time; returns the file's entry."""
     count = -1  # the header is no record
     with StreamedFile(path) as out:
-        for line in _csv_lines(header, rows):
+        for line in csv_lines(header, rows):
             out.write(line.encode("utf-8"))
             count += 1
     return out.entry(count)
@@ -295,10 +296,18 @@ def write_handoff(
 
 
 def write_text(path: Path, pieces: Iterable[str]) -> dict[str, Any]:
-    """A UTF-8 text file written a piece at a time; returns its entry."""
+    """A UTF-8 text file written a piece at a time (gathered into writes of about 64 KB:
+    a template engine's pieces are a few characters each); returns its entry."""
     with StreamedFile(path) as out:
+        buffered: list[str] = []
+        size = 0
         for piece in pieces:
-            out.write(piece.encode("utf-8"))
+            buffered.append(piece)
+            size += len(piece)
+            if size >= 65536:
+                out.write("".join(buffered).encode("utf-8"))
+                buffered, size = [], 0
+        out.write("".join(buffered).encode("utf-8"))
     return out.entry()
 
 
