@@ -77,7 +77,13 @@ def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None
     assert [row["id"] for row in spill.rows()][:37] == [r["id"] for r in expected]
     assert written.counts == {"article": 37, "partner": 14, "cluster": 4, "page": 5}
     assert set(written.state.change_hashes) == written.exported
-    assert len(written.state.watch_items) == 37
+    # The state's rows are made as it reads them (once): from the shelf, not lists.
+    watch = list(written.state.watch_items)
+    assert sorted(w["article_id"] for w in watch) == sorted(r["id"] for r in expected)
+    assert all(w["teaser_sha256"] and w["text_sha256"] for w in watch)
+    pages = list(written.state.fetched_pages)
+    assert [p["url"] for p in pages] == sorted({p["url"] for p in pages})
+    assert list(written.state.fetched_pages) == []  # read once
     assert written.files["articles.json"]["records"] == 37
     assert {"redirects.csv", "redirects.nginx.conf", "assets.json"} <= set(written.files)
     # The renderings read the rows put aside, not the files: the same records, by id.

@@ -154,8 +154,9 @@ class StateRows:
     """What the state is handed for the run, worked out while the records were here."""
 
     change_hashes: dict[str, str]  # exported record id → change hash
-    fetched_pages: list[dict[str, Any]]
-    watch_items: list[dict[str, Any]]
+    # Read once, by the state (export/state.py): made as they are read
+    fetched_pages: Iterator[dict[str, Any]]
+    watch_items: Iterator[dict[str, Any]]
     kept_ids: set[str]  # records the handoff did not reject, exported or not
 
 
