@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 
 from belong_scraper.export.graph import GONE, LinkGraph
 from belong_scraper.export.shelf import by_canonical
+from belong_scraper.export.spill import ParkedRows
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
@@ -32,7 +33,8 @@ from belong_scraper.urls import Origin, canonical_url, one_spelling_per_session,
 class Handoff:
     assets: list[dict[str, Any]] = field(default_factory=list)
     failed_downloads: list[dict[str, Any]] = field(default_factory=list)
-    redirects: list[dict[str, Any]] = field(default_factory=list)
+    # the redirect map's rows; after the records stage, read back from disk (ParkedRows)
+    redirects: list[dict[str, Any]] | ParkedRows = field(default_factory=list)
     unmapped_links: list[dict[str, Any]] = field(default_factory=list)
     broken_body_links: list[dict[str, Any]] = field(default_factory=list)
     wxr: dict[str, Any] = field(default_factory=dict)

@@ -201,8 +201,9 @@ def _broken_links(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _redirects(
-    redirect_rows: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+    redirect_rows: Iterable[Mapping[str, Any]], manifest: Mapping[str, Any]
 ) -> dict[str, Any]:
+    """The redirect map's figures (``redirect_rows`` read twice: a list, or rows on disk)."""
     by_status = Counter(str(row.get("status") or "").strip() for row in redirect_rows)
     gone = [
         {"legacy_url": row.get("legacy_url", ""), "record_id": row.get("record_id") or None}
@@ -238,7 +239,7 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
 
 
 def report_facts(
-    source: ExportSource, manifest: Mapping[str, Any], redirect_rows: Sequence[Mapping[str, Any]]
+    source: ExportSource, manifest: Mapping[str, Any], redirect_rows: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The report facts from what the export computed: its records, its manifest (before
     it is written: it holds every run fact the report shows) and its redirect rows."""

@@ -5,7 +5,7 @@ manifest listing every file and SHA256SUMS covering them, the manifest included.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from belong_scraper.archive import finish_archive, write_checksums
@@ -39,7 +39,7 @@ def report_stage(
     run: ExportRun,
     manifest: dict[str, Any],
     source: ExportSource,
-    redirect_rows: list[dict[str, Any]],
+    redirect_rows: Iterable[dict[str, Any]],
 ) -> None:
     """report.html, report.json, review.csv, from the export's rows, its manifest as it
     stands (written once, last) and its redirect rows: no file is read back."""

@@ -80,6 +80,9 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             apache_lines(redirects, canonicalize, run.profile, rules),
         )
     )
+    # The report reads the redirect rows again, after the renderings: they wait on disk.
+    handed.handoff.redirects = spill.park("redirects", redirects)
+    del redirects, rules
     counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
     records = handed.records
     state = StateRows(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,38 @@ class RowSpill:
             for (data,) in batch:
                 yield json.loads(data)
 
+    def park(self, name: str, rows: Iterable[dict[str, Any]]) -> ParkedRows:
+        """Rows a later stage reads again (the redirect map's, for the report), put aside
+        in their order; what comes back reads them one at a time."""
+        self.db.execute(f"CREATE TABLE {name} (seq INTEGER PRIMARY KEY, data TEXT)")
+        self.db.executemany(
+            f"INSERT INTO {name} (data) VALUES (?)",
+            ((json.dumps(row, ensure_ascii=False),) for row in rows),
+        )
+        return ParkedRows(self.db, name)
+
     def source(self, origin: str, assets: list[dict[str, Any]]) -> SpillSource:
         return SpillSource(self, origin, assets)
 
     def close(self) -> None:
         self.scratch.close()
+
+
+class ParkedRows:
+    """Rows put aside by ``RowSpill.park``: read back in their order, as often as needed."""
+
+    def __init__(self, db: sqlite3.Connection, table: str):
+        self._db, self._table = db, table
+        self._count = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY seq")
+        while batch := cursor.fetchmany(256):
+            for (data,) in batch:
+                yield json.loads(data)
+
+    def __len__(self) -> int:
+        return self._count
 
 
 class SpillSource:
