@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from belong_scraper.exporters import (
     write_json_array,
 )
 from belong_scraper.handoff import apache_lines, apache_rules, nginx_lines, nginx_map
-from belong_scraper.items import PageReport, from_export_dict, to_export_dict
+from belong_scraper.items import Article, PageReport, from_export_dict, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore
@@ -280,3 +281,23 @@ def test_an_incomplete_rerun_carries_records_from_the_state(tmp_path: Path) -> N
     assert [r for r in again if r["id"] == "article-11"] == [
         r for r in first if r["id"] == "article-11"
     ]
+
+
+def test_collected_records_share_their_repeated_strings() -> None:
+    """Two records parsed apart, with the same tags, image and language: collected, they
+    hold one copy of each such string, their values unchanged; titles are not pooled."""
+    first, second = (
+        copy.deepcopy(next(i for i in sample_items() if isinstance(i, Article))) for _ in range(2)
+    )
+    for record in (first, second):
+        record.tags = ["".join(["Migra", "tion"]), "x" + str(len(record.tags))]
+        record.images = [{"url": "".join(["http://x.test/", "a.jpg"]), "alt": None}]
+        record.evidence = {"media": {"".join(["http://x.test/", "a.jpg"]): {"status": 200}}}
+    assert first.tags[0] is not second.tags[0]
+    before = [to_export_dict(first), to_export_dict(second)]
+    kept = collected([first, second]).records
+    assert [to_export_dict(r) for r in kept] == before
+    assert kept[0].tags[0] is kept[1].tags[0] and kept[0].tags[1] is kept[1].tags[1]
+    assert kept[0].images[0]["url"] is kept[1].images[0]["url"]
+    assert next(iter(kept[0].evidence["media"])) is next(iter(kept[1].evidence["media"]))
+    assert kept[0].language is kept[1].language
