@@ -26,7 +26,7 @@ from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, 
 
 # Rows per bulk statement in finish_run. A batch of records holds their whole data (bodies
 # included) as dicts and as the JSON the driver is handed: 500 were 9 MB at the peak of a
-# 4,000-article export; 100 cost no measurable time.
+# 4,000-article export; with 100 the state's stage was no slower (0.7 s at 4,000).
 FLUSH_EVERY = 100
 
 
