@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 
 from belong_scraper.export.graph import GONE, LinkGraph
 from belong_scraper.export.shelf import by_canonical
-from belong_scraper.export.spill import ParkedRows
+from belong_scraper.export.spill import ParkedRows, RedirectTable
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
@@ -346,16 +346,23 @@ def redirect_rows(
     rewriter: LinkRewriter,
     profile: SiteProfile,
     graph: LinkGraph,
-) -> list[dict[str, Any]]:
-    """Every legacy spelling seen → its record's new path (301), removed articles → 410."""
+    table: RedirectTable | None = None,
+) -> list[dict[str, Any]] | ParkedRows:
+    """Every legacy spelling seen → its record's new path (301), removed articles → 410.
+    With a ``table`` (export/spill.py) the rows go there as they are found, and come back
+    from there; without, a list."""
     rows: dict[str, dict[str, Any]] = {}
 
     def add(url: str, status: int, target: str, record_id: str) -> None:
         key = legacy_path(url)
         if key == target or key in rows:
             return
-        rows[key] = {"legacy_url": url, "legacy_path": key, "status": status, "target": target,
-                     "record_id": record_id}  # fmt: skip
+        row = {"legacy_url": url, "legacy_path": key, "status": status, "target": target,
+               "record_id": record_id}  # fmt: skip
+        if table is None:
+            rows[key] = row
+        else:
+            table.add(row)  # the first row for a path wins there too
 
     for record in sorted(records, key=lambda r: r.id):
         for url in sorted(set(getattr(record, "legacy_urls", [])) | {record.source_url}):
@@ -384,6 +391,8 @@ def redirect_rows(
     # media_layout): links from elsewhere to the old uploads keep working.
     for url, asset in sorted(rewriter.assets_by_url.items()):
         add(url, 301, "/" + asset["local_path"], "")
+    if table is not None:
+        return table.finish()
     keys = set(rows)
     return [r for _, r in sorted(rows.items()) if r["target"] not in keys]
 
@@ -397,7 +406,7 @@ def _is_media_row(row: dict[str, Any]) -> bool:
     return str(row["target"]).startswith("/media/")
 
 
-def _media_rules(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+def _media_rules(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """(path, query, target) of each media row a server can match, a query first: a file's
     name is case-sensitive (A.JPG and a.jpg may be two files), unlike the PHP pages."""
     rules = []
@@ -427,7 +436,7 @@ def dropped_params_regex(profile: SiteProfile) -> str:
     return f"(?:(?:{'|'.join(names)})=[^&]*|&)*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per page: no instance dict
 class RedirectRule:
     """One general rule: a legacy path, the parameters that identify the page (any
     order, any case, other parameters allowed) or none (only dropped ones allowed)."""
@@ -438,7 +447,7 @@ class RedirectRule:
 
 
 def general_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+    rows: Iterable[dict[str, Any]], canonicalize: Callable[[str], str | None]
 ) -> list[RedirectRule]:
     """Rules that also catch spellings never seen in the crawl (another utm_ value, a
     session id, parameters reordered or upper-cased), most specific first."""
@@ -460,14 +469,14 @@ def general_rules(
 
 
 def page_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+    rows: Iterable[dict[str, Any]], canonicalize: Callable[[str], str | None]
 ) -> list[RedirectRule]:
     """The general rules of the page (non-media) rows: what both server maps use."""
-    return general_rules([row for row in rows if not _is_media_row(row)], canonicalize)
+    return general_rules((row for row in rows if not _is_media_row(row)), canonicalize)
 
 
 def nginx_map(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
@@ -482,7 +491,7 @@ def nginx_map(
 
 
 def nginx_lines(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
@@ -501,9 +510,10 @@ def nginx_lines(
     for path, query, target in _media_rules(rows):
         tail = f"\\?{re.escape(query)}$" if query else "(?:\\?.*)?$"
         yield f"    {_nginx_quote(f'~^{re.escape(path)}{tail}')} {_nginx_quote(target)};\n"
-    rows = [row for row in rows if not _is_media_row(row)]
     seen: set[str] = set()
     for row in rows:
+        if _is_media_row(row):
+            continue
         if row["legacy_path"].lower() in seen:
             continue  # nginx compares map strings case-insensitively: ID=2 is id=2
         seen.add(row["legacy_path"].lower())
@@ -511,7 +521,7 @@ def nginx_lines(
         yield f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};\n"
     del seen
     only_dropped = dropped_params_regex(profile)
-    for rule in general_rules(rows, canonicalize) if rules is None else rules:
+    for rule in page_rules(rows, canonicalize) if rules is None else rules:
         if rule.conditions:
             query = "".join(
                 f"(?=(?:[^#]*&)?{re.escape(k)}={re.escape(v)}(?:&|#|$))" for k, v in rule.conditions
@@ -529,7 +539,7 @@ def _nginx_quote(value: str) -> str:
 
 
 def apache_rules(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
@@ -540,7 +550,7 @@ def apache_rules(
 
 
 def apache_lines(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
@@ -553,8 +563,7 @@ def apache_lines(
     for path, query, target in _media_rules(rows):
         condition = f"RewriteCond %{{QUERY_STRING}} ^{re.escape(query)}$\n" if query else ""
         yield f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]\n"
-    rows = [row for row in rows if not _is_media_row(row)]
-    for rule in general_rules(rows, canonicalize) if rules is None else rules:
+    for rule in page_rules(rows, canonicalize) if rules is None else rules:
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"
             for k, v in rule.conditions

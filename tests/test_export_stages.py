@@ -18,7 +18,7 @@ from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
 from belong_scraper.export.run import Collected, ExportRun, StageClock, peak_rss_mb, rss_mb
 from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
-from belong_scraper.export.spill import RowSpill
+from belong_scraper.export.spill import ParkedRows, RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
 from belong_scraper.exporters import (
     ASSET_COLUMNS,
@@ -208,6 +208,15 @@ def test_streamed_handoff_files_are_the_bytes_of_the_whole_file_writers(tmp_path
     handed = handoff_stage(run, assemble_stage(run))
     assets, redirects = handed.handoff.assets, handed.handoff.redirects
     assert redirects  # the sample has no media: assets.json is its empty array
+    # Found straight into the export's row file, the same rows in the same order.
+    spill = RowSpill(None)
+    try:
+        again = export_run(tmp_path / "again", sample_items())
+        parked = handoff_stage(again, assemble_stage(again), spill).handoff.redirects
+        assert isinstance(parked, ParkedRows) and list(parked) == redirects == list(parked)
+        assert len(parked) == len(redirects)
+    finally:
+        spill.close()
 
     def canonicalize(url: str) -> str | None:
         return canonical_url(url, run.origin, PROFILE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from belong_scraper.assemble import change_hash
 from belong_scraper.export.parked import opener
 from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
-from belong_scraper.export.spill import RowSpill
+from belong_scraper.export.spill import ParkedRows, RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import write_handoff, write_records_from
 from belong_scraper.handoff import apache_lines, nginx_lines, page_rules
@@ -80,8 +80,10 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             apache_lines(redirects, canonicalize, run.profile, rules),
         )
     )
-    # The report reads the redirect rows again, after the renderings: they wait on disk.
-    handed.handoff.redirects = spill.park("redirects", redirects)
+    # The report reads the redirect rows again, after the renderings: they wait on disk
+    # (there already when the handoff put them in the spill).
+    if not isinstance(redirects, ParkedRows):
+        handed.handoff.redirects = spill.park("redirects", redirects)
     del redirects, rules
     counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
     records = handed.records

@@ -75,13 +75,16 @@ class RowSpill:
             for (data,) in batch:
                 yield json.loads(data)
 
+    def redirect_table(self) -> RedirectTable:
+        return RedirectTable(self.db)
+
     def park(self, name: str, rows: Iterable[dict[str, Any]]) -> ParkedRows:
         """Rows a later stage reads again (the redirect map's, for the report), put aside
         in their order; what comes back reads them one at a time."""
         self.db.execute(f"CREATE TABLE {name} (seq INTEGER PRIMARY KEY, data TEXT)")
         self.db.executemany(
             f"INSERT INTO {name} (data) VALUES (?)",
-            ((json.dumps(row, ensure_ascii=False),) for row in rows),
+            ((json.dumps(row),) for row in rows),  # ASCII: a lone surrogate is stored too
         )
         return ParkedRows(self.db, name)
 
@@ -90,6 +93,41 @@ class RowSpill:
 
     def close(self) -> None:
         self.scratch.close()
+
+
+class RedirectTable:
+    """The redirect map's rows as the handoff finds them, kept here rather than in memory
+    (at 20,000 articles about 60,000 rows, each a dict and two URL strings, held from the
+    handoff to the records stage): the first row for a legacy path wins, and ``finish``
+    gives them in legacy path order without the rows whose target is itself a legacy
+    path (what ``handoff.redirect_rows`` does with a dict in memory)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        # Bytes, not TEXT: a URL is stored whatever it holds; compared bytewise, UTF-8
+        # sorts as its code points, the order Python sorts the paths in.
+        self.db.execute(
+            "CREATE TABLE redirect_rows (path BLOB PRIMARY KEY, target BLOB, data TEXT)"
+        )
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO redirect_rows (path, target, data) VALUES (?, ?, ?)",
+            (_key(row["legacy_path"]), _key(row["target"]), json.dumps(row)),
+        )
+
+    def finish(self) -> ParkedRows:
+        self.db.execute("CREATE TABLE redirects (seq INTEGER PRIMARY KEY, data TEXT)")
+        self.db.execute(
+            "INSERT INTO redirects (data) SELECT data FROM redirect_rows "
+            "WHERE target NOT IN (SELECT path FROM redirect_rows) ORDER BY path"
+        )
+        self.db.execute("DROP TABLE redirect_rows")
+        return ParkedRows(self.db, "redirects")
+
+
+def _key(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 class ParkedRows:
