@@ -117,11 +117,35 @@ def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
     count = 0
     with StreamedFile(path) as out:
         for row in rows:
-            text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            out.write((",\n  " if count else "[\n  ").encode("utf-8") + text.encode("utf-8"))
+            out.write(_json_item(row, count))
             count += 1
         out.write(b"\n]\n" if count else b"[]\n")
     return out.entry(count)
+
+
+def _json_item(row: Any, index: int) -> bytes:
+    text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return (",\n  " if index else "[\n  ").encode("utf-8") + text.encode("utf-8")
+
+
+def write_json_and_csv(
+    json_path: Path, csv_path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """write_json_array and write_csv of the same rows in one pass over them (a record
+    file's rows come decoded from the export's row file: once, not once per file)."""
+    count = 0
+    with StreamedFile(json_path) as out:
+
+        def written_to_json() -> Iterator[list[Any]]:
+            nonlocal count
+            for row in rows:
+                out.write(_json_item(row, count))
+                count += 1
+                yield [row.get(c) for c in columns]
+
+        csv_entry = write_csv(csv_path, columns, written_to_json())
+        out.write(b"\n]\n" if count else b"[]\n")
+    return out.entry(count), csv_entry
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): a first
@@ -234,19 +258,16 @@ def write_records(
 def write_records_from(
     out_dir: Path, sorted_rows: Callable[[str], Iterable[dict[str, Any]]], profile: SiteProfile
 ) -> dict[str, dict[str, Any]]:
-    """``write_records`` from rows already in id order, read once per file
-    (``sorted_rows(kind)`` is called for the JSON and again for the CSV): each row is
-    written as it comes, so a 20,000-article export never holds a type's rows, nor a
-    file's bytes, in memory."""
+    """``write_records`` from rows already in id order, read once for both files
+    (``sorted_rows(kind)`` is called once per type): each row is written as it comes, so
+    a 20,000-article export never holds a type's rows, nor a file's bytes, in memory."""
     files: dict[str, dict[str, Any]] = {}
     for kind, registered in REGISTRY.items():
         stem, columns = registered.stem, registered.columns
-        files[f"{stem}.json"] = write_json_array(out_dir / f"{stem}.json", sorted_rows(kind))
-        files[f"{stem}.csv"] = write_csv(
-            out_dir / f"{stem}.csv",
-            columns,
-            ([row.get(c) for c in columns] for row in sorted_rows(kind)),
+        json_entry, csv_entry = write_json_and_csv(
+            out_dir / f"{stem}.json", out_dir / f"{stem}.csv", columns, sorted_rows(kind)
         )
+        files[f"{stem}.json"], files[f"{stem}.csv"] = json_entry, csv_entry
         data = json_bytes(record_schemas(profile)[kind])
         atomic_write(out_dir / f"schema/{kind}.schema.json", data)
         files[f"schema/{kind}.schema.json"] = describe(data)

@@ -27,6 +27,7 @@ from belong_scraper.exporters import (
     json_bytes,
     write_csv,
     write_handoff,
+    write_json_and_csv,
     write_json_array,
 )
 from belong_scraper.handoff import apache_lines, apache_rules, nginx_lines, nginx_map
@@ -197,6 +198,10 @@ def test_streamed_record_files_are_the_bytes_of_the_whole_file_writers(tmp_path:
         )
         assert (tmp_path / "a.csv").read_bytes() == csv_bytes(subset, columns)
         assert entry["records"] == len(subset)
+        both = write_json_and_csv(tmp_path / "b.json", tmp_path / "b.csv", columns, iter(subset))
+        assert (tmp_path / "b.json").read_bytes() == json_bytes(subset)
+        assert (tmp_path / "b.csv").read_bytes() == csv_bytes(subset, columns)
+        assert [e["records"] for e in both] == [len(subset)] * 2
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
 
 
