@@ -117,11 +117,35 @@ def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
     count = 0
     with StreamedFile(path) as out:
         for row in rows:
-            text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            out.write((",\n  " if count else "[\n  ").encode("utf-8") + text.encode("utf-8"))
+            out.write(_json_item(row, count))
             count += 1
         out.write(b"\n]\n" if count else b"[]\n")
     return out.entry(count)
+
+
+def _json_item(row: Any, index: int) -> bytes:
+    text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return (",\n  " if index else "[\n  ").encode("utf-8") + text.encode("utf-8")
+
+
+def write_json_and_csv(
+    json_path: Path, csv_path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """write_json_array and write_csv of the same rows in one pass over them (a record
+    file's rows come decoded from the export's row file: once, not once per file)."""
+    count = 0
+    with StreamedFile(json_path) as out:
+
+        def written_to_json() -> Iterator[list[Any]]:
+            nonlocal count
+            for row in rows:
+                out.write(_json_item(row, count))
+                count += 1
+                yield [row.get(c) for c in columns]
+
+        csv_entry = write_csv(csv_path, columns, written_to_json())
+        out.write(b"\n]\n" if count else b"[]\n")
+    return out.entry(count), csv_entry
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection"): a first
@@ -161,7 +185,8 @@ def _cell(value: Any) -> str:
     return neutralise_csv_cell(remove_unsafe_chars(str(value)))
 
 
-def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The header and each row as csv_table writes them, a line at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # Python's writer leaves a field holding a lone "\r" unquoted (only the line
@@ -178,14 +203,14 @@ def _csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """The one CSV writer of the export: UTF-8, "\\n" line ends, every cell through _cell."""
-    return "".join(_csv_lines(header, rows)).encode("utf-8")
+    return "".join(csv_lines(header, rows)).encode("utf-8")
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, Any]:
     """csv_table's bytes, written a row at a time; returns the file's entry."""
     count = -1  # the header is no record
     with StreamedFile(path) as out:
-        for line in _csv_lines(header, rows):
+        for line in csv_lines(header, rows):
             out.write(line.encode("utf-8"))
             count += 1
     return out.entry(count)
@@ -233,19 +258,16 @@ def write_records(
 def write_records_from(
     out_dir: Path, sorted_rows: Callable[[str], Iterable[dict[str, Any]]], profile: SiteProfile
 ) -> dict[str, dict[str, Any]]:
-    """``write_records`` from rows already in id order, read once per file
-    (``sorted_rows(kind)`` is called for the JSON and again for the CSV): each row is
-    written as it comes, so a 20,000-article export never holds a type's rows, nor a
-    file's bytes, in memory."""
+    """``write_records`` from rows already in id order, read once for both files
+    (``sorted_rows(kind)`` is called once per type): each row is written as it comes, so
+    a 20,000-article export never holds a type's rows, nor a file's bytes, in memory."""
     files: dict[str, dict[str, Any]] = {}
     for kind, registered in REGISTRY.items():
         stem, columns = registered.stem, registered.columns
-        files[f"{stem}.json"] = write_json_array(out_dir / f"{stem}.json", sorted_rows(kind))
-        files[f"{stem}.csv"] = write_csv(
-            out_dir / f"{stem}.csv",
-            columns,
-            ([row.get(c) for c in columns] for row in sorted_rows(kind)),
+        json_entry, csv_entry = write_json_and_csv(
+            out_dir / f"{stem}.json", out_dir / f"{stem}.csv", columns, sorted_rows(kind)
         )
+        files[f"{stem}.json"], files[f"{stem}.csv"] = json_entry, csv_entry
         data = json_bytes(record_schemas(profile)[kind])
         atomic_write(out_dir / f"schema/{kind}.schema.json", data)
         files[f"schema/{kind}.schema.json"] = describe(data)
@@ -264,29 +286,50 @@ def write_handoff(
     out_dir: Path,
     assets: list[dict[str, Any]],
     redirects: list[dict[str, Any]],
-    nginx: str,
-    apache: str,
+    nginx: str | Iterable[str],
+    apache: str | Iterable[str],
 ) -> dict[str, dict[str, Any]]:
-    """assets.json/csv, the redirect map in three forms, and their schemas."""
+    """assets.json/csv, the redirect map in three forms, and their schemas. The server
+    maps may come a line at a time (handoff.nginx_lines, apache_lines): every file is
+    written as it is made, none held whole (at 20,000 articles they are megabytes each)."""
     files: dict[str, dict[str, Any]] = {}
     for kind, rows in (("asset", assets), ("redirect", redirects)):
         for row in rows:
             errors = validation_errors(kind, row)
             if errors:
                 raise ValueError(f"{kind} {row}: {errors}")
-    outputs = {
-        "assets.json": (json_bytes(assets), len(assets)),
-        "assets.csv": (csv_bytes(assets, ASSET_COLUMNS), len(assets)),
-        "redirects.csv": (csv_bytes(redirects, REDIRECT_COLUMNS), len(redirects)),
-        "redirects.nginx.conf": (nginx.encode("utf-8"), None),
-        "redirects.apache.conf": (apache.encode("utf-8"), None),
-        "schema/asset.schema.json": (json_bytes(HANDOFF_SCHEMAS["asset"]), None),
-        "schema/redirect.schema.json": (json_bytes(HANDOFF_SCHEMAS["redirect"]), None),
-    }
-    for name, (data, count) in outputs.items():
-        atomic_write(out_dir / name, data)
-        files[name] = describe(data, count)
+    files["assets.json"] = write_json_array(out_dir / "assets.json", assets)
+    files["assets.csv"] = write_csv(
+        out_dir / "assets.csv", ASSET_COLUMNS, ([a.get(c) for c in ASSET_COLUMNS] for a in assets)
+    )
+    files["redirects.csv"] = write_csv(
+        out_dir / "redirects.csv",
+        REDIRECT_COLUMNS,
+        ([r.get(c) for c in REDIRECT_COLUMNS] for r in redirects),
+    )
+    for name, text in (("redirects.nginx.conf", nginx), ("redirects.apache.conf", apache)):
+        files[name] = write_text(out_dir / name, [text] if isinstance(text, str) else text)
+    for kind in ("asset", "redirect"):
+        data = json_bytes(HANDOFF_SCHEMAS[kind])
+        atomic_write(out_dir / f"schema/{kind}.schema.json", data)
+        files[f"schema/{kind}.schema.json"] = describe(data)
     return files
+
+
+def write_text(path: Path, pieces: Iterable[str]) -> dict[str, Any]:
+    """A UTF-8 text file written a piece at a time (gathered into writes of about 64 KB:
+    a template engine's pieces are a few characters each); returns its entry."""
+    with StreamedFile(path) as out:
+        buffered: list[str] = []
+        size = 0
+        for piece in pieces:
+            buffered.append(piece)
+            size += len(piece)
+            if size >= 65536:
+                out.write("".join(buffered).encode("utf-8"))
+                buffered, size = [], 0
+        out.write("".join(buffered).encode("utf-8"))
+    return out.entry()
 
 
 def describe(data: bytes, records: int | None = None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 
 from belong_scraper.export.graph import GONE, LinkGraph
 from belong_scraper.export.shelf import by_canonical
+from belong_scraper.export.spill import ParkedRows, RedirectTable
 from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
@@ -32,7 +33,8 @@ from belong_scraper.urls import Origin, canonical_url, one_spelling_per_session,
 class Handoff:
     assets: list[dict[str, Any]] = field(default_factory=list)
     failed_downloads: list[dict[str, Any]] = field(default_factory=list)
-    redirects: list[dict[str, Any]] = field(default_factory=list)
+    # the redirect map's rows; after the records stage, read back from disk (ParkedRows)
+    redirects: list[dict[str, Any]] | ParkedRows = field(default_factory=list)
     unmapped_links: list[dict[str, Any]] = field(default_factory=list)
     broken_body_links: list[dict[str, Any]] = field(default_factory=list)
     wxr: dict[str, Any] = field(default_factory=dict)
@@ -357,16 +359,23 @@ def redirect_rows(
     rewriter: LinkRewriter,
     profile: SiteProfile,
     graph: LinkGraph,
-) -> list[dict[str, Any]]:
-    """Every legacy spelling seen → its record's new path (301), removed articles → 410."""
+    table: RedirectTable | None = None,
+) -> list[dict[str, Any]] | ParkedRows:
+    """Every legacy spelling seen → its record's new path (301), removed articles → 410.
+    With a ``table`` (export/spill.py) the rows go there as they are found, and come back
+    from there; without, a list."""
     rows: dict[str, dict[str, Any]] = {}
 
     def add(url: str, status: int, target: str, record_id: str) -> None:
         key = legacy_path(url)
         if key == target or key in rows:
             return
-        rows[key] = {"legacy_url": url, "legacy_path": key, "status": status, "target": target,
-                     "record_id": record_id}  # fmt: skip
+        row = {"legacy_url": url, "legacy_path": key, "status": status, "target": target,
+               "record_id": record_id}  # fmt: skip
+        if table is None:
+            rows[key] = row
+        else:
+            table.add(row)  # the first row for a path wins there too
 
     for record in sorted(records, key=lambda r: r.id):
         for url in sorted(set(getattr(record, "legacy_urls", [])) | {record.source_url}):
@@ -395,6 +404,8 @@ def redirect_rows(
     # media_layout): links from elsewhere to the old uploads keep working.
     for url, asset in sorted(rewriter.assets_by_url.items()):
         add(url, 301, "/" + asset["local_path"], "")
+    if table is not None:
+        return table.finish()
     keys = set(rows)
     return [r for _, r in sorted(rows.items()) if r["target"] not in keys]
 
@@ -408,7 +419,7 @@ def _is_media_row(row: dict[str, Any]) -> bool:
     return str(row["target"]).startswith("/media/")
 
 
-def _media_rules(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+def _media_rules(rows: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """(path, query, target) of each media row a server can match, a query first: a file's
     name is case-sensitive (A.JPG and a.jpg may be two files), unlike the PHP pages."""
     rules = []
@@ -438,7 +449,7 @@ def dropped_params_regex(profile: SiteProfile) -> str:
     return f"(?:(?:{'|'.join(names)})=[^&]*|&)*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per page: no instance dict
 class RedirectRule:
     """One general rule: a legacy path, the parameters that identify the page (any
     order, any case, other parameters allowed) or none (only dropped ones allowed)."""
@@ -449,7 +460,7 @@ class RedirectRule:
 
 
 def general_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+    rows: Iterable[dict[str, Any]], canonicalize: Callable[[str], str | None]
 ) -> list[RedirectRule]:
     """Rules that also catch spellings never seen in the crawl (another utm_ value, a
     session id, parameters reordered or upper-cased), most specific first."""
@@ -471,14 +482,14 @@ def general_rules(
 
 
 def page_rules(
-    rows: list[dict[str, Any]], canonicalize: Callable[[str], str | None]
+    rows: Iterable[dict[str, Any]], canonicalize: Callable[[str], str | None]
 ) -> list[RedirectRule]:
     """The general rules of the page (non-media) rows: what both server maps use."""
-    return general_rules([row for row in rows if not _is_media_row(row)], canonicalize)
+    return general_rules((row for row in rows if not _is_media_row(row)), canonicalize)
 
 
 def nginx_map(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
@@ -489,28 +500,41 @@ def nginx_map(
     Exact entries for every spelling seen; then case-insensitive regexes per page, so
     unseen spellings (other utm_ values, a session id, reordered parameters) redirect too.
     """
-    lines = [
-        "# Generated by belong-scraper: legacy URL -> new path. Include in the http {} block,",
-        "# then in the server {} of the legacy host(s):",
-        "#     if ($belong_redirect = 410) { return 410; }",
-        "#     if ($belong_redirect) { return 301 $belong_redirect; }",
-        "map_hash_bucket_size 256;",
-        "map $request_uri $belong_redirect {",
-        '    default "";',
-    ]
+    return "".join(nginx_lines(rows, canonicalize, profile, rules))
+
+
+def nginx_lines(
+    rows: Iterable[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
+) -> Iterator[str]:
+    """``nginx_map`` a line at a time (each with its newline), for a file written as it
+    is made: at 20,000 articles the map is megabytes."""
+    yield from (
+        "# Generated by belong-scraper: legacy URL -> new path. Include in the http {} block,\n",
+        "# then in the server {} of the legacy host(s):\n",
+        "#     if ($belong_redirect = 410) { return 410; }\n",
+        "#     if ($belong_redirect) { return 301 $belong_redirect; }\n",
+        "map_hash_bucket_size 256;\n",
+        "map $request_uri $belong_redirect {\n",
+        '    default "";\n',
+    )
     for path, query, target in _media_rules(rows):
         tail = f"\\?{re.escape(query)}$" if query else "(?:\\?.*)?$"
-        lines.append(f"    {_nginx_quote(f'~^{re.escape(path)}{tail}')} {_nginx_quote(target)};")
-    rows = [row for row in rows if not _is_media_row(row)]
+        yield f"    {_nginx_quote(f'~^{re.escape(path)}{tail}')} {_nginx_quote(target)};\n"
     seen: set[str] = set()
     for row in rows:
+        if _is_media_row(row):
+            continue
         if row["legacy_path"].lower() in seen:
             continue  # nginx compares map strings case-insensitively: ID=2 is id=2
         seen.add(row["legacy_path"].lower())
         target = "410" if row["status"] == 410 else row["target"]
-        lines.append(f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};")
+        yield f"    {_nginx_quote(row['legacy_path'])} {_nginx_quote(target)};\n"
+    del seen
     only_dropped = dropped_params_regex(profile)
-    for rule in general_rules(rows, canonicalize) if rules is None else rules:
+    for rule in page_rules(rows, canonicalize) if rules is None else rules:
         if rule.conditions:
             query = "".join(
                 f"(?=(?:[^#]*&)?{re.escape(k)}={re.escape(v)}(?:&|#|$))" for k, v in rule.conditions
@@ -519,9 +543,8 @@ def nginx_map(
         else:
             query = f"(?:\\?{only_dropped})?$"
         pattern = f"~*^{re.escape(rule.path)}{query}"
-        lines.append(f"    {_nginx_quote(pattern)} {_nginx_quote(rule.target)};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        yield f"    {_nginx_quote(pattern)} {_nginx_quote(rule.target)};\n"
+    yield "}\n"
 
 
 def _nginx_quote(value: str) -> str:
@@ -529,22 +552,31 @@ def _nginx_quote(value: str) -> str:
 
 
 def apache_rules(
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     canonicalize: Callable[[str], str | None],
     profile: SiteProfile,
     rules: list[RedirectRule] | None = None,
 ) -> str:
     """mod_rewrite rules: a page's identifying parameters in any order and case; a page
     without them when the query string holds nothing or only dropped parameters."""
+    return "".join(apache_lines(rows, canonicalize, profile, rules))
+
+
+def apache_lines(
+    rows: Iterable[dict[str, Any]],
+    canonicalize: Callable[[str], str | None],
+    profile: SiteProfile,
+    rules: list[RedirectRule] | None = None,
+) -> Iterator[str]:
+    """``apache_rules`` a rule at a time (each with its newline), for a file written as it
+    is made."""
     only_dropped = dropped_params_regex(profile)
-    blocks = []
+    yield "# Generated by belong-scraper: legacy URL -> new path (mod_rewrite, server or vhost).\n"
+    yield "RewriteEngine On\n"
     for path, query, target in _media_rules(rows):
         condition = f"RewriteCond %{{QUERY_STRING}} ^{re.escape(query)}$\n" if query else ""
-        blocks.append(
-            f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]"
-        )
-    rows = [row for row in rows if not _is_media_row(row)]
-    for rule in general_rules(rows, canonicalize) if rules is None else rules:
+        yield f"{condition}RewriteRule ^/?{re.escape(path.lstrip('/'))}$ {target} [R=301,L,QSD]\n"
+    for rule in page_rules(rows, canonicalize) if rules is None else rules:
         conditions = [
             f"RewriteCond %{{QUERY_STRING}} (?:^|&){re.escape(k)}={re.escape(v)}(?:&|$) [NC]"
             for k, v in rule.conditions
@@ -554,9 +586,4 @@ def apache_rules(
             action = f"RewriteRule ^/?{path}$ - [G,L,NC]"
         else:
             action = f"RewriteRule ^/?{path}$ {rule.target} [R=301,L,NC,QSD]"
-        blocks.append("\n".join([*conditions, action]))
-    header = [
-        "# Generated by belong-scraper: legacy URL -> new path (mod_rewrite, server or vhost).",
-        "RewriteEngine On",
-    ]
-    return "\n".join(header + blocks) + "\n"
+        yield "\n".join([*conditions, action]) + "\n"

@@ -26,7 +26,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -36,7 +36,7 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.exporters import atomic_write, csv_table, describe, json_bytes, read_csv_rows
+from belong_scraper.exporters import csv_lines, read_csv_rows, write_text
 from belong_scraper.review import article_flags, partner_flags, title_date_collisions
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
@@ -201,8 +201,9 @@ def _broken_links(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _redirects(
-    redirect_rows: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+    redirect_rows: Iterable[Mapping[str, Any]], manifest: Mapping[str, Any]
 ) -> dict[str, Any]:
+    """The redirect map's figures (``redirect_rows`` read twice: a list, or rows on disk)."""
     by_status = Counter(str(row.get("status") or "").strip() for row in redirect_rows)
     gone = [
         {"legacy_url": row.get("legacy_url", ""), "record_id": row.get("record_id") or None}
@@ -238,7 +239,7 @@ def collect_facts(out_dir: Path) -> dict[str, Any]:
 
 
 def report_facts(
-    source: ExportSource, manifest: Mapping[str, Any], redirect_rows: Sequence[Mapping[str, Any]]
+    source: ExportSource, manifest: Mapping[str, Any], redirect_rows: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The report facts from what the export computed: its records, its manifest (before
     it is written: it holds every run fact the report shows) and its redirect rows."""
@@ -317,11 +318,16 @@ def report_facts(
 
 
 def review_csv_bytes(review: Sequence[Mapping[str, Any]]) -> bytes:
+    return "".join(review_csv_lines(review)).encode("utf-8")
+
+
+def review_csv_lines(review: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+    """review.csv a line at a time."""
     rows = (
         [*(row[column] for column in REVIEW_COLUMNS[:-1]), ";".join(sorted(row["reasons"]))]
         for row in review
     )
-    return csv_table(REVIEW_COLUMNS, rows)
+    return csv_lines(REVIEW_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------------------- report.html
@@ -390,9 +396,32 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[dict]], cls: str, kinds:
         "cls": cls,
         "head": list(head),
         "kinds": [names.get(kinds[i : i + 1], "") for i in range(len(head))],
-        "rows": [list(row) for row in rows],
+        "rows": rows if isinstance(rows, _Rows) else [list(row) for row in rows],
         "halves": None,
     }
+
+
+class _Rows:
+    """A table's rows made as the page is written, each from its fact when the template
+    reaches it: a table with a row per page (the PHP errors of 20,000 pages) is never
+    held as cells."""
+
+    def __init__(
+        self,
+        cells: Callable[[Mapping[str, Any]], Sequence[dict[str, Any]]],
+        facts: Sequence[Mapping[str, Any]],
+        start: int = 0,
+        stop: int | None = None,
+    ):
+        self.cells, self.facts = cells, facts
+        self.start, self.stop = start, len(facts) if stop is None else stop
+
+    def __iter__(self) -> Iterator[Sequence[dict[str, Any]]]:
+        for index in range(self.start, self.stop):
+            yield self.cells(self.facts[index])
+
+    def __len__(self) -> int:
+        return self.stop - self.start
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -521,20 +550,24 @@ def _php_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
         return {"none": "No PHP error output was found on any page."}
     levels = ", ".join(f"{level.replace('_', ' ')} {n}" for level, n in php["by_level"].items())
     peak = max((row["count"] for row in php["by_page"]), default=1) or 1
-    rows = [
-        (
+
+    def cells(row: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+        return (
             _link(row["url"], origin),
             _text(row["record_id"] or "—"),
             {"kind": "meter", "n": row["count"], "width": f"{48 * row['count'] / peak:.0f}"},
         )
-        for row in php["by_page"]
-    ]
+
+    by_page = php["by_page"]
     head = ("Legacy page", "Record", "Errors")
-    table = _table(head, rows, "php", "uin")
-    if len(rows) > 12:
+    table = _table(head, _Rows(cells, by_page), "php", "uin")
+    if len(by_page) > 12:
         # A long list reads down the left column, then the right: half the scrolling.
-        half = -(-len(rows) // 2)
-        table["halves"] = [_table(head, part, "php", "uin") for part in (rows[:half], rows[half:])]
+        half = -(-len(by_page) // 2)
+        table["halves"] = [
+            _table(head, _Rows(cells, by_page, start, stop), "php", "uin")
+            for start, stop in ((0, half), (half, len(by_page)))
+        ]
     return {
         "none": None,
         "total": php["total"],
@@ -655,6 +688,11 @@ def _review_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
 
 def render_html(facts: Mapping[str, Any]) -> str:
     """The report page; every value escaped by the template engine, nothing fetched."""
+    return "".join(html_pieces(facts))
+
+
+def html_pieces(facts: Mapping[str, Any]) -> Iterator[str]:
+    """``render_html`` as the template engine makes it, a piece at a time."""
     run = facts["run"]
     origin = origin_of(str(run.get("start_url") or ""))  # the crawled origin, as the run had it
     meta: list[dict[str, Any]] = [
@@ -680,12 +718,12 @@ def render_html(facts: Mapping[str, Any]) -> str:
         "other": _other_section(facts, origin),
         "review": _review_section(facts, origin),
     }
-    page = (
+    yield from (
         _templates()
         .get_template("report.html.j2")
-        .render(run_id=run.get("run_id"), css=_css(), meta=meta, sections=SECTIONS, bodies=bodies)
+        .generate(run_id=run.get("run_id"), css=_css(), meta=meta, sections=SECTIONS, bodies=bodies)
     )
-    return page + "\n"
+    yield "\n"
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -703,20 +741,25 @@ def write_report(
     the content of report.json. ``described`` gets the three files' manifest entries."""
     out_dir = Path(out_dir)
     facts = collect_facts(out_dir) if facts is None else facts
-    # One file made, written and let go at a time: at 20,000 pages each is megabytes (the
-    # PHP errors of every page), and the three need not be in memory together.
-    renderers = {
-        "review.csv": lambda: review_csv_bytes(facts["review"]["records"]),
-        "report.html": lambda: render_html(facts).encode("utf-8"),
-        "report.json": lambda: json_bytes(facts),
+    # Each file written as it is made: at 20,000 pages each is megabytes (the PHP errors
+    # of every page), and none need be in memory whole.
+    review = facts["review"]["records"]
+    pieces = {
+        "review.csv": review_csv_lines(review),
+        "report.html": html_pieces(facts),
+        "report.json": json_pieces(facts),
     }
-    for name, render in renderers.items():
-        data = render()
-        atomic_write(out_dir / name, data)
+    for name, text in pieces.items():
+        entry = write_text(out_dir / name, text)
         if described is not None:
-            described[name] = describe(data)
-        del data
+            described[name] = entry
     return facts
+
+
+def json_pieces(data: Any) -> Iterator[str]:
+    """``json_bytes(data)`` as text, a piece at a time (the encoder's own pieces)."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    yield "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -108,6 +108,9 @@ PROGRESS_INTERVAL = 5.0
 MEDIA_ENABLED = True
 
 HTTPCACHE_ENABLED = False
+# When `migrate` turns the cache on (for --resume): one SQLite file, not six files per
+# response (belong_scraper/httpcache.py).
+HTTPCACHE_STORAGE = "belong_scraper.httpcache.SQLiteCacheStorage"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -122,6 +122,9 @@ def read_stats(log: str) -> dict[str, float]:
         match = re.search(rf"'{re.escape(key)}': ([0-9.]+)", dump)
         if match:
             found[key] = float(match.group(1))
+    # Each stage's time and peak (export/stage_seconds/<stage>, export/stage_peak_rss_mb/...)
+    for match in re.finditer(r"'(export/stage_(?:seconds|peak_rss_mb)/\w+)': ([0-9.]+)", dump):
+        found[match.group(1)] = float(match.group(2))
     # Without export/seconds, the log still dates the post-crawl work: the export runs on
     # spider_closed, between Scrapy's "Closing spider" and "Spider closed" (1 s resolution).
     closing = re.search(rf"^({STAMP}) \[scrapy.core.engine\] INFO: Closing spider", log, re.M)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -17,14 +18,24 @@ from belong_scraper.export.records import records_stage
 from belong_scraper.export.renderings import renderings_stage
 from belong_scraper.export.run import Collected, ExportRun, StageClock, peak_rss_mb, rss_mb
 from belong_scraper.export.sample import FIXTURE, ORIGIN, sample_items
-from belong_scraper.export.spill import RowSpill
+from belong_scraper.export.spill import ParkedRows, RowSpill
 from belong_scraper.export.stages import run_export, stage_stats
-from belong_scraper.exporters import csv_bytes, json_bytes, write_csv, write_json_array
-from belong_scraper.items import PageReport, from_export_dict, to_export_dict
+from belong_scraper.exporters import (
+    ASSET_COLUMNS,
+    REDIRECT_COLUMNS,
+    csv_bytes,
+    json_bytes,
+    write_csv,
+    write_handoff,
+    write_json_and_csv,
+    write_json_array,
+)
+from belong_scraper.handoff import apache_lines, apache_rules, nginx_lines, nginx_map
+from belong_scraper.items import Article, PageReport, from_export_dict, to_export_dict
 from belong_scraper.profile import load_profile
 from belong_scraper.staging import StagedFolder
 from belong_scraper.state import StateStore
-from belong_scraper.urls import Origin
+from belong_scraper.urls import Origin, canonical_url
 
 PROFILE = load_profile("legacy")
 
@@ -68,7 +79,13 @@ def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None
     assert [row["id"] for row in spill.rows()][:37] == [r["id"] for r in expected]
     assert written.counts == {"article": 37, "partner": 14, "cluster": 4, "page": 5}
     assert set(written.state.change_hashes) == written.exported
-    assert len(written.state.watch_items) == 37
+    # The state's rows are made as it reads them (once): from the shelf, not lists.
+    watch = list(written.state.watch_items)
+    assert sorted(w["article_id"] for w in watch) == sorted(r["id"] for r in expected)
+    assert all(w["teaser_sha256"] and w["text_sha256"] for w in watch)
+    pages = list(written.state.fetched_pages)
+    assert [p["url"] for p in pages] == sorted({p["url"] for p in pages})
+    assert list(written.state.fetched_pages) == []  # read once
     assert written.files["articles.json"]["records"] == 37
     assert {"redirects.csv", "redirects.nginx.conf", "assets.json"} <= set(written.files)
     # The renderings read the rows put aside, not the files: the same records, by id.
@@ -181,7 +198,53 @@ def test_streamed_record_files_are_the_bytes_of_the_whole_file_writers(tmp_path:
         )
         assert (tmp_path / "a.csv").read_bytes() == csv_bytes(subset, columns)
         assert entry["records"] == len(subset)
+        both = write_json_and_csv(tmp_path / "b.json", tmp_path / "b.csv", columns, iter(subset))
+        assert (tmp_path / "b.json").read_bytes() == json_bytes(subset)
+        assert (tmp_path / "b.csv").read_bytes() == csv_bytes(subset, columns)
+        assert [e["records"] for e in both] == [len(subset)] * 2
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no leftovers
+
+
+def test_streamed_handoff_files_are_the_bytes_of_the_whole_file_writers(tmp_path: Path) -> None:
+    """The handoff files written as they are made (the server maps a line at a time) equal
+    the whole-file forms: json_bytes / csv_bytes of the rows, the maps' joined text."""
+    out = tmp_path / "export"
+    run = export_run(out, sample_items())
+    handed = handoff_stage(run, assemble_stage(run))
+    assets, redirects = handed.handoff.assets, handed.handoff.redirects
+    assert redirects  # the sample has no media: assets.json is its empty array
+    # Found straight into the export's row file, the same rows in the same order.
+    spill = RowSpill(None)
+    try:
+        again = export_run(tmp_path / "again", sample_items())
+        parked = handoff_stage(again, assemble_stage(again), spill).handoff.redirects
+        assert isinstance(parked, ParkedRows) and list(parked) == redirects == list(parked)
+        assert len(parked) == len(redirects)
+    finally:
+        spill.close()
+
+    def canonicalize(url: str) -> str | None:
+        return canonical_url(url, run.origin, PROFILE)
+
+    lines = (
+        nginx_lines(redirects, canonicalize, PROFILE),
+        apache_lines(redirects, canonicalize, PROFILE),
+    )
+    streamed = write_handoff(tmp_path / "streamed", assets, redirects, *lines)
+    nginx, apache = (
+        nginx_map(redirects, canonicalize, PROFILE),
+        apache_rules(redirects, canonicalize, PROFILE),
+    )
+    whole = write_handoff(tmp_path / "whole", assets, redirects, nginx, apache)
+    assert streamed == whole
+    files = {name: (tmp_path / "streamed" / name).read_bytes() for name in streamed}
+    assert files["assets.json"] == json_bytes(assets)
+    assert files["assets.csv"] == csv_bytes(assets, ASSET_COLUMNS)
+    assert files["redirects.csv"] == csv_bytes(redirects, REDIRECT_COLUMNS)
+    assert files["redirects.nginx.conf"] == nginx.encode() and nginx.endswith("}\n")
+    assert files["redirects.apache.conf"] == apache.encode() and "RewriteRule" in apache
+    for name, data in files.items():
+        assert streamed[name]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.skipif(peak_rss_mb() is None, reason="no /proc/self/status here")
@@ -232,3 +295,23 @@ def test_an_incomplete_rerun_carries_records_from_the_state(tmp_path: Path) -> N
     assert [r for r in again if r["id"] == "article-11"] == [
         r for r in first if r["id"] == "article-11"
     ]
+
+
+def test_collected_records_share_their_repeated_strings() -> None:
+    """Two records parsed apart, with the same tags, image and language: collected, they
+    hold one copy of each such string, their values unchanged; titles are not pooled."""
+    first, second = (
+        copy.deepcopy(next(i for i in sample_items() if isinstance(i, Article))) for _ in range(2)
+    )
+    for record in (first, second):
+        record.tags = ["".join(["Migra", "tion"]), "x" + str(len(record.tags))]
+        record.images = [{"url": "".join(["http://x.test/", "a.jpg"]), "alt": None}]
+        record.evidence = {"media": {"".join(["http://x.test/", "a.jpg"]): {"status": 200}}}
+    assert first.tags[0] is not second.tags[0]
+    before = [to_export_dict(first), to_export_dict(second)]
+    kept = collected([first, second]).records
+    assert [to_export_dict(r) for r in kept] == before
+    assert kept[0].tags[0] is kept[1].tags[0] and kept[0].tags[1] is kept[1].tags[1]
+    assert kept[0].images[0]["url"] is kept[1].images[0]["url"]
+    assert next(iter(kept[0].evidence["media"])) is next(iter(kept[1].evidence["media"]))
+    assert kept[0].language is kept[1].language

@@ -45,10 +45,12 @@ def _export(out_dir: Path, items: list, texts: ParkedTexts | None) -> tuple[dict
     try:
         written = records_stage(run, handed, spill)
         rows = list(spill.rows())
+        state = written.state  # its rows are made as they are read: read them here
+        state_rows = [list(state.fetched_pages), list(state.watch_items)]
     finally:
         spill.close()
     files = {name: (out_dir / name).read_bytes() for name in RECORD_FILES}
-    return files, [rows, written.state.change_hashes, written.state.watch_items]
+    return files, [rows, state.change_hashes, *state_rows]
 
 
 def test_a_parked_record_holds_no_text_until_opened(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ screenshot of it to docs/report.png (the README shows it).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -24,7 +25,14 @@ from typing import Any
 
 import pytest
 
-from belong_scraper.report import REPORT_FILES, SECTIONS, write_report
+from belong_scraper.exporters import json_bytes
+from belong_scraper.report import (
+    REPORT_FILES,
+    SECTIONS,
+    render_html,
+    review_csv_bytes,
+    write_report,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -402,3 +410,26 @@ if __name__ == "__main__":
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "report.png"
     screenshot(folder, target)
     print(f"wrote {target}")
+
+
+def test_streamed_report_files_are_the_whole_file_renderings(reported, tmp_path: Path) -> None:
+    """report.json, review.csv and report.html written as they are made equal the whole
+    files (json_bytes of the facts, the page rendered in one string); a PHP table of more
+    than 12 pages in two halves still has every page once, in order."""
+    facts = json.loads(json.dumps(reported[1]))
+    by_page = [
+        {"url": f"http://x.test/p{i}", "count": 40 - i, "record_id": None} for i in range(25)
+    ]
+    facts["php_errors_removed"]["by_page"] = by_page
+    described: dict[str, dict[str, Any]] = {}
+    write_report(tmp_path, facts, described=described)
+    assert (tmp_path / "report.json").read_bytes() == json_bytes(facts)
+    assert (tmp_path / "review.csv").read_bytes() == review_csv_bytes(facts["review"]["records"])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page == render_html(facts)
+    shown = re.findall(r'href="http://x\.test/(p\d+)"', page)
+    assert shown == [f"p{i}" for i in range(25)]
+    assert page.count('<table class="php">') == 2
+    for name in ("report.json", "review.csv", "report.html"):
+        data = (tmp_path / name).read_bytes()
+        assert described[name] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

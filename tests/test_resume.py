@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -65,6 +66,13 @@ def test_resume_gives_the_uninterrupted_export(
     assert not (out / "articles.json").exists()  # nothing half-written
     before_resume = len(server.log)
     assert before_resume < uninterrupted_requests
+    # The responses so far are rows of one SQLite file (its write-ahead log beside it),
+    # whole after the kill: a row per response, not a folder of files each.
+    cache = tmp_path / "out.job" / "httpcache"
+    assert {p.name for p in cache.iterdir()} <= {f"site.sqlite{x}" for x in ("", "-wal", "-shm")}
+    with sqlite3.connect(cache / "site.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM responses").fetchone()[0] >= 20
 
     resumed = migrate(server, out, "--resume")
     assert resumed.returncode == 0, resumed.stderr

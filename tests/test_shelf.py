@@ -14,6 +14,7 @@ from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
 from belong_scraper.export.run import Collected
 from belong_scraper.export.sample import sample_items
 from belong_scraper.export.shelf import BATCH, CrawlShelf, by_canonical
+from belong_scraper.export.state import fetched_pages
 from belong_scraper.items import Listing, PageReport, Teaser
 
 
@@ -111,3 +112,42 @@ def test_parked_reports_come_back_in_the_order_sorted_gives(pairs) -> None:
         assert len(shelf.reports) == len(reports)
     finally:
         shelf.close()
+
+
+def test_fetched_pages_from_the_shelf_are_the_rows_of_every_url_in_order() -> None:
+    """The state's fetched pages, made as they are read from the shelf's URL order: each
+    URL once, its last report (a retried page), a medium's outcome over a report of the
+    same URL, every URL in code-point order (non-ASCII ones included)."""
+    reports = [
+        _report("http://x.test/b", status=500),
+        _report("http://x.test/a"),
+        _report("http://x.test/é"),
+        _report("http://x.test/b", status=200),
+        _report("http://x.test/img.png", status=404),
+        _report("http://x.test/Z"),
+    ]
+    record = next(item for item in sample_items() if hasattr(item, "evidence"))
+    record = copy.copy(record)
+    record.evidence = {"media": {
+        "http://x.test/img.png": {"status": 200, "ok": True, "sha256": "ab" * 32},
+        "http://x.test/c.pdf": {"status": 404, "ok": False, "reason": "gone"},
+    }}  # fmt: skip
+    shelf = CrawlShelf(None)
+    try:
+        for report in reports:
+            shelf.reports.append(report)
+        from_shelf = list(fetched_pages(shelf.reports, [record]))
+    finally:
+        shelf.close()
+    assert from_shelf == list(fetched_pages(reports, [record]))
+    assert [row["url"] for row in from_shelf] == sorted(
+        {r.url for r in reports} | {"http://x.test/c.pdf"}
+    )
+    rows = {row["url"]: row for row in from_shelf}
+    assert rows["http://x.test/b"]["status"] == 200
+    assert rows["http://x.test/img.png"] == {
+        "url": "http://x.test/img.png", "canonical_url": "http://x.test/img.png",
+        "status": 200, "kind": "media", "etag": None, "last_modified": None,
+        "payload_sha256": "ab" * 32, "php_errors": 0, "error": None,
+    }  # fmt: skip
+    assert rows["http://x.test/c.pdf"]["error"] == "gone"

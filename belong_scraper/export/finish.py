@@ -5,7 +5,7 @@ manifest listing every file and SHA256SUMS covering them, the manifest included.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from belong_scraper.archive import finish_archive, write_checksums
@@ -39,7 +39,7 @@ def report_stage(
     run: ExportRun,
     manifest: dict[str, Any],
     source: ExportSource,
-    redirect_rows: list[dict[str, Any]],
+    redirect_rows: Iterable[dict[str, Any]],
 ) -> None:
     """report.html, report.json, review.csv, from the export's rows, its manifest as it
     stands (written once, last) and its redirect rows: no file is read back."""
@@ -47,8 +47,9 @@ def report_stage(
     facts = report_facts(source, manifest, redirect_rows)
     described: dict[str, dict[str, Any]] = {}
     write_report(out_dir, facts, described=described)
-    # report.json as a reader sees it: what the schema is checked against
-    for problem in validation_errors("report", json.loads(json_bytes(facts))):
+    # report.json as a reader sees it: what the schema is checked against (the facts as
+    # they are when they are JSON's own types already, not a second copy of them)
+    for problem in validation_errors("report", as_json(facts)):
         manifest["warnings"].append(f"report.json: {problem}")
     for kind in ("changes", "report"):
         schema = json_bytes(DOCUMENT_SCHEMAS[kind])
@@ -82,3 +83,22 @@ def checksums_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
             manifest["files"][name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
     write_manifest(out_dir, manifest)
     write_checksums(out_dir, {name: entry["sha256"] for name, entry in manifest["files"].items()})
+
+
+def as_json(value: Any) -> Any:
+    """``value`` as ``json.loads(json_bytes(value))`` gives it back: the value itself when
+    it holds only JSON's types (dicts with text keys, lists, text, numbers, booleans,
+    None), else a converted copy of the parts that differ (a tuple read back is a list, a
+    number key text, a float such as NaN what the encoder writes)."""
+    if isinstance(value, dict):
+        items = {(k if isinstance(k, str) else json.dumps(k)): as_json(v) for k, v in value.items()}
+        same = len(items) == len(value) and all(
+            isinstance(k, str) and items[k] is v for k, v in value.items()
+        )
+        return value if same else items
+    if isinstance(value, list):
+        converted = [as_json(v) for v in value]
+        return value if all(a is b for a, b in zip(converted, value, strict=True)) else converted
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    return json.loads(json.dumps(value, ensure_ascii=False))  # tuples, floats, the rest

@@ -11,6 +11,7 @@ from typing import Any
 from belong_scraper.assemble import content_hash
 from belong_scraper.export.parked import opener
 from belong_scraper.export.run import Assembled, ExportRun, HandedOff
+from belong_scraper.export.spill import RowSpill
 from belong_scraper.handoff import (
     Handoff,
     LinkRewriter,
@@ -23,7 +24,8 @@ from belong_scraper.ledger import build_ledger, ledger_status
 from pipelines.base import rejection
 
 
-def handoff_stage(run: ExportRun, assembled: Assembled) -> HandedOff:
+def handoff_stage(run: ExportRun, assembled: Assembled, spill: RowSpill | None = None) -> HandedOff:
+    """``spill``: where the redirect rows go as they are found (a list without)."""
     records = assembled.records
     rejected = list(run.collected.rejected)
     entries = build_ledger(
@@ -32,7 +34,7 @@ def handoff_stage(run: ExportRun, assembled: Assembled) -> HandedOff:
     status, _ = ledger_status(entries, run.reason)
     removable = removable_records(run, {r.id for r in records}, status)
     carried = carried_records(run, records, removable)
-    handoff = _handoff(run, records, carried, rejected)
+    handoff = _handoff(run, records, carried, rejected, spill)
     kept = [r for r in records if r.id not in handoff.rejected_ids]
     return HandedOff(records, kept, carried, handoff, rejected)
 
@@ -99,7 +101,11 @@ def carried_assets(
 
 
 def _handoff(
-    run: ExportRun, records: list[Record], carried: list[Record], rejected: list
+    run: ExportRun,
+    records: list[Record],
+    carried: list[Record],
+    rejected: list,
+    spill: RowSpill | None = None,
 ) -> Handoff:
     """Assets, bodies rewritten to the new site, the redirect map (hashes redone).
     Carried records keep their bodies as exported; they still own their redirects and
@@ -128,7 +134,10 @@ def _handoff(
             rejected.append(rejection(record, "export", exc))
             handoff.rejected_ids.add(record.id)
     kept = [r for r in records if r.id not in handoff.rejected_ids]
-    handoff.redirects = redirect_rows([*kept, *carried], reports, rewriter, run.profile, run.graph)
+    table = spill.redirect_table() if spill is not None else None
+    handoff.redirects = redirect_rows(
+        [*kept, *carried], reports, rewriter, run.profile, run.graph, table
+    )
     handoff.unmapped_links = [
         {"url": url, "linked_from": sorted(ids)} for url, ids in sorted(rewriter.unmapped.items())
     ]

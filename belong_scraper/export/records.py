@@ -7,10 +7,10 @@ from __future__ import annotations
 from belong_scraper.assemble import change_hash
 from belong_scraper.export.parked import opener
 from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
-from belong_scraper.export.spill import RowSpill
+from belong_scraper.export.spill import ParkedRows, RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import write_handoff, write_records_from
-from belong_scraper.handoff import apache_rules, nginx_map, page_rules
+from belong_scraper.handoff import apache_lines, nginx_lines, page_rules
 from belong_scraper.items import (
     EXPORT_FILES,
     Article,
@@ -76,10 +76,15 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
             run.out_dir,
             handed.handoff.assets,
             redirects,
-            nginx_map(redirects, canonicalize, run.profile, rules),
-            apache_rules(redirects, canonicalize, run.profile, rules),
+            nginx_lines(redirects, canonicalize, run.profile, rules),
+            apache_lines(redirects, canonicalize, run.profile, rules),
         )
     )
+    # The report reads the redirect rows again, after the renderings: they wait on disk
+    # (there already when the handoff put them in the spill).
+    if not isinstance(redirects, ParkedRows):
+        handed.handoff.redirects = spill.park("redirects", redirects)
+    del redirects, rules
     counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
     records = handed.records
     state = StateRows(

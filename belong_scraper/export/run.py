@@ -51,6 +51,7 @@ class Collected:
     # Where the listings and the pages' links wait; a private temp file when not given.
     shelf: CrawlShelf = field(default_factory=lambda: CrawlShelf(None))
     graph: LinkGraphBuilder = field(default_factory=LinkGraphBuilder)
+    strings: StringPool = field(default_factory=lambda: StringPool())
 
     @property
     def listings(self) -> ParkedListings:
@@ -69,6 +70,7 @@ class Collected:
         if isinstance(item, RECORDS):
             if self.texts is not None:
                 self.texts.park(item)
+            self.strings.share(item)
             self.records.append(item)
         elif isinstance(item, Listing):
             self.shelf.listings.append(item)
@@ -86,6 +88,48 @@ class Collected:
         if self.texts is not None:
             self.texts.close()
         self.shelf.close()
+
+
+# The record fields whose values repeat from record to record (a site's tags, its
+# languages and authors, the images shared by many articles): their strings are shared.
+REPEATED_FIELDS = ("tags", "clusters", "language", "date_source", "author", "review_flags", "role",
+                   "country", "country_code", "images", "attachments", "embeds")  # fmt: skip
+
+
+class StringPool:
+    """One copy of each repeated string of the collected records: at 2,000 articles 17% of
+    the records' memory was copies of the same tags, language codes and image URLs (each
+    page parsed makes its own). Only the fields that repeat are pooled: a pool entry for a
+    title or an id, which never repeat, would cost more than it saves."""
+
+    def __init__(self) -> None:
+        self._pool: dict[str, str] = {}
+
+    def one(self, text: str) -> str:
+        return self._pool.setdefault(text, text)
+
+    def share(self, record: Record) -> None:
+        for name in REPEATED_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, self.one(value))
+            elif isinstance(value, list):  # a new list: the item handed on keeps its own
+                setattr(record, name, [self._shared(entry) for entry in value])
+        record.evidence = {
+            self.one(key): self._evidence(key, v) for key, v in record.evidence.items()
+        }
+
+    def _evidence(self, key: str, value: Any) -> Any:
+        if key == "media" and isinstance(value, dict):  # URL → its download's outcome
+            return {self.one(url): outcome for url, outcome in value.items()}
+        return self.one(value) if isinstance(value, str) else value
+
+    def _shared(self, entry: Any) -> Any:
+        if isinstance(entry, str):
+            return self.one(entry)
+        if isinstance(entry, dict):
+            return {self.one(k): self.one(v) if isinstance(v, str) else v for k, v in entry.items()}
+        return entry
 
 
 @dataclass
@@ -154,8 +198,9 @@ class StateRows:
     """What the state is handed for the run, worked out while the records were here."""
 
     change_hashes: dict[str, str]  # exported record id → change hash
-    fetched_pages: list[dict[str, Any]]
-    watch_items: list[dict[str, Any]]
+    # Read once, by the state (export/state.py): made as they are read
+    fetched_pages: Iterator[dict[str, Any]]
+    watch_items: Iterator[dict[str, Any]]
     kept_ids: set[str]  # records the handoff did not reject, exported or not
 
 

@@ -102,6 +102,10 @@ class ParkedReports:
             self._indexed = True
         return self._read("canonical, url, seq" if then_url else "canonical, seq")
 
+    def by_url(self) -> Iterator[PageReport]:
+        """By URL, ties in arrival order (a sort of the file's rows, no index kept)."""
+        return self._read("url, seq")
+
     def _read(self, order: str) -> Iterator[PageReport]:
         for (data,) in self.db.execute(f"SELECT data FROM reports ORDER BY {order}"):
             yield pickle.loads(data)

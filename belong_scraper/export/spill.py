@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +75,76 @@ class RowSpill:
             for (data,) in batch:
                 yield json.loads(data)
 
+    def redirect_table(self) -> RedirectTable:
+        return RedirectTable(self.db)
+
+    def park(self, name: str, rows: Iterable[dict[str, Any]]) -> ParkedRows:
+        """Rows a later stage reads again (the redirect map's, for the report), put aside
+        in their order; what comes back reads them one at a time."""
+        self.db.execute(f"CREATE TABLE {name} (seq INTEGER PRIMARY KEY, data TEXT)")
+        self.db.executemany(
+            f"INSERT INTO {name} (data) VALUES (?)",
+            ((json.dumps(row),) for row in rows),  # ASCII: a lone surrogate is stored too
+        )
+        return ParkedRows(self.db, name)
+
     def source(self, origin: str, assets: list[dict[str, Any]]) -> SpillSource:
         return SpillSource(self, origin, assets)
 
     def close(self) -> None:
         self.scratch.close()
+
+
+class RedirectTable:
+    """The redirect map's rows as the handoff finds them, kept here rather than in memory
+    (at 20,000 articles about 60,000 rows, each a dict and two URL strings, held from the
+    handoff to the records stage): the first row for a legacy path wins, and ``finish``
+    gives them in legacy path order without the rows whose target is itself a legacy
+    path (what ``handoff.redirect_rows`` does with a dict in memory)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        # Bytes, not TEXT: a URL is stored whatever it holds; compared bytewise, UTF-8
+        # sorts as its code points, the order Python sorts the paths in.
+        self.db.execute(
+            "CREATE TABLE redirect_rows (path BLOB PRIMARY KEY, target BLOB, data TEXT)"
+        )
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO redirect_rows (path, target, data) VALUES (?, ?, ?)",
+            (_key(row["legacy_path"]), _key(row["target"]), json.dumps(row)),
+        )
+
+    def finish(self) -> ParkedRows:
+        self.db.execute("CREATE TABLE redirects (seq INTEGER PRIMARY KEY, data TEXT)")
+        self.db.execute(
+            "INSERT INTO redirects (data) SELECT data FROM redirect_rows "
+            "WHERE target NOT IN (SELECT path FROM redirect_rows) ORDER BY path"
+        )
+        self.db.execute("DROP TABLE redirect_rows")
+        return ParkedRows(self.db, "redirects")
+
+
+def _key(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+class ParkedRows:
+    """Rows put aside by ``RowSpill.park``: read back in their order, as often as needed."""
+
+    def __init__(self, db: sqlite3.Connection, table: str):
+        self._db, self._table = db, table
+        self._count = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY seq")
+        while batch := cursor.fetchmany(256):
+            for (data,) in batch:
+                yield json.loads(data)
+
+    def __len__(self) -> int:
+        return self._count
 
 
 class SpillSource:

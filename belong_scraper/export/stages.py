@@ -46,10 +46,10 @@ def run_export(run: ExportRun, store: StateStore, commit: Callable[[], None]) ->
     clock = run.clock
     with clock.stage("assemble"):
         assembled = assemble_stage(run)
-    with clock.stage("handoff"):
-        handed = handoff_stage(run, assembled)
-    spill = RowSpill(run.job_dir)
+    spill = RowSpill(run.job_dir)  # the redirect rows go there from the handoff on
     try:
+        with clock.stage("handoff"):
+            handed = handoff_stage(run, assembled, spill)
         return _after_handoff(run, store, commit, assembled, handed, spill)
     finally:
         spill.close()

@@ -24,7 +24,10 @@ from belong_scraper.items import RECORD_TYPES
 from belong_scraper.state.migrations import HEAD_REVISION
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
 
-FLUSH_EVERY = 500  # records written to the database per batch in finish_run
+# Rows per bulk statement in finish_run. A batch of records holds their whole data (bodies
+# included) as dicts and as the JSON the driver is handed: 500 were 9 MB at the peak of a
+# 4,000-article export; with 100 the state's stage was no slower (0.7 s at 4,000).
+FLUSH_EVERY = 100
 
 
 class StateError(RuntimeError):
@@ -275,15 +278,25 @@ class StateStore:
             return {w.article_id: w for w in session.scalars(select(WatchItem))}
 
     def save_watch_items(self, run_id: str, items: Iterable[dict[str, Any]]) -> None:
+        """Each item's fields set (its row made when the article is new), its last check
+        this run; columns an item does not name are left as they were. Bulk statements a
+        batch at a time, as finish_run: not an ORM object (and a SELECT) per article."""
         with Session(self.engine) as session, session.begin():
-            for data in items:
-                item = session.get(WatchItem, data["article_id"])
-                if item is None:
-                    item = WatchItem(article_id=data["article_id"])
-                    session.add(item)
-                for key, value in data.items():
-                    setattr(item, key, value)
-                item.last_checked_run = run_id
+            existing = set(session.scalars(select(WatchItem.article_id)))
+            for batch in _batches(items):
+                added, updated = [], []
+                for data in batch:
+                    row = {**data, "last_checked_run": run_id}
+                    if data["article_id"] in existing:
+                        updated.append(row)
+                    else:
+                        existing.add(data["article_id"])
+                        added.append(row)
+                # inserts first: an id named twice in a batch is then updated, last one wins
+                if added:
+                    session.execute(insert(WatchItem), added)
+                if updated:
+                    session.execute(update(WatchItem), updated)
 
     def close_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
         """Close a run that stores no records (a watch run, or an interrupted migration)."""
