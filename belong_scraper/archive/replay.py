@@ -47,9 +47,8 @@ from scrapy.utils.misc import load_object
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from belong_scraper.archive.index import member_is_complete, warc_files
+from belong_scraper.archive.index import member_is_complete, records_of, warc_files
 from belong_scraper.archive.middleware import WarcCaptureMiddleware
-from belong_scraper.ledger import one_line
 
 FILES_SETTING = "WARC_REPLAY_FILES"  # the source WARCs, as a list of paths
 HANDLER = "belong_scraper.archive.replay.ReplayDownloadHandler"
@@ -196,28 +195,13 @@ def _read_file(
                     contents.by_digest.setdefault(event.digest, (path, event.offset))
 
 
-def _records(iterator: ArchiveIterator) -> Any:
-    """The iterator's records; a record cut inside its headers makes warcio fail on a
-    header it finds missing (AttributeError on the target URI): that is damage, said as
-    such, not an internal error."""
-    records = iter(iterator)
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            return
-        except (AttributeError, KeyError, TypeError) as exc:
-            raise ValueError(f"a record cut short in its headers ({one_line(exc)})") from exc
-        yield record
-
-
 def _events_of(path: Path) -> Any:
     """(record type, what the record says, its Event) for each record of one file. A last
     record cut short (a killed crawl) is left out, as the index leaves it out."""
     pending: tuple[str, Any, Event | None, int, int] | None = None
     with open(path, "rb") as handle:
         iterator = ArchiveIterator(handle, arc2warc=False, check_digests=False)
-        for record in _records(iterator):
+        for record in records_of(iterator):
             item = _read(path, record)
             iterator.read_to_end(record)
             offset, length = iterator.get_record_offset(), iterator.get_record_length()
