@@ -18,9 +18,9 @@ import pytest
 from belong_scraper.assemble import _fill_from_cards
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.golden import run_case
+from belong_scraper.image_files import full_size_url
 from belong_scraper.items import Partner, PartnerCard, PartnerCards
 from belong_scraper.normalise import country_code, country_name
-from belong_scraper.pages.partner_page import largest_candidate
 from belong_scraper.profile import load_profile
 from belong_scraper.survey.spider import DECLARED_FAMILY_CAP
 from belong_scraper.urls import url_family
@@ -92,8 +92,11 @@ def test_country_aliases_name_what_iso_does_not() -> None:
     assert country_code("Atlantis", {"Turkey": "TR"}) is None
 
 
-def test_largest_srcset_candidate_lazy_or_not() -> None:
+def test_a_logo_is_its_full_size_file_lazy_or_not(sister) -> None:
     from lxml import html
+
+    def largest_candidate(img) -> str | None:
+        return full_size_url(img, "http://127.0.0.1/", sister).removeprefix("http://127.0.0.1")
 
     plain = html.fromstring(
         '<img src="/u/logo-300x200.png" srcset="/u/logo-300x200.png 300w, /u/logo.png 600w,'

@@ -12,15 +12,13 @@ import re
 from lxml import html as lxml_html
 from slugify import slugify
 
+from belong_scraper.image_files import full_size_url
 from belong_scraper.items import Partner
 from belong_scraper.normalise import country_code
 from belong_scraper.pages.base import Document, HtmlElement, page_evidence, text_of
 
 # Where an <img> keeps its candidates: lazy loaders move srcset/src to data-* attributes
 # and leave a data: placeholder in src.
-SRCSET_ATTRIBUTES = ("srcset", "data-lazy-srcset", "data-srcset")
-SRC_ATTRIBUTES = ("data-lazy-src", "data-src", "src")
-CANDIDATE_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([wx])$")
 HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -76,9 +74,9 @@ class OnePartnerPage:
             image = next(iter(image.iter("img")), None)
             if image is None:
                 return None
-        # TODO(content helper): one shared full-size rule for body images and logos
-        # (size suffixes, -scaled); until then the largest declared candidate.
-        return self.doc.abs(largest_candidate(image))
+        # The rule body images follow (the profile's [image] keys): srcset, lazy-load
+        # attributes, the size suffix.
+        return self.doc.abs(full_size_url(image, self.doc.url, self.doc.profile))
 
     def description(self) -> str:
         parts = [
@@ -87,28 +85,6 @@ class OnePartnerPage:
             for element in self.doc.all((selector,))
         ]
         return "\n".join(parts)
-
-
-def largest_candidate(image: HtmlElement) -> str | None:
-    """The widest (or densest) ``srcset`` candidate of an image, else its ``src``; never a
-    ``data:`` placeholder."""
-    best: tuple[float, str] | None = None
-    for attribute in SRCSET_ATTRIBUTES:
-        for candidate in (image.get(attribute) or "").split(","):
-            words = candidate.split()
-            if not words or words[0].startswith("data:"):
-                continue
-            size = CANDIDATE_SIZE.match(words[1]) if len(words) > 1 else None
-            value = float(size[1]) if size else 1.0
-            if best is None or value > best[0]:
-                best = (value, words[0])
-        if best is not None:
-            return best[1]
-    for attribute in SRC_ATTRIBUTES:
-        value = (image.get(attribute) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
 
 
 def _outer_html(element: HtmlElement) -> str:
