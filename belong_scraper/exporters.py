@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from belong_scraper.cleaning import remove_unsafe_chars
 from belong_scraper.items import RECORD_TYPES, REGISTRY, Record, record_type, to_export_dict
 from belong_scraper.profile import SiteProfile
@@ -123,9 +125,20 @@ def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
     return out.entry(count)
 
 
+def record_json(row: dict[str, Any]) -> bytes:
+    """``json.dumps(row, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, made by
+    orjson: the standard library's encoder is pure Python once it indents, and this is
+    every record of the export. A record holds no floats (the schemas have no numbers but
+    integers), the one value the two would spell differently (``1e-07``); what orjson
+    refuses (a lone surrogate, an integer beyond 64 bits) goes the standard way."""
+    try:
+        return orjson.dumps(row, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        return json.dumps(row, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def _json_item(row: Any, index: int) -> bytes:
-    text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-    return (",\n  " if index else "[\n  ").encode("utf-8") + text.encode("utf-8")
+    return (b",\n  " if index else b"[\n  ") + record_json(row).replace(b"\n", b"\n  ")
 
 
 def write_json_and_csv(
