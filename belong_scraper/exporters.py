@@ -125,6 +125,27 @@ def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
     return out.entry(count)
 
 
+def write_json_object(
+    path: Path, head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]
+) -> dict[str, Any]:
+    """``json_bytes({**head, key: list(items)})``, the same bytes, with the list written an
+    item at a time (the ledger's thirty thousand entries are never one string). The items
+    hold no floats (record_json). Returns the file's entry, counting the items."""
+    count = 0
+    with StreamedFile(path) as out:
+        out.write(b"{\n")
+        for name, value in head.items():
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write(f"  {json.dumps(name, ensure_ascii=False)}: {text},\n".encode())
+        out.write(f"  {json.dumps(key, ensure_ascii=False)}: ".encode())
+        for item in items:
+            out.write((b",\n    " if count else b"[\n    ")
+                      + record_json(item).replace(b"\n", b"\n    "))  # fmt: skip
+            count += 1
+        out.write(b"\n  ]\n}\n" if count else b"[]\n}\n")
+    return out.entry(count)
+
+
 def record_json(row: dict[str, Any]) -> bytes:
     """``json.dumps(row, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, made by
     orjson: the standard library's encoder is pure Python once it indents, and this is
