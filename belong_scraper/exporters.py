@@ -71,8 +71,48 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+# Where orjson spells a float otherwise than Python (1e-07 as 1e-7, 1e-05 as 0.00001): in
+# the magnitudes 1e-9 to 1e-4 only. Seen anywhere in its output (a text may hold it too),
+# the value goes the standard way.
+_FLOAT_SPELLED_OTHERWISE = re.compile(rb"[0-9]e-[1-9](?![0-9])|0\.0000[0-9]")
+# What the standard encoder refuses, orjson must refuse too, not write.
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+)
+
+
+def pretty_json(data: Any) -> bytes:
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, made by
+    orjson: the standard encoder runs in pure Python once it indents, and the export's
+    records, ledger, manifest and provenance are all indented JSON (about 80 times faster).
+    What orjson refuses (a key that is not text, a lone surrogate, an integer past 64
+    bits, a dataclass) or may spell otherwise (a small float) goes the standard way; a NaN
+    is written as null, which JSON has, not NaN, which it has not."""
+    try:
+        data_bytes = orjson.dumps(data, option=_ORJSON_OPTIONS)
+    except TypeError:
+        pass
+    else:
+        if not _FLOAT_SPELLED_OTHERWISE.search(data_bytes):
+            return data_bytes
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def json_bytes(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return pretty_json(data) + b"\n"
+
+
+def json_text_pieces(data: Any) -> Iterator[str]:
+    """``json_bytes(data)`` as text, a top-level value at a time: a document such as the
+    report is never one string, and each value is encoded by pretty_json."""
+    if not isinstance(data, dict) or not data or not all(isinstance(k, str) for k in data):
+        yield json_bytes(data).decode("utf-8")
+        return
+    for index, (name, value) in enumerate(data.items()):
+        text = pretty_json(value).decode("utf-8").replace("\n", "\n  ")
+        yield ("{\n  " if index == 0 else ",\n  ") + json.dumps(name, ensure_ascii=False)
+        yield ": " + text
+    yield "\n}\n"
 
 
 class StreamedFile:
@@ -129,8 +169,8 @@ def write_json_object(
     path: Path, head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]
 ) -> dict[str, Any]:
     """``json_bytes({**head, key: list(items)})``, the same bytes, with the list written an
-    item at a time (the ledger's thirty thousand entries are never one string). The items
-    hold no floats (record_json). Returns the file's entry, counting the items."""
+    item at a time (the ledger's thirty thousand entries are never one string). Returns
+    the file's entry, counting the items."""
     count = 0
     with StreamedFile(path) as out:
         out.write(b"{\n")
@@ -140,26 +180,14 @@ def write_json_object(
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ".encode())
         for item in items:
             out.write((b",\n    " if count else b"[\n    ")
-                      + record_json(item).replace(b"\n", b"\n    "))  # fmt: skip
+                      + pretty_json(item).replace(b"\n", b"\n    "))  # fmt: skip
             count += 1
         out.write(b"\n  ]\n}\n" if count else b"[]\n}\n")
     return out.entry(count)
 
 
-def record_json(row: dict[str, Any]) -> bytes:
-    """``json.dumps(row, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, made by
-    orjson: the standard library's encoder is pure Python once it indents, and this is
-    every record of the export. A record holds no floats (the schemas have no numbers but
-    integers), the one value the two would spell differently (``1e-07``); what orjson
-    refuses (a lone surrogate, an integer beyond 64 bits) goes the standard way."""
-    try:
-        return orjson.dumps(row, option=orjson.OPT_INDENT_2)
-    except TypeError:
-        return json.dumps(row, ensure_ascii=False, indent=2).encode("utf-8")
-
-
 def _json_item(row: Any, index: int) -> bytes:
-    return (b",\n  " if index else b"[\n  ") + record_json(row).replace(b"\n", b"\n  ")
+    return (b",\n  " if index else b"[\n  ") + pretty_json(row).replace(b"\n", b"\n  ")
 
 
 def write_json_and_csv(

@@ -100,23 +100,3 @@ def test_a_rejected_record_gets_every_error_named() -> None:
         "country_code: 'el' does not match '^[A-Z]{2}$'",
         "name: '' should be non-empty",
     ]
-
-
-# What a record can hold: no floats (the schemas have none), every character but a lone
-# surrogate, integers of any size (past 64 bits the standard encoder takes over).
-RECORD_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=("Cs",))),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",)), max_size=5), inner,
-                      max_size=4),
-    max_leaves=12,
-)  # fmt: skip
-
-
-@settings(max_examples=200, deadline=None)
-@given(row=st.dictionaries(st.text(max_size=8), RECORD_VALUES, max_size=6))
-def test_record_json_is_the_standard_encoders_text(row: dict[str, Any]) -> None:
-    from belong_scraper.exporters import record_json
-
-    expected = json.dumps(row, ensure_ascii=False, indent=2).encode("utf-8")
-    assert record_json(row) == expected

@@ -9,25 +9,34 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belong_scraper.exporters import json_bytes, write_json_array, write_json_object
+from belong_scraper.exporters import json_bytes, pretty_json, write_json_array, write_json_object
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=6)
-# Items hold no floats (record_json); a head may hold anything JSON has.
-ITEM_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | TEXT,
+# Any JSON value but NaN and the infinities (which JSON has not: pretty_json writes null).
+# Floats of every magnitude, those orjson spells otherwise (1e-07) among them, and texts
+# that look like them.
+FLOATS = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [1e-07, 1.5e-05, 3e-09, 1e-10, 0.0001, 1e16, -2.5e-06, 5e-324]
+)
+TEXTS = TEXT | st.sampled_from(["1e-7", "0.00001", "x 2e-5 y"])
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | FLOATS | TEXTS,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
     max_leaves=8,
 )
-HEAD_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-    max_leaves=8,
-)
-ITEMS = st.lists(st.dictionaries(TEXT, ITEM_VALUES, max_size=4), max_size=4)
+ITEMS = st.lists(st.dictionaries(TEXT, VALUES, max_size=4), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=VALUES | st.dictionaries(st.integers(), VALUES, max_size=2))
+def test_pretty_json_is_the_standard_encoders_text(value: Any) -> None:
+    import json
+
+    assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2).encode()
 
 
 @settings(max_examples=80, deadline=None)
-@given(head=st.dictionaries(TEXT.filter(lambda k: k != "entries"), HEAD_VALUES, max_size=4),
+@given(head=st.dictionaries(TEXT.filter(lambda k: k != "entries"), VALUES, max_size=4),
        items=ITEMS)  # fmt: skip
 def test_an_object_with_its_list_streamed_is_json_bytes(
     head: dict[str, Any], items: list[dict[str, Any]]
@@ -47,3 +56,11 @@ def test_an_array_streamed_is_json_bytes(items: list[dict[str, Any]]) -> None:
         path = Path(folder) / "rows.json"
         write_json_array(path, iter(items))
         assert path.read_bytes() == json_bytes(items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=VALUES | st.dictionaries(TEXT, VALUES, max_size=4))
+def test_text_pieces_are_json_bytes(value: Any) -> None:
+    from belong_scraper.exporters import json_text_pieces
+
+    assert "".join(json_text_pieces(value)).encode() == json_bytes(value)
