@@ -64,3 +64,18 @@ def test_text_pieces_are_json_bytes(value: Any) -> None:
     from belong_scraper.exporters import json_text_pieces
 
     assert "".join(json_text_pieces(value)).encode() == json_bytes(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=VALUES | st.text() | st.integers(min_value=2**64) | st.just("\ud800 lone"))
+def test_a_kept_row_comes_back_as_the_standard_decoder_gives_it(value: Any) -> None:
+    import json
+    import sqlite3
+
+    from belong_scraper.export.spill import decode_row, encode_row
+
+    db = sqlite3.connect(":memory:")  # kept where the rows are: SQLite gives back its type
+    db.execute("CREATE TABLE rows (data TEXT)")
+    db.execute("INSERT INTO rows VALUES (?)", (encode_row(value),))
+    (kept,) = db.execute("SELECT data FROM rows").fetchone()
+    assert decode_row(kept) == json.loads(json.dumps(value))
