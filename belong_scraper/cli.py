@@ -441,6 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     from belong_scraper.survey import add_command as add_survey
 
     add_survey(sub)
+    # `fleet`: many sites across Scrapyd nodes, one shared state (belong_scraper/fleet).
+    from belong_scraper.fleet import add_command as add_fleet
+
+    add_fleet(sub)
     return parser
 
 

@@ -213,6 +213,10 @@ class MigrateJob:
             # Downloads wait there too: the export folder is only touched by the export.
             "MEDIA_INCOMING_DIR": str(folder / "incoming"),
             "WARC_DIR": str(folder / "archive"),
+            # Scrapyd hands a job a JOBDIR of its node when its jobs_dir is set: a resumed
+            # run (on any node) would then drop requests that node's queue saw. What a
+            # run resumes from is its job folder above.
+            "JOBDIR": None,
         }
         for name, value in values.items():
             settings.set(name, value, priority="cmdline")

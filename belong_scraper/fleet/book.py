@@ -7,7 +7,6 @@ read it back.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -130,7 +129,3 @@ def latest_jobs(engine: Engine, sites: list[str] | None = None) -> dict[str, Job
             query = query.where(FleetJob.site.in_(sites))
         found = {job.site: JobView.of(job) for job in session.scalars(query)}
     return found
-
-
-def change_total(view: JobView) -> int:
-    return sum(Counter(view.changes).values())
