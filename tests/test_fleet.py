@@ -3,11 +3,13 @@ builds, the real PostgreSQL as the one shared state, three fixture sites on thre
 (the fixture site, the holdout site: the same kind of site with other content, and the
 sister WordPress site with its profile).
 
-The scenario: a fleet run whose node is killed mid-crawl gives that site interrupted,
-naming the node; `fleet --resume` (the killed node still down: skipped with a warning)
-continues it on the other node from the responses kept beside `out`; every export equals a
-single-process `migrate` of the same site; a second run over the unchanged sites reports
-no changes; a job of a site whose lock is held elsewhere does not run.
+The scenario: each site is first migrated by a single-process `migrate` into the shared
+state (`--site NAME`); a fleet run, the second over the unchanged sites, reports no
+changes, except for the site whose node is killed mid-crawl: interrupted, naming the
+node. `fleet --resume` (the killed node still down: skipped with a warning) continues it
+on the other node from the responses kept beside `out`; every export equals the
+single-process `migrate` of its site. A job of a site whose lock is held elsewhere does
+not run.
 """
 
 from __future__ import annotations
@@ -199,8 +201,10 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
         deploy.mkdir()
         (deploy / "scrapy.cfg").write_text(
             "[settings]\ndefault = belong_scraper.settings\n"
-            + "".join(f"[deploy:n{i}]\nurl = {n.url}/\nproject = belong_scraper\n"
-                      for i, n in enumerate(nodes, 1)),  # fmt: skip
+            + "".join(
+                f"[deploy:n{i}]\nurl = {n.url}/\nproject = belong_scraper\n"
+                for i, n in enumerate(nodes, 1)
+            ),
             encoding="utf-8",
         )
         subprocess.run([str(VENV_BIN / "scrapyd-deploy"), "-a", "--egg", str(egg)], cwd=deploy,
@@ -212,7 +216,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
         def reference(name: str, profile: str) -> None:
             results[name] = run_cli(
                 "migrate", "--start-url", servers[name].origin + "/", "--profile", profile,
-                "--out", str(references[name]), *FAST, fresh=True,  # three at once
+                "--out", str(references[name]), "--db", pg_database, "--site", name, *FAST,
+                fresh=True,  # three at once
             )  # fmt: skip
 
         threads = [threading.Thread(target=reference, args=(name, profile))
@@ -263,6 +268,11 @@ def assert_same_export(reference: Path, out: Path) -> None:
     assert not (out.parent / (out.name + ".job")).exists()  # the job folder went at the end
 
 
+def references_records(out: Path) -> int:
+    counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    return sum(count for kind, count in counts.items() if kind != "assets")
+
+
 def job_row(db: str, site: str) -> dict | None:
     from sqlalchemy import create_engine, text
 
@@ -292,7 +302,8 @@ def cached_responses(out: Path) -> int:
 
 
 def test_a_fleet_survives_a_dead_node_and_matches_single_process_migrates(world: World) -> None:
-    # 1. The first run; the node crawling the slowed site dies after 15 responses.
+    # 1. A fleet run over the sites `migrate` ran; the node crawling the slowed site dies
+    # after 15 responses.
     world.slowed.delay = 0.15
     process = world.fleet(str(world.sites_file))
     deadline = time.monotonic() + 90
@@ -312,6 +323,8 @@ def test_a_fleet_survives_a_dead_node_and_matches_single_process_migrates(world:
     assert not (world.out(KILLED) / "articles.json").exists()
     survivors = [name for name, _, _ in SITES if lines[name]["status"] == "complete"]
     assert all(lines[name]["node"] != dead.url for name in survivors)
+    for name in survivors:  # the state is shared with migrate's runs: nothing changed
+        assert lines[name]["changes"] == {} and lines[name]["records"] > 0, lines[name]
 
     # 2. --resume, the dead node still listed: skipped with a warning; the interrupted
     # sites continue on the other node from the kept responses.
@@ -327,22 +340,17 @@ def test_a_fleet_survives_a_dead_node_and_matches_single_process_migrates(world:
     for name in survivors:  # finished sites are not run again
         assert resumed[name]["job"] == lines[name]["job"]
     for name, _, _ in SITES:
-        assert resumed[name]["records"] > 0
+        assert resumed[name]["status"] == "complete" and resumed[name]["changes"] == {}
         assert_same_export(world.references[name], world.out(name))
 
-    # 3. A second run over the unchanged sites: every site complete, no changes.
-    status, again, stderr = finished(world.fleet(str(world.sites_file), nodes=[live]))
-    assert status == 0, (stderr, again)
-    for name, _, _ in SITES:
-        assert again[name]["status"] == "complete" and again[name]["changes"] == {}, again[name]
-        assert again[name]["records"] == resumed[name]["records"]
-
-    # 4. `fleet status` reads it all back from the state, from anywhere.
+    # 3. `fleet status` reads it all back from the state, from anywhere.
     status, report, _ = finished(world.fleet("status", str(world.sites_file), nodes=[live]))
     assert status == 0
     assert {name: row["job"] for name, row in report.items()} == {
-        name: row["job"] for name, row in again.items()
+        name: row["job"] for name, row in resumed.items()
     }
+    records = {name: references_records(world.references[name]) for name, _, _ in SITES}
+    assert {name: row["records"] for name, row in report.items()} == records
 
 
 def test_a_job_of_a_site_locked_elsewhere_does_not_run(world: World) -> None:
@@ -365,3 +373,60 @@ def test_a_job_of_a_site_locked_elsewhere_does_not_run(world: World) -> None:
             assert len(world.servers["belong"].log) == served  # it did not crawl
     finally:
         store.close()
+
+
+def test_the_migrations_run_from_the_zipped_egg(egg: Path, tmp_path: Path) -> None:
+    """Scrapyd imports the project from the egg file: the state's schema is still made
+    (Alembic gets the migrations copied out of the archive)."""
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import belong_scraper; "
+        "from belong_scraper.state import StateStore; from sqlalchemy import inspect; "
+        "store = StateStore(sys.argv[2]); print(belong_scraper.__file__); "
+        "print(sorted(inspect(store.engine).get_table_names()))"
+    )
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    result = subprocess.run([sys.executable, "-c", probe, str(egg), url], cwd=tmp_path,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    origin, tables = result.stdout.splitlines()
+    assert origin.startswith(str(egg))  # imported from inside the zip
+    assert "fleet_jobs" in tables and "records" in tables
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("", "missing required key site"),
+        ('[[site]]\nname = "a"\nstart_url = "ftp://x/"\nout = "/srv/a"\n',
+         "site[0].start_url: must be an http(s) URL"),
+        ('[[site]]\nname = "a"\nstart_url = "http://x/"\nout = "relative"\n',
+         "site[0].out: must be an absolute path"),
+        ('[[site]]\nname = "a"\nstart_url = "http://x/"\nout = "/srv/a"\nprofle = "legacy"\n',
+         "unknown key site[0].profle (did you mean site[0].profile?)"),
+        ('[[site]]\nname = "a"\nstart_url = "http://x/"\nout = "/srv/a"\n'
+         '[[site]]\nname = "a"\nstart_url = "http://y/"\nout = "/srv/b"\n',
+         "two sites have the name 'a'"),
+        ('[[site]]\nname = "a"\nstart_url = "http://x/"\nout = "/srv/a"\nprofile = "nope"\n',
+         "site[0].profile (a)"),
+    ],
+)  # fmt: skip
+def test_a_wrong_sites_file_is_one_line_naming_the_key(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(toml, encoding="utf-8")
+    result = run_cli("fleet", str(sites), "--scrapyd", "http://127.0.0.1:1", "--db", "sqlite://")
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_a_node_gives_its_slots_in_its_url() -> None:
+    from belong_scraper.fleet.scrapyd import Node
+
+    node = Node.parse("http://user:pw@node1:6800/#slots=4", default_slots=2)
+    assert (node.url, node.slots) == ("http://node1:6800", 4)
+    assert node.auth == "Basic dXNlcjpwdw=="
+    assert Node.parse("http://node2:6800", default_slots=2).slots == 2
+    with pytest.raises(ValueError, match="slots"):
+        Node.parse("http://node1:6800/#slots=0", default_slots=2)
