@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 
 from belong_scraper.status import (
     EXIT_INCOMPLETE,
+    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
@@ -185,7 +186,12 @@ class MigrateJob:
             raise JobError(f"{exc}; exiting", EXIT_LOCKED) from exc
         try:
             job._start()
-        except BaseException:
+        except JobError as exc:
+            job._record_fleet(exc.status, str(exc))
+            job._release()
+            raise
+        except BaseException as exc:
+            job._record_fleet(EXIT_INTERNAL, f"the job could not start: {exc}")
             job._release()
             raise
         crawler.signals.connect(job.finish, signal=signals.engine_stopped)

@@ -194,6 +194,22 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
     try:
         for server in servers.values():
             server.__enter__()
+        # The single-process migrate of each site, on the server the fleet crawls (in
+        # threads, while the nodes start).
+        references = {name: tmp / "reference" / name for name, _, _ in SITES}
+        results = {}
+
+        def reference(name: str, profile: str) -> None:
+            results[name] = run_cli(
+                "migrate", "--start-url", servers[name].origin + "/", "--profile", profile,
+                "--out", str(references[name]), "--db", pg_database, "--site", name, *FAST,
+                fresh=True,  # three at once
+            )  # fmt: skip
+
+        threads = [threading.Thread(target=reference, args=(name, profile))
+                   for name, _, profile in SITES]  # fmt: skip
+        for thread in threads:
+            thread.start()
         for node in nodes:
             node.start()
         # Deployed as a user deploys: scrapyd-deploy to every target of a scrapy.cfg.
@@ -209,21 +225,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
         )
         subprocess.run([str(VENV_BIN / "scrapyd-deploy"), "-a", "--egg", str(egg)], cwd=deploy,
                        check=True, capture_output=True)  # fmt: skip
-        # The single-process migrate of each site, on the server the fleet crawls.
-        references = {name: tmp / "reference" / name for name, _, _ in SITES}
-        results = {}
-
-        def reference(name: str, profile: str) -> None:
-            results[name] = run_cli(
-                "migrate", "--start-url", servers[name].origin + "/", "--profile", profile,
-                "--out", str(references[name]), "--db", pg_database, "--site", name, *FAST,
-                fresh=True,  # three at once
-            )  # fmt: skip
-
-        threads = [threading.Thread(target=reference, args=(name, profile))
-                   for name, _, profile in SITES]  # fmt: skip
-        for thread in threads:
-            thread.start()
         for thread in threads:
             thread.join()
         for name, result in results.items():
@@ -430,3 +431,61 @@ def test_a_node_gives_its_slots_in_its_url() -> None:
     assert Node.parse("http://node2:6800", default_slots=2).slots == 2
     with pytest.raises(ValueError, match="slots"):
         Node.parse("http://node1:6800/#slots=0", default_slots=2)
+
+
+def test_a_second_job_of_a_running_site_is_refused_and_cancel_stops_the_first(
+    world: World,
+) -> None:
+    """Two jobs of one site on one node at once: the second finds the site's lock taken
+    by the first and ends `locked` without touching its job folder; `fleet cancel` then
+    stops the first, which stays resumable."""
+    from sqlalchemy import create_engine
+
+    from belong_scraper.fleet import book
+    from belong_scraper.fleet.run import Fleet
+    from belong_scraper.fleet.scrapyd import Node
+    from belong_scraper.fleet.sites import load_sites
+    from belong_scraper.state.store import _normalise_url
+
+    live = [node for node in world.nodes if node.process and node.process.poll() is None]
+    one = world.tmp / "holdout.toml"
+    one.write_text(world.sites_file.read_text(encoding="utf-8").split("\n\n")[1] + "\n")
+    before = job_row(world.db, KILLED)
+    world.slowed.delay = 0.5  # the first job still runs when the second one has come and gone
+    process = world.fleet(str(one), nodes=live)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            row = job_row(world.db, KILLED)
+            if row["id"] != before["id"] and row["status"] == "running":
+                break
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.1)
+        first = row["id"]
+        # The second job, scheduled as fleet schedules one, on the same node.
+        engine = create_engine(_normalise_url(world.db))
+        try:
+            fleet = Fleet(load_sites(one), [Node.parse(live[0].url, 2)], engine, world.db)
+            site, second = fleet.sites[0], uuid.uuid4().hex
+            book.job_scheduled(engine, second, "test", site.name, live[0].url)
+            settings = fleet.job_settings(site, second, False)
+            Node.parse(live[0].url, 2).schedule(
+                "belong_scraper", "site", second, {"start_url": site.start_url}, settings
+            )
+            while book.job_view(engine, second).status not in book.FINISHED:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+            refused = book.job_view(engine, second)
+            assert refused.status == "locked" and refused.exit_status == 75, refused
+            assert book.job_view(engine, first).status == "running"
+        finally:
+            engine.dispose()
+        status, cancelled, stderr = finished(world.fleet("cancel", str(one), nodes=live))
+        assert cancelled[KILLED]["job"] == first and cancelled[KILLED]["status"] == "interrupted"
+        status, lines, stderr = finished(process)
+        assert status == 130 and lines[KILLED]["job"] == first, stderr
+        assert (world.out(KILLED).parent / f"{KILLED}.job" / "run.json").exists()
+    finally:
+        world.slowed.delay = 0.0
+        if process.poll() is None:
+            process.kill()

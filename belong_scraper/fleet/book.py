@@ -121,11 +121,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def latest_jobs(engine: Engine, sites: list[str] | None = None) -> dict[str, JobView]:
-    """Each site's newest job."""
+def latest_jobs(engine: Engine, sites: list[str], active_only: bool = False) -> dict[str, JobView]:
+    """Each site's newest job (with `active_only`, its newest job not finished)."""
     with Session(engine) as session:
-        query = select(FleetJob).order_by(FleetJob.scheduled_at, FleetJob.id)
-        if sites is not None:
-            query = query.where(FleetJob.site.in_(sites))
-        found = {job.site: JobView.of(job) for job in session.scalars(query)}
-    return found
+        query = select(FleetJob).where(FleetJob.site.in_(sites))
+        if active_only:
+            query = query.where(FleetJob.status.not_in(FINISHED))
+        query = query.order_by(FleetJob.scheduled_at, FleetJob.id)
+        return {job.site: JobView.of(job) for job in session.scalars(query)}
+
+
+def job_view(engine: Engine, job_id: str) -> JobView:
+    with Session(engine) as session:
+        return JobView.of(session.get_one(FleetJob, job_id))

@@ -16,7 +16,7 @@ import json
 import sys
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,13 @@ class Fleet:
     project: str = "belong_scraper"
     poll: float = 2.0
     lost_after: int = 3  # polls a node may miss before its jobs count as lost
-    warn: Any = field(default=lambda line: print(f"belong-scraper: warning: {line}",
-                                                 file=sys.stderr))  # fmt: skip
 
     def __post_init__(self) -> None:
         self.misses: dict[str, int] = {}
         self.down: set[str] = set()
+
+    def warn(self, line: str) -> None:
+        print(f"belong-scraper: warning: {line}", file=sys.stderr)
 
     # -- run ------------------------------------------------------------------------------
 
@@ -54,15 +55,17 @@ class Fleet:
         """Schedule the sites (with `resume`, those not finished) and follow every job to
         its end; each site's last job, None for one no node took."""
         fleet_run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
-        latest = book.latest_jobs(self.engine, [s.name for s in self.sites])
+        names = [s.name for s in self.sites]
+        latest = book.latest_jobs(self.engine, names)
+        # A job already under way (from an earlier fleet, any machine): followed, not doubled.
+        active: dict[str, JobView] = book.latest_jobs(self.engine, names, active_only=True)
         waiting: list[Site] = []
-        active: dict[str, JobView] = {}
         done: dict[str, JobView | None] = {}
         for site in self.sites:
             last = latest.get(site.name)
-            if last is not None and last.status not in FINISHED:
-                active[site.name] = last  # a job already under way: followed, not doubled
-            elif resume and last is not None and last.status in ("complete", "incomplete"):
+            if site.name in active:
+                continue
+            if resume and last is not None and last.status in ("complete", "incomplete"):
                 done[site.name] = last
             else:
                 waiting.append(site)
@@ -120,7 +123,7 @@ class Fleet:
                 left.append(site)
                 continue
             free[node.url] -= 1
-            active[site.name] = book.latest_jobs(self.engine, [site.name])[site.name]
+            active[site.name] = book.job_view(self.engine, job_id)
         return left
 
     def job_settings(self, site: Site, job_id: str, resume: bool) -> dict[str, str]:
@@ -178,7 +181,7 @@ class Fleet:
         return node.url in self.down
 
     def _reread(self, job: JobView) -> JobView:
-        return book.latest_jobs(self.engine, [job.site])[job.site]
+        return book.job_view(self.engine, job.id)
 
     def node(self, url: str) -> Node:
         """The node of a URL as given on the command line (its credentials), else bare."""
@@ -190,23 +193,28 @@ class Fleet:
         """Each site's last job, after one look at those still active (a node that does not
         answer has them reported interrupted)."""
         self.lost_after = 1
-        latest = book.latest_jobs(self.engine, [s.name for s in self.sites])
-        active = {name: job for name, job in latest.items() if job.status not in FINISHED}
+        names = [s.name for s in self.sites]
+        active = book.latest_jobs(self.engine, names, active_only=True)
         done: dict[str, JobView | None] = {}
         self._follow(active, done)
-        return {site.name: done.get(site.name) or latest.get(site.name) for site in self.sites}
+        latest = book.latest_jobs(self.engine, names)
+        # A site's running job, else its newest (a refused second job is not the news).
+        return {name: active.get(name) or done.get(name) or latest.get(name) for name in names}
 
     def cancel(self) -> dict[str, JobView | None]:
-        latest = book.latest_jobs(self.engine, [s.name for s in self.sites])
-        for job in latest.values():
-            if job.status in FINISHED:
-                continue
+        """Stop each site's job under way (Scrapyd's cancel: the crawl shuts down and
+        keeps its job folder, so `fleet --resume` continues it)."""
+        names = [s.name for s in self.sites]
+        cancelled = {}
+        for name, job in book.latest_jobs(self.engine, names, active_only=True).items():
             try:
                 self.node(job.node).cancel(self.project, job.id)
             except NodeDown as exc:
-                self.warn(f"could not cancel {job.site} on {job.node}: {exc}")
+                self.warn(f"could not cancel {name} on {job.node}: {exc}")
             book.job_cancelled(self.engine, job.id)
-        return {s.name: book.latest_jobs(self.engine, [s.name]).get(s.name) for s in self.sites}
+            cancelled[name] = book.job_view(self.engine, job.id)
+        latest = book.latest_jobs(self.engine, names)
+        return {name: cancelled.get(name) or latest.get(name) for name in names}
 
 
 def setting_text(value: Any) -> str:
