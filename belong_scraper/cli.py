@@ -272,7 +272,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     from belong_scraper.spiders.watch import WatchSpider
     from belong_scraper.state import StateStore
-    from belong_scraper.state.sites import site_key
     from belong_scraper.state.store import StateError, StateLocked
     from belong_scraper.watch import (
         WatchError,
@@ -296,9 +295,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     # The cron job only looks for new posts; the archive is migrate's.
     settings.set("WARC_ENABLED", False, priority="cmdline")
     db_url = args.db or default_db_url_for(Path("exports"))
-    site = args.site or site_key(args.start_url)
     try:
-        store = StateStore(db_url, site=site)
+        store = StateStore(db_url, site=args.site, start_url=args.start_url)
+        site = store.site
     except StateError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     try:

@@ -158,18 +158,18 @@ class MigrateJob:
 
     def __init__(self, crawler: Crawler, start_url: str):
         from belong_scraper.state import StateStore, default_db_url
-        from belong_scraper.state.sites import site_key
 
         settings = crawler.settings
         self.crawler = crawler
         self.out_dir = Path(settings.get("EXPORT_DIR", "exports")).resolve()
         self.db_url = settings.get("STATE_DB_URL") or default_db_url(self.out_dir)
-        self.site = settings.get("STATE_SITE") or site_key(start_url)
         self.fleet_job = settings.get("FLEET_JOB_ID") or None
         self.outcome: tuple[int, str] | None = None
         self.run_id: str | None = None
         self._held = contextlib.ExitStack()
-        self.store = StateStore(self.db_url, site=self.site)
+        named = settings.get("STATE_SITE") or None
+        self.store = StateStore(self.db_url, site=named, start_url=start_url)
+        self.site = self.store.site
 
     @classmethod
     def begin(cls, crawler: Crawler, start_url: str) -> MigrateJob:

@@ -159,3 +159,33 @@ def test_two_sites_in_one_state_never_see_each_others_rows(state_url: str) -> No
     finally:
         for store in stores.values():
             store.close()
+
+
+def test_a_state_of_one_site_is_that_sites_whatever_url_a_run_spells(state_url: str) -> None:
+    """No site named: a run uses the state's only site (the fixture served on another
+    port, the site moved to https), and a new site of a state of several gets its key."""
+    from datetime import UTC, datetime
+
+    first = StateStore(state_url, start_url="http://127.0.0.1:1111/")
+    try:
+        first.start_run("r1", "http://127.0.0.1:1111/", datetime.now(UTC), {})
+        record = {"id": "article-1", "content_sha256": "c"}
+        first.finish_run("r1", "complete", {}, [record], [], {"article-1": "c"})
+        assert first.site == "127.0.0.1:1111"
+    finally:
+        first.close()
+    again = StateStore(state_url, start_url="https://127.0.0.1:2222/")
+    try:
+        assert again.site == "127.0.0.1:1111" and set(again.known_records()) == {"article-1"}
+    finally:
+        again.close()
+    named = StateStore(state_url, site="other")
+    try:
+        named.start_run("r2", "http://other.example/", datetime.now(UTC), {})
+    finally:
+        named.close()
+    new = StateStore(state_url, start_url="https://www.third.example/")
+    try:
+        assert new.site == "third.example" and new.known_records() == {}
+    finally:
+        new.close()

@@ -1,8 +1,9 @@
 """The site key that scopes a state database: the one rule for a site that has no name.
 
-`migrate --site NAME`, `watch --site NAME` and a SITES.toml `name` key a site by its name;
-without one, the site is keyed by its start URL's host, so a single-site state needs no
-flag and `migrate` and `watch` of one site meet in it whatever scheme or `www.` they use.
+`migrate --site NAME`, `watch --site NAME` and a SITES.toml `name` key a site by its name.
+Without one, a run uses the state's only site (`StateStore.site`: a state made for one
+site needs no flag, whatever spelling of its URL a run uses), and a new site is keyed by
+its start URL's host, the same whatever scheme or `www.` a run uses.
 """
 
 from __future__ import annotations

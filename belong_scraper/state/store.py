@@ -66,10 +66,12 @@ def _normalise_url(url: str) -> str:
 
 
 class StateStore:
-    def __init__(self, url: str, site: str | None = None):
-        """`site`: the site this store serves. Without it, the site of the run it starts
-        (`start_run`), and until then the one site the database holds."""
+    def __init__(self, url: str, site: str | None = None, start_url: str | None = None):
+        """`site`: the site this store serves. Without one, the one site the database
+        holds (a state made for one site stays that site's, whatever spelling of its URL
+        a later run uses), else the key of `start_url` (or of the run it starts)."""
         self._site = site
+        self._start_url = start_url
         self.url = _normalise_url(url)
         try:
             self.engine: Engine = create_engine(self.url)
@@ -88,11 +90,14 @@ class StateStore:
         if self._site is None:
             with Session(self.engine) as session:
                 sites = list(session.scalars(select(Run.site).distinct().limit(2)))
-            if len(sites) > 1:
+            if len(sites) == 1:
+                self._site = sites[0]
+            elif self._start_url:
+                self._site = site_key(self._start_url)
+            elif sites:
                 raise StateError("the state database holds several sites: name one (--site)")
-            if not sites:
+            else:
                 return ""  # an empty state: nothing to find yet, nothing to write
-            self._site = sites[0]
         return self._site
 
     # -- lock ---------------------------------------------------------------------------
@@ -156,12 +161,13 @@ class StateStore:
         kind: str = "migrate",
     ) -> None:
         if self._site is None:
-            self._site = site_key(start_url)
+            self._start_url = self._start_url or start_url
+        site = self.site
         with Session(self.engine) as session, session.begin():
             run = session.get(Run, run_id)
             if run is None:  # a resumed run keeps its id and its start
                 session.add(
-                    Run(id=run_id, site=self._site, kind=kind, started_at=started_at,
+                    Run(id=run_id, site=site, kind=kind, started_at=started_at,
                         start_url=start_url, status="running", counts={}, settings=settings)
                 )  # fmt: skip
             else:
