@@ -8,8 +8,8 @@ state (`--site NAME`); a fleet run, the second over the unchanged sites, reports
 changes, except for the site whose node is killed mid-crawl: interrupted, naming the
 node. `fleet --resume` (the killed node still down: skipped with a warning) continues it
 on the other node from the responses kept beside `out`; every export equals the
-single-process `migrate` of its site. A job of a site whose lock is held elsewhere does
-not run.
+single-process `migrate` of its site. A second job of a site that runs ends `locked`,
+and `fleet cancel` leaves the first resumable.
 """
 
 from __future__ import annotations
@@ -352,28 +352,6 @@ def test_a_fleet_survives_a_dead_node_and_matches_single_process_migrates(world:
     }
     records = {name: references_records(world.references[name]) for name, _, _ in SITES}
     assert {name: row["records"] for name, row in report.items()} == records
-
-
-def test_a_job_of_a_site_locked_elsewhere_does_not_run(world: World) -> None:
-    """The site's lock is taken inside the job, in the shared database: while another
-    run holds it (here: this test), the Scrapyd job refuses to start, as migrate does."""
-    from belong_scraper.state import StateStore
-
-    live = [node for node in world.nodes if node.process and node.process.poll() is None]
-    one = world.tmp / "one.toml"
-    text = world.sites_file.read_text(encoding="utf-8")
-    one.write_text(text.split("\n\n")[0] + "\n", encoding="utf-8")  # the first site alone
-    store = StateStore(world.db, site="belong")
-    try:
-        with store.lock("belong"):
-            served = len(world.servers["belong"].log)
-            status, lines, stderr = finished(world.fleet(str(one), nodes=live))
-            assert status == 75, stderr
-            assert lines["belong"]["status"] == "locked"
-            assert "another run" in lines["belong"]["message"]
-            assert len(world.servers["belong"].log) == served  # it did not crawl
-    finally:
-        store.close()
 
 
 def test_the_migrations_run_from_the_zipped_egg(egg: Path, tmp_path: Path) -> None:
