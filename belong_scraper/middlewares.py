@@ -103,3 +103,43 @@ class TrapGuardMiddleware:
         self.stats.inc_value(f"trap_guard/dropped/{why}")
         if report is not None:
             report.skipped.setdefault(url, why)
+
+
+class RepeatedRequestFilter:
+    """Drops a request for a URL an earlier request of the crawl already went on with,
+    spelled the same: the verdict Scrapy's duplicate filter would give, given before the
+    request costs a referer policy, a depth count, a fingerprint and a scheduler round-trip.
+
+    Every page links its menu, footer and pagination window again, so most of what the
+    spider yields is such a repeat (28,000 requests for 1,500 pages of the synthetic site).
+    It sits after the trap guard (a lower order is nearer the engine), which still sees
+    every link it counts; a request the guard cut is not remembered, so a later link from a
+    productive page is still followed. ``dont_filter`` requests pass, as the filter lets
+    them; the start requests do not come this way and are left to the filter itself."""
+
+    def __init__(self) -> None:
+        self.sent: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RepeatedRequestFilter:
+        return cls()
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        for output in result:
+            if self._new(output):
+                yield output
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            if self._new(output):
+                yield output
+
+    def _new(self, output: Any) -> bool:
+        if not isinstance(output, Request) or output.dont_filter or output.method != "GET":
+            return True
+        if output.url in self.sent:
+            return False
+        self.sent.add(output.url)
+        return True

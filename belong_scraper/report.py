@@ -36,7 +36,7 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.exporters import csv_lines, read_csv_rows, write_text
+from belong_scraper.exporters import csv_lines, json_text_pieces, read_csv_rows, write_text
 from belong_scraper.review import article_flags, partner_flags, title_date_collisions
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
@@ -757,9 +757,8 @@ def write_report(
 
 
 def json_pieces(data: Any) -> Iterator[str]:
-    """``json_bytes(data)`` as text, a piece at a time (the encoder's own pieces)."""
-    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
-    yield "\n"
+    """``json_bytes(data)`` as text, a top-level value at a time."""
+    return json_text_pieces(data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,6 +35,10 @@ USER_AGENT = f"belong-scraper/{__version__} (+{CONTACT_URL}; site migration craw
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# What a response yields is handled by this many tasks, made afresh for every response
+# (Scrapy's default, 100, made 100 tasks per page for the 3 to 5 items and requests a page
+# yields once repeats are filtered; the pipelines run in the process, nothing awaits long).
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -82,6 +86,8 @@ CLOSESPIDER_PAGECOUNT = 50000  # a last safety net for a site gone wrong
 
 SPIDER_MIDDLEWARES = {
     "belong_scraper.middlewares.TrapGuardMiddleware": 950,
+    # After the guard, so the guard counts every link and a link it cut is not remembered.
+    "belong_scraper.middlewares.RepeatedRequestFilter": 940,
 }
 
 # Web archive (docs/archive.md): every exchange as served, into <EXPORT_DIR>/archive/.

@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from belong_scraper.profile import SiteProfile
@@ -84,12 +85,16 @@ def absolute(href: str, base: str) -> str | None:
     return urljoin(base, href)
 
 
+@lru_cache(maxsize=4096)
 def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
     """The one canonical spelling of a same-site URL, or None for other sites.
 
     Folds scheme and www. into the crawled origin, /index.php into /, parameter names to
     lower case, drops tracking/session/view parameters, empty parameters and fragments,
     and sorts what is left.
+
+    Kept for the URLs met most recently: every page spells its menu, footer, pagination
+    window and latest stories again (40 calls a page, 7% of a profiled crawl unkept).
     """
     if not origin.owns(url):
         return None

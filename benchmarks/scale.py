@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,8 @@ class Run:
     requests: int  # requests the server answered during the run
     pages_per_s: float
     articles_reached: int  # distinct synthetic articles the server answered 200
+    cpu_seconds: float = 0.0  # the child's user + system time: how busy it kept its core
+    server_cpu_seconds: float = 0.0  # this process's meanwhile (the server answering)
     stats: dict[str, float] = field(default_factory=dict)
 
 
@@ -84,12 +87,13 @@ def measured(module: str, args: list[str], env: dict[str, str], cwd: Path, log: 
     before = len(server.log)
     with tempfile.NamedTemporaryFile(delete=False) as peak, open(log, "wb") as err:
         env = {**env, "BENCH_PEAK_RSS_FILE": peak.name}
-        began = time.perf_counter()
+        began, own = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
         proc = subprocess.Popen([sys.executable, "-c", MEASURED, module, *args], cwd=cwd,
                                 env=env, stdout=err, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_SELF)
     try:
         kilobytes = int(Path(peak.name).read_text() or usage.ru_maxrss)
     except ValueError:
@@ -109,6 +113,8 @@ def measured(module: str, args: list[str], env: dict[str, str], cwd: Path, log: 
         requests=len(seen),
         pages_per_s=round(len(seen) / seconds, 1),
         articles_reached=len(reached),
+        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
+        server_cpu_seconds=round(after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime, 2),
         stats=read_stats(log.read_text(encoding="utf-8", errors="replace")),
     )
 
@@ -211,7 +217,8 @@ def na(value: float | None, digits: int = 1) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = ("N", "bare s", "migrate s", "ratio", "bare p/s", "migrate p/s", "bare RSS",
+    head = ("N", "bare s", "migrate s", "ratio", "bare cpu", "migrate cpu", "server cpu",
+            "bare p/s", "migrate p/s", "bare RSS",
             "migrate RSS", "tool MB", "growth", "export s", "export RSS", "close s", "exported",
             "status")  # fmt: skip
     rows = [head]
@@ -219,6 +226,8 @@ def table(results: list[dict]) -> str:
         bare, tool = r["bare"], r["migrate"]
         rows.append((
             str(r["articles"]), na(bare["seconds"]), na(tool["seconds"]), na(r["wall_ratio"], 2),
+            na(bare.get("cpu_seconds")), na(tool.get("cpu_seconds")),
+            na(bare.get("server_cpu_seconds", 0) + tool.get("server_cpu_seconds", 0)),
             na(bare["pages_per_s"]), na(tool["pages_per_s"]), na(bare["peak_rss_mb"], 0),
             na(tool["peak_rss_mb"], 0), na(r["tool_memory_mb"], 0),
             na(r["tool_memory_growth_mb"], 0), na(tool["stats"].get("export/seconds")),

@@ -11,7 +11,7 @@ from belong_scraper import __version__
 from belong_scraper.assemble import RunFacts
 from belong_scraper.export.renderings import Rendered
 from belong_scraper.export.run import Assembled, ExportRun, HandedOff, RecordsWritten
-from belong_scraper.exporters import CONTRACT_VERSION, atomic_write, describe, json_bytes
+from belong_scraper.exporters import CONTRACT_VERSION, write_json_object
 from belong_scraper.items import EXPORT_FILES
 from belong_scraper.ledger import LEDGER_NAME, build_ledger, ledger_counts, ledger_status
 
@@ -30,11 +30,9 @@ def ledger_stage(run: ExportRun, handed: HandedOff, files: dict[str, dict[str, A
                            run.fetched, run.requested, run.reason)  # fmt: skip
     status, reasons = ledger_status(entries, run.reason)
     ledger = Ledger(entries, status, reasons, ledger_counts(entries))
-    data = json_bytes({"run_id": run.run_id, "status": status, "reasons": reasons,
-                       "finish_reason": run.reason, "counts": ledger.counts,
-                       "entries": entries})  # fmt: skip
-    atomic_write(run.out_dir / LEDGER_NAME, data)
-    files[LEDGER_NAME] = describe(data, len(entries))
+    head = {"run_id": run.run_id, "status": status, "reasons": reasons,
+            "finish_reason": run.reason, "counts": ledger.counts}  # fmt: skip
+    files[LEDGER_NAME] = write_json_object(run.out_dir / LEDGER_NAME, head, "entries", entries)
     return ledger
 
 

@@ -9,13 +9,12 @@ on it, and parks it again, so at most one record's text is in memory at a time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from belong_scraper.export.spill import ScratchDB
+from belong_scraper.export.spill import ScratchDB, decode_row, encode_row
 from belong_scraper.items import Record
 
 # The text fields of every record type: the large ones, none of which assembly's
@@ -50,7 +49,7 @@ class ParkedTexts:
             self._next += 1
         self.db.execute(
             "INSERT OR REPLACE INTO texts (key, data) VALUES (?, ?)",
-            (key, json.dumps(texts, ensure_ascii=False)),
+            (key, encode_row(texts)),
         )
         for name in texts:
             setattr(record, name, "")
@@ -63,7 +62,7 @@ class ParkedTexts:
         if key is None:
             return {}
         (data,) = self.db.execute("SELECT data FROM texts WHERE key = ?", (key,)).fetchone()
-        texts = json.loads(data)
+        texts = decode_row(data)
         for name, value in texts.items():
             setattr(record, name, value)
         record.evidence[PARKED_KEY] = key  # the same row when it is parked again

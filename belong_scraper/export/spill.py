@@ -13,7 +13,27 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
+
+
+def encode_row(row: Any) -> bytes | str:
+    """A row as the scratch files keep it: orjson's compact bytes, or the standard
+    encoder's text for what orjson refuses (a lone surrogate, an integer past 64 bits)."""
+    try:
+        return orjson.dumps(row)
+    except TypeError:
+        return json.dumps(row)  # ASCII: a lone surrogate is stored too
+
+
+def decode_row(data: bytes | str) -> Any:
+    """A kept row back, as json.loads gives it: orjson's bytes by orjson (about twice as
+    fast), the standard encoder's text by the standard decoder (orjson would read an
+    integer past 64 bits as a float). SQLite gives back the type it was handed."""
+    if isinstance(data, str):
+        return json.loads(data)
+    return orjson.loads(data)
 
 
 class ScratchDB:
@@ -52,10 +72,9 @@ class RowSpill:
 
     def add(self, kind: str, row: dict[str, Any], *, carried: bool = False) -> None:
         """One exported row; ``carried`` for a record the state already holds as it is."""
-        data = json.dumps(row, ensure_ascii=False)
         self.db.execute(
             "INSERT INTO rows (kind, id, carried, data) VALUES (?, ?, ?, ?)",
-            (RECORD_TYPES.index(kind), row["id"], int(carried), data),
+            (RECORD_TYPES.index(kind), row["id"], int(carried), encode_row(row)),
         )
 
     def rows(self) -> Iterator[dict[str, Any]]:
@@ -63,7 +82,7 @@ class RowSpill:
         type in the order added: what the state is handed."""
         cursor = self.db.execute("SELECT data FROM rows WHERE carried = 0 ORDER BY kind, seq")
         for (data,) in cursor:
-            yield json.loads(data)
+            yield decode_row(data)
 
     def sorted_rows(self, kind: str) -> Iterator[dict[str, Any]]:
         """Every row of a record type, carried ones too, in id order: a record file's
@@ -73,7 +92,7 @@ class RowSpill:
         )
         while batch := cursor.fetchmany(256):  # decoded one batch at a time
             for (data,) in batch:
-                yield json.loads(data)
+                yield decode_row(data)
 
     def redirect_table(self) -> RedirectTable:
         return RedirectTable(self.db)
@@ -84,7 +103,7 @@ class RowSpill:
         self.db.execute(f"CREATE TABLE {name} (seq INTEGER PRIMARY KEY, data TEXT)")
         self.db.executemany(
             f"INSERT INTO {name} (data) VALUES (?)",
-            ((json.dumps(row),) for row in rows),  # ASCII: a lone surrogate is stored too
+            ((encode_row(row),) for row in rows),
         )
         return ParkedRows(self.db, name)
 
@@ -113,7 +132,7 @@ class RedirectTable:
     def add(self, row: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO redirect_rows (path, target, data) VALUES (?, ?, ?)",
-            (_key(row["legacy_path"]), _key(row["target"]), json.dumps(row)),
+            (_key(row["legacy_path"]), _key(row["target"]), encode_row(row)),
         )
 
     def finish(self) -> ParkedRows:
@@ -141,7 +160,7 @@ class ParkedRows:
         cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY seq")
         while batch := cursor.fetchmany(256):
             for (data,) in batch:
-                yield json.loads(data)
+                yield decode_row(data)
 
     def __len__(self) -> int:
         return self._count
@@ -169,7 +188,7 @@ class SpillSource:
         found = self._db.execute(
             "SELECT data FROM rows WHERE kind = ? AND id = ?", (kind, record_id)
         ).fetchone()
-        return json.loads(found[0]) if found else None
+        return decode_row(found[0]) if found else None
 
     def assets(self) -> list[dict[str, Any]]:
         return list(self._assets)

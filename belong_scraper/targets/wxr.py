@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -651,6 +652,7 @@ def _term_slugs(names: list[str] | None) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+@lru_cache(maxsize=4096)  # a site's few hundred tags, each on many records
 def _tag_slug(name: str) -> str:
     return slugify(name, max_length=190) or "tag-" + slugify(json.dumps(name))[:20]
 
@@ -729,26 +731,43 @@ class _Writer:
         self.stream = stream
 
     def write(self, node: _Node, depth: int) -> None:
-        self.xf.write("\n" + "  " * depth)
-        with self.xf.element(node.name, node.attrib):
-            for child in node.children:
-                self.write(child, depth + 1)
-            if node.children:
-                self.xf.write("\n" + "  " * depth)
-            elif isinstance(node.text, _CData):
-                self._cdata(node.text)
-            elif node.text is not None:
-                self.xf.write(node.text)
-
-    def _cdata(self, text: _CData) -> None:
-        if "]" not in text:
-            self.xf.write(etree.CDATA(text))
-            return
-        # lxml 6.1's xmlfile reads past the end of a CDATA text that ends in "]" (and
-        # crashes): such a section goes to the file directly, after what xmlfile holds.
-        # It holds no "]]>" (_node), so it is the one section the tree serializer wrote.
+        # A whole node is serialised here and written after what xmlfile holds: an
+        # element context per node (56 an item) was most of the WXR's time. The bytes
+        # are xmlfile's: its escaping of texts and attributes, a CDATA section as such.
         self.xf.flush()
-        self.stream.write(b"<![CDATA[" + text.encode("utf-8") + b"]]>")
+        parts: list[str] = []
+        _serialise(node, depth, parts)
+        self.stream.write("".join(parts).encode("utf-8"))
+
+
+def _serialise(node: _Node, depth: int, parts: list[str]) -> None:
+    indent = "\n" + "  " * depth
+    attributes = "".join(f' {k}="{_escape_attribute(v)}"' for k, v in node.attrib.items())
+    parts.append(f"{indent}<{node.name}{attributes}>")
+    if node.children:
+        for child in node.children:
+            _serialise(child, depth + 1, parts)
+        parts.append(indent)
+    elif isinstance(node.text, _CData):
+        parts.append(f"<![CDATA[{node.text}]]>")  # _node keeps "]]>" out of a CDATA text
+    elif node.text:
+        parts.append(_escape_text(node.text))
+    parts.append(f"</{node.name}>")
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+     "\t": "&#9;"}
+)  # fmt: skip
+
+
+def _escape_text(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES)
+
+
+def _escape_attribute(text: str) -> str:
+    return text.translate(_ATTRIBUTE_ESCAPES)
 
 
 class _CData(str):
