@@ -10,25 +10,28 @@ state (try later); 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import shutil
 import socket
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_WRITABLE = 0, 1, 2, 3, 4
-EXIT_INTERRUPTED = 130
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, reported in one line
-EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the state; try again later
+from belong_scraper.status import (  # the statuses, re-exported for callers of the CLI
+    EXIT_INCOMPLETE,
+    EXIT_INTERNAL,
+    EXIT_LOCKED,
+    EXIT_NOT_WRITABLE,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+)
+
 DEMO_PORT = 8642
 
 
@@ -51,46 +54,6 @@ def default_db_url_for(out_dir: Path) -> str:
     from belong_scraper.state import default_db_url
 
     return default_db_url(out_dir)
-
-
-def job_dir(out_dir: Path) -> Path:
-    """Where a run keeps what it needs to be resumed: <out>.job beside the output folder."""
-    out_dir = Path(out_dir).resolve()
-    return out_dir.parent / (out_dir.name + ".job")
-
-
-def prepare_job(out_dir: Path, resume: bool) -> dict[str, str]:
-    """The run's job folder: reused with --resume, started afresh otherwise."""
-    folder = job_dir(out_dir)
-    marker = folder / "run.json"
-    if resume:
-        if not marker.exists():
-            raise CliError(f"nothing to resume: no interrupted run in {folder}", EXIT_USAGE)
-        return json.loads(marker.read_text(encoding="utf-8"))
-    if folder.exists():
-        print(f"belong-scraper: discarding the interrupted run in {folder}", file=sys.stderr)
-        keep_captures(folder, out_dir)
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
-    job = {"run_id": run_id}
-    marker.write_text(json.dumps(job), encoding="utf-8")
-    return job
-
-
-def keep_captures(job: Path, out_dir: Path) -> None:
-    """What an abandoned run fetched stays archived: its WARCs join the export's archive
-    (the next export indexes them and lists them in SHA256SUMS)."""
-    from belong_scraper.archive.index import archive_dir, warc_files
-
-    source = job / "archive"
-    if not source.is_dir():
-        return
-    target = archive_dir(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    for path in warc_files(source):
-        if not (target / path.name).exists():
-            shutil.move(str(path), target / path.name)
 
 
 class Secret(str):
@@ -181,103 +144,49 @@ def run_migration(
     overrides: dict[str, Any],
     verbose: bool,
     resume: bool = False,
+    site: str | None = None,
 ) -> tuple[int, str]:
+    """One migrate job in this process: the settings and the in-process set-up are a
+    Scrapyd job's (belong_scraper/jobs.py); here only the checks that fail fast in one line."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "belong_scraper.settings")
+    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from belong_scraper.state import StateStore, default_db_url
-    from belong_scraper.state.store import StateError, StateLocked
-
-    settings = get_project_settings()
-    settings.set("EXPORT_DIR", str(out_dir), priority="cmdline")
-    db_url = db_url or default_db_url(out_dir)
-    try:
-        store = StateStore(db_url)
-    except StateError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from exc
-    try:
-        with store.lock():
-            settings.set("STATE_LOCK_HELD", True, priority="cmdline")
-            return _crawl(start_url, out_dir, db_url, settings, overrides, verbose, resume)
-    except StateLocked as exc:
-        raise CliError(f"{exc}; exiting", EXIT_LOCKED) from exc
-    finally:
-        store.close()
-
-
-def _crawl(
-    start_url: str,
-    out_dir: Path,
-    db_url: str,
-    settings: Any,
-    overrides: dict,
-    verbose: bool,
-    resume: bool,
-) -> tuple[int, str]:
-    from scrapy.crawler import CrawlerProcess
-
+    from belong_scraper.jobs import JobError, job_settings
     from belong_scraper.profile import ProfileError, load_profile
     from belong_scraper.spiders.site import SiteSpider
+    from belong_scraper.state import StateStore
+    from belong_scraper.state.store import StateError
 
-    settings.set("STATE_DB_URL", db_url, priority="cmdline")
-    job = prepare_job(out_dir, resume)
-    settings.set("RUN_ID", job["run_id"])
-    # Every response of the run is kept in the job folder as it arrives: a resumed run
-    # replays them instead of fetching again, then fetches the rest. Errors are not kept.
-    settings.set("HTTPCACHE_ENABLED", True, priority="cmdline")
-    settings.set("HTTPCACHE_DIR", str(job_dir(out_dir) / "httpcache"), priority="cmdline")
-    settings.set("HTTPCACHE_POLICY", "scrapy.extensions.httpcache.DummyPolicy")
-    settings.set("HTTPCACHE_EXPIRATION_SECS", 0)
-    settings.set("HTTPCACHE_IGNORE_HTTP_CODES", [408, 429, 500, 502, 503, 504, 522, 524])
-    # Downloads wait there too: the export folder is only touched by the export itself.
-    settings.set("MEDIA_INCOMING_DIR", str(job_dir(out_dir) / "incoming"), priority="cmdline")
-    settings.set("WARC_DIR", str(job_dir(out_dir) / "archive"), priority="cmdline")
+    settings = get_project_settings()
     settings.set("PROGRESS_ENABLED", True, priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if verbose else "WARNING", priority="cmdline")
-    for name, value in overrides.items():
+    for name, value in job_settings(out_dir, db_url, site, resume, overrides).items():
         settings.set(name, value, priority="cmdline")
     try:
+        StateStore(settings.get("STATE_DB_URL")).close()  # opens (and upgrades) the state
         load_profile(settings.get("SITE_PROFILE"))
-    except ProfileError as exc:
+    except (StateError, ProfileError) as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     if not settings.getlist("WARC_REPLAY_FILES"):  # --from-warc: the archive answers
         check_reachable(start_url)
     process = CrawlerProcess(settings)
     one_line_logs()
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, start_url=start_url)
+    failures: list[Any] = []
+    process.crawl(crawler, start_url=start_url).addErrback(failures.append)
     process.start()
-    stats = crawler.stats.get_stats()
-    status = stats.get("export/status")
-    if stats.get("export/interrupted"):
-        raise CliError(
-            f"interrupted ({stats['export/interrupted']}); continue with: migrate --resume "
-            f"--out {out_dir}",
-            EXIT_INTERRUPTED,
-        )
-    if stats.get("export/failed"):
-        # The responses stay in the job folder: --resume re-runs the export without
-        # fetching again.
-        return EXIT_INCOMPLETE, (
-            f"the export failed ({stats['export/failed']}); the previous export and the "
-            f"state are untouched; retry with: migrate --resume --out {out_dir}"
-        )
-    if status is not None:
-        shutil.rmtree(job_dir(out_dir), ignore_errors=True)
-    if status is None:
-        reason = stats.get("finish_reason", "unknown")
-        return EXIT_INCOMPLETE, f"the crawl ended without an export (finish reason: {reason})"
-    summary = (
-        f"{stats.get('export/records', 0)} records from {stats.get('export/pages', 0)} pages "
-        f"written to {out_dir} (state: {db_url})"
-    )
-    if status != "complete":
-        reasons = "; ".join(stats.get("export/reasons") or ["see the ledger"])
-        return EXIT_INCOMPLETE, (
-            f"incomplete: {reasons}; {stats.get('export/records', 0)} records written to "
-            f"{out_dir} (every fetch's outcome: {out_dir}/ledger.json)"
-        )
-    return EXIT_OK, summary
+    if failures:
+        error = failures[0].value
+        if isinstance(error, JobError):
+            raise CliError(str(error), error.status) from error
+        if isinstance(error, StateError):
+            raise CliError(str(error), EXIT_USAGE) from error
+        raise error
+    job = getattr(crawler, "migrate_job", None)
+    if job is None or job.outcome is None:
+        return EXIT_INCOMPLETE, "the crawl ended before it started"
+    return job.outcome
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -303,7 +212,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             # Our own loopback server: no need to pace the crawl as for the live site.
             overrides = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", **overrides}
             status, message = run_migration(
-                server.origin + "/", out_dir, args.db, overrides, args.verbose
+                server.origin + "/", out_dir, args.db, overrides, args.verbose, site=args.site
             )
     else:
         if not args.start_url:
@@ -312,7 +221,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         if not start_url.startswith(("http://", "https://")):
             raise CliError(f"--start-url must be an http(s) URL, got {start_url!r}", EXIT_USAGE)
         status, message = run_migration(
-            start_url, out_dir, args.db, {**overrides, **auth}, args.verbose, args.resume
+            start_url,
+            out_dir,
+            args.db,
+            {**overrides, **auth},
+            args.verbose,
+            args.resume,
+            args.site,
         )
     print(message if status == EXIT_OK else f"belong-scraper: {message}", file=sys.stderr)
     return status
@@ -339,7 +254,13 @@ def migrate_from_warc(
         raise CliError("no http(s) start URL in the archive; give --start-url", EXIT_USAGE)
     print(f"replaying {len(files)} WARC file(s) from {start_url}", file=sys.stderr)
     return run_migration(
-        start_url, out_dir, args.db, {**overrides, **replay}, args.verbose, args.resume
+        start_url,
+        out_dir,
+        args.db,
+        {**overrides, **replay},
+        args.verbose,
+        args.resume,
+        args.site,
     )
 
 
@@ -375,11 +296,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     settings.set("WARC_ENABLED", False, priority="cmdline")
     db_url = args.db or default_db_url_for(Path("exports"))
     try:
-        store = StateStore(db_url)
+        store = StateStore(db_url, site=args.site, start_url=args.start_url)
+        site = store.site
     except StateError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     try:
-        with store.lock():
+        with store.lock(site):
             check_reachable(args.start_url)
             run_id = new_run_id()
             store.start_run(run_id, args.start_url, datetime.now(UTC), {}, kind="watch")
@@ -447,6 +369,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SITE_HELP = "the site's key in the state database (default: the start URL's host)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="belong-scraper",
@@ -458,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--out", default="exports", help="output folder (default: exports)")
     migrate.add_argument("--db", help="state database SQLAlchemy URL (default: <out>.state.sqlite)")
     migrate.add_argument("--profile", help="site profile: bundled name or TOML path")
+    migrate.add_argument("--site", metavar="NAME", help=SITE_HELP)
     migrate.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                          help="override a Scrapy setting (repeatable)")  # fmt: skip
     migrate.add_argument(
@@ -487,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--notify", metavar="URL", help="POST the new posts as JSON to URL")
     watch.add_argument("--atom", metavar="FILE", help="write an Atom feed of the new posts")
     watch.add_argument("--profile", help="site profile: bundled name or TOML path")
+    watch.add_argument("--site", metavar="NAME", help=SITE_HELP)
     watch.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                        help="override a Scrapy setting (repeatable)")  # fmt: skip
     watch.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
@@ -513,6 +440,10 @@ def build_parser() -> argparse.ArgumentParser:
     from belong_scraper.survey import add_command as add_survey
 
     add_survey(sub)
+    # `fleet`: many sites across Scrapyd nodes, one shared state (belong_scraper/fleet).
+    from belong_scraper.fleet import add_command as add_fleet
+
+    add_fleet(sub)
     return parser
 
 

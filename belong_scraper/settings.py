@@ -17,6 +17,17 @@ SITE_PROFILE = "legacy"
 # Output folder and state database; the CLI sets both from --out and --db.
 EXPORT_DIR = "exports"
 STATE_DB_URL = None  # default: sqlite file beside EXPORT_DIR (<EXPORT_DIR>.state.sqlite)
+# The site's key in the state (migrate --site, a SITES.toml name); default: the start URL's
+# host (belong_scraper/state/sites.py).
+STATE_SITE = None
+
+# A crawl of the `site` spider is a migrate job (belong_scraper/jobs.py): the site's lock,
+# the job folder <EXPORT_DIR>.job with its HTTP cache, a run id. The same for `migrate`, a
+# Scrapyd job and `scrapy crawl site`. JOB_RESUME: continue the interrupted run (True), or
+# "auto" (continue one if there is one). FLEET_JOB_ID: set by `fleet` for the job's outcome.
+JOB_SETUP = True
+JOB_RESUME = False
+FLEET_JOB_ID = None
 
 CONTACT_URL = "https://github.com/aer-eu/belong_scraper"
 USER_AGENT = f"belong-scraper/{__version__} (+{CONTACT_URL}; site migration crawler)"

@@ -55,10 +55,11 @@ class ExportPipeline:
 
     def open_spider(self) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.store = StateStore(self.db_url)
+        site = self.crawler.settings.get("STATE_SITE") or None
+        self.store = StateStore(self.db_url, site=site)
         self.locks = contextlib.ExitStack()
-        if not self.crawler.settings.getbool("STATE_LOCK_HELD"):  # the CLI holds it itself
-            self.locks.enter_context(self.store.lock())
+        if not self.crawler.settings.getbool("STATE_LOCK_HELD"):  # a migrate job holds it
+            self.locks.enter_context(self.store.lock(site))
         self.previous_run = self.store.last_run("migrate", exclude=self.run_id)
         self.store.start_run(self.run_id, self._start_url(), self.started_at, self._settings())
         # What arrives is put aside in the job folder (a private temp one without it).

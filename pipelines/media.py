@@ -99,7 +99,10 @@ class MediaPipeline:
             return
         settings = self.crawler.settings
         out_dir = Path(settings.get("EXPORT_DIR", "exports"))
-        store = StateStore(settings.get("STATE_DB_URL") or default_db_url(out_dir))
+        store = StateStore(
+            settings.get("STATE_DB_URL") or default_db_url(out_dir),
+            site=settings.get("STATE_SITE") or None,
+        )
         try:
             self.validators = store.media_validators()
         finally:

@@ -51,6 +51,13 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profile = load_profile(kwargs.get("profile") or crawler.settings.get("SITE_PROFILE"))
         spider.origin = Origin.from_url(spider.start_url, spider.profile)
+        if crawler.settings.getbool("JOB_SETUP") and not crawler.settings.frozen:
+            # A migrate job, from the CLI or Scrapyd alike: the lock, job folder, cache and
+            # run id, set while the crawl's settings are still open (belong_scraper/jobs.py;
+            # a crawl's are, until its spider is made).
+            from belong_scraper.jobs import MigrateJob
+
+            crawler.migrate_job = MigrateJob.begin(crawler, spider.start_url)
         return spider
 
     async def start(self) -> Any:

@@ -1,7 +1,9 @@
 """StateStore: the memory of the tool — runs, fetched pages, records and their changes.
 
 Any SQLAlchemy database: SQLite by default, PostgreSQL supported (and tested). The schema
-is brought to the newest Alembic revision when the store opens.
+is brought to the newest Alembic revision when the store opens. A store serves one site of
+the database (its key: `sites.site_key` of the start URL, or a name): every query is scoped
+by it, so a fleet's sites share one PostgreSQL state without seeing each other's rows.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session, defer
 from belong_scraper.items import RECORD_TYPES
 from belong_scraper.state.migrations import HEAD_REVISION
 from belong_scraper.state.models import FetchedPage, RecordChange, RecordState, Run, WatchItem
+from belong_scraper.state.sites import site_key
 
 # Rows per bulk statement in finish_run. A batch of records holds their whole data (bodies
 # included) as dicts and as the JSON the driver is handed: 500 were 9 MB at the peak of a
@@ -36,6 +40,16 @@ class StateError(RuntimeError):
 
 class StateLocked(StateError):
     """Another run holds the state's lock."""
+
+
+# The whole state's advisory lock. A site's run holds it shared and its site's key
+# exclusively: runs of different sites go together, a holder of the whole state (a
+# maintenance task, a test) excludes them all.
+WHOLE_STATE = "belong-scraper"
+
+
+def _advisory_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 def default_db_url(out_dir: Path) -> str:
@@ -52,7 +66,12 @@ def _normalise_url(url: str) -> str:
 
 
 class StateStore:
-    def __init__(self, url: str):
+    def __init__(self, url: str, site: str | None = None, start_url: str | None = None):
+        """`site`: the site this store serves. Without one, the one site the database
+        holds (a state made for one site stays that site's, whatever spelling of its URL
+        a later run uses), else the key of `start_url` (or of the run it starts)."""
+        self._site = site
+        self._start_url = start_url
         self.url = _normalise_url(url)
         try:
             self.engine: Engine = create_engine(self.url)
@@ -65,23 +84,55 @@ class StateStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def site(self) -> str:
+        """The site every query is scoped by."""
+        if self._site is None:
+            with Session(self.engine) as session:
+                sites = list(session.scalars(select(Run.site).distinct().limit(2)))
+            if len(sites) == 1:
+                self._site = sites[0]
+            elif self._start_url:
+                self._site = site_key(self._start_url)
+            elif sites:
+                raise StateError("the state database holds several sites: name one (--site)")
+            else:
+                return ""  # an empty state: nothing to find yet, nothing to write
+        return self._site
+
     # -- lock ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def lock(self, name: str = "belong-scraper") -> Iterator[None]:
-        """One run at a time on one state: PostgreSQL advisory lock, or a lock file
-        beside the SQLite database. Raises StateLocked at once when another run holds it."""
+    def lock(self, site: str | None = None) -> Iterator[None]:
+        """One run of a site at a time: on PostgreSQL an advisory lock keyed by the site,
+        held by one connection for the whole run (it dies with the process, or its node);
+        without a site, the whole state. On SQLite a lock file beside the database (one
+        run at a time: SQLite has one writer anyway). Raises StateLocked at once when
+        another run holds it."""
         url = make_url(self.url)
         if url.get_backend_name() == "postgresql":
-            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            # (function, key) pairs, taken in this order, released in reverse.
+            if site is None:
+                locks = [("advisory_lock", WHOLE_STATE)]
+                busy = "another run is using this state database"
+            else:
+                locks = [("advisory_lock_shared", WHOLE_STATE), ("advisory_lock", f"site:{site}")]
+                busy = f"another run is using site {site} of this state database"
             with self.engine.connect() as connection:
-                got = connection.execute(text("select pg_try_advisory_lock(:k)"), {"k": key})
-                if not got.scalar():
-                    raise StateLocked("another run is using this state database")
+                held: list[tuple[str, int]] = []
                 try:
+                    for function, name in locks:
+                        key = _advisory_key(name)
+                        got = connection.execute(text(f"select pg_try_{function}(:k)"), {"k": key})
+                        if not got.scalar():
+                            raise StateLocked(busy)
+                        held.append((function, key))
+                    connection.commit()
                     yield
                 finally:
-                    connection.execute(text("select pg_advisory_unlock(:k)"), {"k": key})
+                    for function, key in reversed(held):
+                        unlock = function.replace("lock", "unlock", 1)
+                        connection.execute(text(f"select pg_{unlock}(:k)"), {"k": key})
                     connection.commit()
             return
         database = url.database or ""
@@ -109,12 +160,15 @@ class StateStore:
         settings: dict,
         kind: str = "migrate",
     ) -> None:
+        if self._site is None:
+            self._start_url = self._start_url or start_url
+        site = self.site
         with Session(self.engine) as session, session.begin():
             run = session.get(Run, run_id)
             if run is None:  # a resumed run keeps its id and its start
                 session.add(
-                    Run(id=run_id, kind=kind, started_at=started_at, start_url=start_url,
-                        status="running", counts={}, settings=settings)
+                    Run(id=run_id, site=site, kind=kind, started_at=started_at,
+                        start_url=start_url, status="running", counts={}, settings=settings)
                 )  # fmt: skip
             else:
                 run.status = "running"
@@ -124,14 +178,16 @@ class StateStore:
         with Session(self.engine) as session:
             query = (
                 select(Run.id)
-                .where(Run.kind == kind, Run.status.in_(("complete", "incomplete")))
+                .where(Run.site == self.site, Run.kind == kind)
+                .where(Run.status.in_(("complete", "incomplete")))
                 .order_by(Run.started_at.desc(), Run.id.desc())
             )
             return next((r for r in session.scalars(query) if r != exclude), None)
 
     def runs(self) -> list[Run]:
         with Session(self.engine) as session:
-            return list(session.scalars(select(Run).order_by(Run.started_at)))
+            query = select(Run).where(Run.site == self.site).order_by(Run.started_at)
+            return list(session.scalars(query))
 
     # -- records ------------------------------------------------------------------------
 
@@ -139,7 +195,7 @@ class StateStore:
         """Every record ever seen (removed ones too), by id, detached from the session.
         Without ``with_data`` each record's exported ``data`` is left in the database (a
         20,000-record state is then ids, paths and URLs): `record_data` fetches it."""
-        query = select(RecordState)
+        query = select(RecordState).where(RecordState.site == self.site)
         if not with_data:
             query = query.options(defer(RecordState.data))
         with Session(self.engine, expire_on_commit=False) as session:
@@ -151,7 +207,9 @@ class StateStore:
         with Session(self.engine) as session:
             for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
                 batch = wanted[start : start + 500]
-                query = select(RecordState.id, RecordState.data).where(RecordState.id.in_(batch))
+                query = select(RecordState.id, RecordState.data).where(
+                    RecordState.site == self.site, RecordState.id.in_(batch)
+                )
                 found.update({record_id: data for record_id, data in session.execute(query)})
         return found
 
@@ -180,7 +238,7 @@ class StateStore:
         changes: dict[str, dict[str, list[str]]] = {
             t: {"new": [], "updated": [], "removed": []} for t in RECORD_TYPES
         }
-        now = datetime.now(UTC)
+        now, site = datetime.now(UTC), self.site
         # Bulk statements a batch at a time (SQLAlchemy's executemany), not an ORM object
         # per row: the rows are the export's, nothing here is read back. A 20,000-record
         # run never holds them all.
@@ -190,11 +248,13 @@ class StateStore:
             session.execute(FetchedPage.__table__.delete().where(FetchedPage.run_id == run_id))
             session.execute(RecordChange.__table__.delete().where(RecordChange.run_id == run_id))
             for batch in _batches(pages):
-                rows = [{**page, "run_id": run_id, "fetched_at": now} for page in batch]
+                rows = [{**page, "run_id": run_id, "site": site, "fetched_at": now}
+                        for page in batch]  # fmt: skip
                 session.execute(insert(FetchedPage), rows)
             columns = (RecordState.id, RecordState.type, RecordState.removed_in_run,
                        RecordState.change_sha256, RecordState.legacy_urls)  # fmt: skip
-            known = {row.id: row for row in session.execute(select(*columns))}
+            mine = select(*columns).where(RecordState.site == site)
+            known = {row.id: row for row in session.execute(mine)}
             seen: set[str] = set()
             for batch in _batches(records):
                 added, updated, changed = [], [], []
@@ -206,7 +266,7 @@ class StateStore:
                     legacy = sorted(
                         set(data.get("legacy_urls", [])) | set(state.legacy_urls if state else [])
                     )
-                    row = {"id": record_id, "source_url": data.get("source_url"),
+                    row = {"site": site, "id": record_id, "source_url": data.get("source_url"),
                            "path": data.get("path"), "slug": data.get("slug"),
                            "legacy_urls": legacy, "data": data, "content_sha256": digest,
                            "change_sha256": change_digest, "last_seen_run": run_id}  # fmt: skip
@@ -224,7 +284,7 @@ class StateStore:
                         updated.append(row)
                     if change:
                         changes[kind][change].append(record_id)
-                        changed.append({"run_id": run_id, "record_id": record_id,
+                        changed.append({"run_id": run_id, "site": site, "record_id": record_id,
                                         "record_type": kind, "change": change,
                                         "content_sha256": digest})  # fmt: skip
                 if added:
@@ -238,9 +298,9 @@ class StateStore:
                 if record_id in seen or state.removed_in_run is not None:
                     continue
                 if removable is None or record_id in removable:
-                    removed.append({"id": record_id, "removed_in_run": run_id})
+                    removed.append({"site": site, "id": record_id, "removed_in_run": run_id})
                     changes[state.type]["removed"].append(record_id)
-                    removals.append({"run_id": run_id, "record_id": record_id,
+                    removals.append({"run_id": run_id, "site": site, "record_id": record_id,
                                      "record_type": state.type, "change": "removed",
                                      "content_sha256": None})  # fmt: skip
             if removed:
@@ -262,7 +322,8 @@ class StateStore:
             query = (
                 select(FetchedPage, Run.started_at)
                 .join(Run, Run.id == FetchedPage.run_id)
-                .where(FetchedPage.kind == "media", FetchedPage.status.in_((200, 304)))
+                .where(FetchedPage.site == self.site, FetchedPage.kind == "media")
+                .where(FetchedPage.status.in_((200, 304)))
                 .order_by(Run.started_at)
             )
             found: dict[str, dict[str, Any]] = {}
@@ -275,18 +336,22 @@ class StateStore:
 
     def watch_items(self) -> dict[str, WatchItem]:
         with Session(self.engine, expire_on_commit=False) as session:
-            return {w.article_id: w for w in session.scalars(select(WatchItem))}
+            query = select(WatchItem).where(WatchItem.site == self.site)
+            return {w.article_id: w for w in session.scalars(query)}
 
     def save_watch_items(self, run_id: str, items: Iterable[dict[str, Any]]) -> None:
         """Each item's fields set (its row made when the article is new), its last check
         this run; columns an item does not name are left as they were. Bulk statements a
         batch at a time, as finish_run: not an ORM object (and a SELECT) per article."""
+        site = self.site
         with Session(self.engine) as session, session.begin():
-            existing = set(session.scalars(select(WatchItem.article_id)))
+            existing = set(
+                session.scalars(select(WatchItem.article_id).where(WatchItem.site == site))
+            )
             for batch in _batches(items):
                 added, updated = [], []
                 for data in batch:
-                    row = {**data, "last_checked_run": run_id}
+                    row = {**data, "site": site, "last_checked_run": run_id}
                     if data["article_id"] in existing:
                         updated.append(row)
                     else:
@@ -323,12 +388,36 @@ def upgrade_schema(connection: Any) -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option(
-        "script_location", str(resources.files("belong_scraper.state") / "migrations")
-    )
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    with migrations_on_disk() as location:
+        config = Config()
+        config.set_main_option("script_location", str(location))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextlib.contextmanager
+def migrations_on_disk() -> Iterator[Path]:
+    """The migrations folder as files: Alembic loads its scripts from paths. Installed
+    or in a clone it is on disk already; run from a zipped egg (a Scrapyd job) its
+    scripts are copied out of the archive into a temporary folder for the upgrade."""
+    folder = resources.files("belong_scraper.state") / "migrations"
+    if isinstance(folder, Path) and folder.is_dir():
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="belong-migrations-") as temp:
+        target = Path(temp) / "migrations"
+        _copy_tree(folder, target)
+        yield target
+
+
+def _copy_tree(source: Any, target: Path) -> None:
+    target.mkdir()
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
