@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from belong_scraper.profile import SiteProfile
@@ -68,13 +68,34 @@ class Origin:
         return _bare(host) in self.legacy_hosts and port == DEFAULT_PORTS[scheme]
 
 
-def _dropped(name: str, patterns: list[str]) -> bool:
-    name = name.lower()
-    for pattern in patterns:
-        pattern = pattern.lower()
-        if (pattern.endswith("*") and name.startswith(pattern[:-1])) or name == pattern:
-            return True
-    return False
+@dataclass(frozen=True)
+class _QueryRules:
+    """A profile's ``[urls]`` rules as canonical_url applies them, made once per profile."""
+
+    index_files: frozenset[str]
+    upper: frozenset[str]
+    lower: frozenset[str]
+    # fullmatch on a lower-cased name: a pattern ending in * is a prefix, else the name
+    dropped: re.Pattern[str]
+
+
+@cache
+def _query_rules(profile: SiteProfile) -> _QueryRules:
+    rules = profile.urls
+    alternatives = [
+        re.escape(p[:-1].lower()) + ".*" if p.endswith("*") else re.escape(p.lower())
+        for p in rules.drop_params
+    ]
+    return _QueryRules(
+        index_files=frozenset(i.lower() for i in rules.index_files),
+        upper=frozenset(p.lower() for p in rules.upper_params),
+        lower=frozenset(p.lower() for p in rules.lower_params),
+        dropped=re.compile("|".join(alternatives) if alternatives else "(?!)", re.DOTALL),
+    )
+
+
+ENCODED_SLASH = re.compile("%2[Ff]")
+REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 def absolute(href: str, base: str) -> str | None:
@@ -98,26 +119,24 @@ def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
     """
     if not origin.owns(url):
         return None
-    rules = profile.urls
+    rules = _query_rules(profile)
     parts = urlsplit(url)
     # An encoded slash is part of a name, not a separator: decoding it names another file.
-    path = unquote(re.sub("%2[Ff]", "%252F", parts.path)) or "/"
+    path = unquote(ENCODED_SLASH.sub("%252F", parts.path)) or "/"
     path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
-    path = "/" if path in (".", "//") else re.sub(r"/{2,}", "/", path)
+    path = "/" if path in (".", "//") else REPEATED_SLASHES.sub("/", path)
     head, _, tail = path.rpartition("/")
-    if tail.lower() in {i.lower() for i in rules.index_files}:
+    if tail.lower() in rules.index_files:
         path = head + "/"
-    upper = {p.lower() for p in rules.upper_params}
-    lower = {p.lower() for p in rules.lower_params}
     params: dict[str, str] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         name = name.strip().lower()
         value = value.strip()
-        if not name or not value or _dropped(name, rules.drop_params):
+        if not name or not value or rules.dropped.fullmatch(name):
             continue
-        if name in upper:
+        if name in rules.upper:
             value = value.upper()
-        elif name in lower:
+        elif name in rules.lower:
             value = value.lower()
         params.setdefault(name, value)  # PHP keeps the last, but duplicates never differ here
     query = urlencode(sorted(params.items()), quote_via=quote)

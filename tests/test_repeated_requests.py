@@ -1,10 +1,13 @@
 """RepeatedRequestFilter: a repeat of a request already sent on is dropped before Scrapy's
-machinery sees it; what the trap guard cut is not remembered; nothing else is touched."""
+machinery sees it; what the trap guard cut is not remembered; nothing else is touched.
+And the canonical URL's rules compiled once per profile say what the profile says."""
 
 from __future__ import annotations
 
 import asyncio
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
@@ -80,3 +83,25 @@ def test_the_filter_sits_after_the_trap_guard() -> None:
     order = settings.SPIDER_MIDDLEWARES
     guard = order["belong_scraper.middlewares.TrapGuardMiddleware"]
     assert order["belong_scraper.middlewares.RepeatedRequestFilter"] < guard
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(st.sampled_from("aAuUtTmM_*.s"), max_size=8),
+    patterns=st.lists(st.text(st.sampled_from("aAuUtTmM_.s"), max_size=5)
+                      .map(lambda p: p + ("*" if len(p) % 2 else "")), max_size=4),
+)  # fmt: skip
+def test_the_compiled_dropped_parameter_rule_is_the_profiles(name, patterns) -> None:
+    from belong_scraper.profile import load_profile
+    from belong_scraper.urls import _query_rules
+
+    profile = load_profile("legacy")
+    profile = profile.model_copy(
+        update={"urls": profile.urls.model_copy(update={"drop_params": patterns})}
+    )
+    lowered = name.lower()
+    expected = any(
+        (p.endswith("*") and lowered.startswith(p[:-1].lower())) or lowered == p.lower()
+        for p in patterns
+    )
+    assert bool(_query_rules(profile).dropped.fullmatch(lowered)) == expected
