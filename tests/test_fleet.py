@@ -8,8 +8,9 @@ state (`--site NAME`); a fleet run, the second over the unchanged sites, reports
 changes, except for the site whose node is killed mid-crawl: interrupted, naming the
 node. `fleet --resume` (the killed node still down: skipped with a warning) continues it
 on the other node from the responses kept beside `out`; every export equals the
-single-process `migrate` of its site. A second job of a site that runs ends `locked`,
-and `fleet cancel` leaves the first resumable.
+single-process `migrate` of its site; a second fleet run over the unchanged sites
+reports no changes. A second job of a site that runs ends `locked`, and `fleet cancel`
+leaves the first resumable.
 """
 
 from __future__ import annotations
@@ -352,6 +353,15 @@ def test_a_fleet_survives_a_dead_node_and_matches_single_process_migrates(world:
     }
     records = {name: references_records(world.references[name]) for name, _, _ in SITES}
     assert {name: row["records"] for name, row in report.items()} == records
+
+    # 4. A second fleet run over the unchanged sites, on the live node: each site
+    # migrated again, nothing changed.
+    status, again, stderr = finished(world.fleet(str(world.sites_file), nodes=[live]))
+    assert status == 0, (stderr, again)
+    for name, _, _ in SITES:
+        assert again[name]["status"] == "complete", again[name]
+        assert again[name]["job"] != resumed[name]["job"]  # a new job, not the old one read
+        assert again[name]["changes"] == {} and again[name]["records"] == records[name]
 
 
 def test_the_migrations_run_from_the_zipped_egg(egg: Path, tmp_path: Path) -> None:
