@@ -22,7 +22,7 @@ from belong_scraper.archive import finish_archive
 from belong_scraper.archive.index import read_index, warc_files
 from belong_scraper.archive.wacz import validate_wacz
 from belong_scraper.fixture_server import FixtureSite
-from tests.conftest import HOLDOUT, ROOT, SITE, SiteRun, load_export
+from tests.conftest import HOLDOUT, SITE, CliResult, SiteRun, load_export, run_cli
 
 VENV_BIN = Path(sys.executable).parent
 FAIL_ONCE = {
@@ -32,15 +32,10 @@ FAIL_ONCE = {
 }
 
 
-def archive_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """`belong-scraper package|verify …`, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "belong_scraper.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
+def archive_cli(*args: str) -> CliResult:
+    """`belong-scraper package|verify …`, as a user runs it: the command in a process of
+    its own (conftest's run_cli, forked from the worker's preloaded one)."""
+    return run_cli(*args, timeout=300)
 
 
 def records_of(directory: Path) -> list[tuple[Path, object]]:
