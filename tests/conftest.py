@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from belong_scraper.archive.index import warc_files
 from belong_scraper.fixture_server import FixtureServer, LoggedRequest
 from belong_scraper.ledger import OUTCOMES
 from belong_scraper.profile import SiteProfile, load_profile
@@ -338,6 +340,54 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     return folder / "out"
 
 
+def run_and_finish(server: FixtureServer, out: Path, *extra: str) -> dict:
+    """One `migrate`: it archives, indexes, writes provenance and SHA256SUMS itself, and
+    reports the archive in its manifest (the archive facts it returns)."""
+    result = migrate(server, out, *extra)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    facts = manifest["archive"]
+    assert facts["enabled"] is True
+    for name in ("provenance.json", "archive/index.cdxj"):
+        assert (out / name).is_file(), name
+        digest = hashlib.sha256((out / name).read_bytes()).hexdigest()
+        assert manifest["files"][name]["sha256"] == digest
+    assert (out / "SHA256SUMS").is_file()
+    return facts
+
+
+@pytest.fixture(scope="session")
+def crawled_twice(tmp_path_factory) -> dict[str, Any]:
+    """Two crawls of the fixture site into one folder, once per test run (read only): the
+    first (small WARC_MAX_SIZE: several WARCs), frozen as ``first`` (``first/out``), then a
+    second of the unchanged site on the same origin served afresh (its fail-once pages
+    fail again; it writes revisits) more than a second later, so each capture's 14-digit
+    timestamp is its own. ``facts.json`` holds each run's archive facts and
+    ``first-files.json`` the first run's WARC names; the server is gone when it returns.
+    The archive, replay and --from-warc tests all read this one scenario."""
+
+    def build(out: Path) -> None:
+        base = out.parent
+        with FixtureServer(SITE) as server:
+            first = run_and_finish(server, out, "-s", "WARC_MAX_SIZE=200000")
+            port = server.httpd.server_address[1]
+        shutil.copytree(out, base / "first" / "out", symlinks=True)
+        first_files = sorted(p.name for p in warc_files(out / "archive"))
+        time.sleep(1.1)
+        with FixtureServer(SITE, port=port) as server:
+            second = run_and_finish(server, out, "-s", "WARC_MAX_SIZE=200000")
+        (base / "facts.json").write_text(json.dumps({"first": first, "second": second}))
+        (base / "first-files.json").write_text(json.dumps(first_files))
+        (base / "port").write_text(str(port))
+
+    out = built_once(tmp_path_factory, "crawled-twice", build)
+    base = out.parent
+    port = int((base / "port").read_text())
+    return {"base": base, "out": out, "first": base / "first" / "out", "port": port,
+            "origin": f"http://127.0.0.1:{port}"}  # fmt: skip
+
+
 PG_URL = os.environ.get("BELONG_TEST_PG_URL")
 
 
@@ -442,20 +492,33 @@ def unlink_article(site: Path, article_id: int) -> None:
 
 # Units of work that take longest, handed out first so that neither worker is left with a
 # long one at the end: a module that shares a crawl runs as one unit (below), and its
-# tests, one after the other, are the suite's longest chains. Order only, never what runs.
+# tests, one after the other, are the suite's longest chains. Measured (the sum of its
+# tests' wall time on a busy 2-core machine, main at b25bd0a): test_watch.py's version-A
+# group 75 s, test_incremental.py 51 s, the sister end-to-end 39 s, --from-warc 56 s, the
+# survey 31 s, WordPress 59 s, then units of 10-30 s. A unit that reads a crawl another
+# builds once for the run (built_once) comes after the one that builds it, so the other
+# worker does not wait for it: the sister runs before WordPress, which reads them and
+# holdout_export; --from-warc builds crawled_twice for the archive and replay tests.
+# Order only, never what runs.
 LONG_FIRST = (
-    "tests/test_incremental.py",
     "tests/test_watch.py",
-    "tests/test_archive.py",
+    "tests/test_incremental.py",
+    "tests/test_sister_e2e.py",
+    "tests/test_from_warc.py",
+    "tests/test_survey.py",
     "tests/test_hostile_site.py",
-    "tests/test_archive_replay.py",
-    "tests/test_ledger.py",
-    "tests/test_trap_guard.py",
+    "tests/test_wordpress_import.py",
+    "tests/test_archive.py",
     "tests/test_faults_transport.py",
     "tests/test_media_names.py",
     "tests/test_resume.py",
+    "tests/test_trap_guard.py",
+    "tests/test_ledger.py",
+    "tests/test_archive_replay.py",
+    "tests/test_svg.py",
+    "tests/test_sister_members.py",
+    "tests/test_cli.py",
     "tests/test_e2e.py",
-    "tests/test_sister_e2e.py",
     "tests/test_safe_outputs.py",
     "tests/test_synthetic_site.py",
     "tests/test_secrets.py",

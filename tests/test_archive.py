@@ -21,8 +21,8 @@ from warcio.archiveiterator import ArchiveIterator
 from belong_scraper.archive import finish_archive
 from belong_scraper.archive.index import read_index, warc_files
 from belong_scraper.archive.wacz import validate_wacz
-from belong_scraper.fixture_server import FixtureServer, FixtureSite
-from tests.conftest import HOLDOUT, ROOT, SITE, SiteRun, load_export, migrate
+from belong_scraper.fixture_server import FixtureSite
+from tests.conftest import HOLDOUT, SITE, CliResult, SiteRun, load_export, run_cli
 
 VENV_BIN = Path(sys.executable).parent
 FAIL_ONCE = {
@@ -32,35 +32,10 @@ FAIL_ONCE = {
 }
 
 
-def archive_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """`belong-scraper package|verify …`, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "belong_scraper.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-
-
-def run_and_finish(server: FixtureServer, out: Path, *extra: str) -> dict:
-    """One `migrate`: it archives, indexes, writes provenance and SHA256SUMS itself, and
-    reports the archive in its manifest."""
-    result = migrate(server, out, *extra)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    facts = manifest["archive"]
-    assert facts["enabled"] is True
-    for name in ("provenance.json", "archive/index.cdxj"):
-        assert (out / name).is_file(), name
-        assert manifest["files"][name]["sha256"] == sha256_of(out / name)
-    assert (out / "SHA256SUMS").is_file()
-    return facts
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def archive_cli(*args: str) -> CliResult:
+    """`belong-scraper package|verify …`, as a user runs it: the command in a process of
+    its own (conftest's run_cli, forked from the worker's preloaded one)."""
+    return run_cli(*args, timeout=300)
 
 
 def records_of(directory: Path) -> list[tuple[Path, object]]:
@@ -87,23 +62,11 @@ def served(url: str, status: int, site_dir: Path = SITE) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory) -> dict[str, Path]:
+def archived(crawled_twice) -> dict[str, Path]:
     """One crawl (small WARC_MAX_SIZE: several files), a frozen copy of it, then a second
-    crawl of the unchanged site into the same folder."""
-    base = tmp_path_factory.mktemp("archive")
-    out = base / "out"
-    with FixtureServer(SITE) as server:
-        first = run_and_finish(server, out, "-s", "WARC_MAX_SIZE=200000")
-        port = server.httpd.server_address[1]
-    first_copy = base / "first" / "out"
-    shutil.copytree(out, first_copy)
-    first_files = {p.name for p in warc_files(out / "archive")}
-    # The same origin, served afresh: its fail-once pages fail again.
-    with FixtureServer(SITE, port=port) as server:
-        second = run_and_finish(server, out, "-s", "WARC_MAX_SIZE=200000")
-    (base / "facts.json").write_text(json.dumps({"first": first, "second": second}))
-    (base / "first-files.json").write_text(json.dumps(sorted(first_files)))
-    return {"out": out, "first": first_copy, "base": base}
+    crawl of the unchanged site into the same folder (conftest, shared with the replay
+    tests; read only)."""
+    return crawled_twice
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,8 @@ from pathlib import Path
 import pytest
 
 from belong_scraper.archive.index import read_index
-from belong_scraper.fixture_server import FixtureServer
-from tests.conftest import SITE, free_port
-from tests.test_archive import archive_cli, run_and_finish, served
+from tests.conftest import free_port
+from tests.test_archive import archive_cli, served
 
 PYWB = "pywb==2.10.0"
 STARTUP_SECONDS = 60
@@ -57,16 +56,12 @@ def pywb_venv() -> Path:
 
 
 @pytest.fixture(scope="module")
-def replay_folder(tmp_path_factory) -> dict:
-    """Two crawls into one folder, packaged; the WACZ unpacked as a pywb collection."""
+def replay_folder(crawled_twice, tmp_path_factory) -> dict:
+    """Two crawls into one folder (conftest, a copy of it), packaged; the WACZ unpacked as
+    a pywb collection."""
     base = tmp_path_factory.mktemp("replay")
     out = base / "out"
-    with FixtureServer(SITE) as server:
-        run_and_finish(server, out)
-        port = server.httpd.server_address[1]
-    time.sleep(1.1)  # the two captures get distinct 14-digit timestamps
-    with FixtureServer(SITE, port=port) as server:  # the same origin, served afresh
-        run_and_finish(server, out)
+    shutil.copytree(crawled_twice["out"], out, symlinks=True)
     result = archive_cli("package", str(out), "--name", "site")
     assert result.returncode == 0, result.stderr
     root = base / "pywb"

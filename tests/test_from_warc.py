@@ -26,9 +26,8 @@ from belong_scraper.archive.replay import (
     contents_of,
 )
 from belong_scraper.archive.warc import Exchange, RotatingWarcWriter
-from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.limits import ResponseSizeMiddleware, TooLarge
-from tests.conftest import SITE, migrate, run_cli
+from tests.conftest import run_cli
 
 FAIL_ONCE = {"/news.php?id=21": 500, "/news.php?page=3": 503, "/partners.php?country=IT": 503}
 # Files a replayed export writes differently from the live one: run ids and times in all,
@@ -47,20 +46,10 @@ REFERER = re.compile(r'"referer": "[^"]*"')
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory) -> dict:
+def live(crawled_twice) -> dict:
     """Two live runs into one folder (the second writes revisits), a frozen copy of the
-    first; the server is stopped when this returns."""
-    base = tmp_path_factory.mktemp("from-warc")
-    out = base / "live" / "out"
-    with FixtureServer(SITE) as server:
-        assert migrate(server, out, "-s", "WARC_MAX_SIZE=200000").returncode == 0
-        port = server.httpd.server_address[1]
-    first = base / "first" / "out"
-    shutil.copytree(out, first)
-    with FixtureServer(SITE, port=port) as server:  # afresh: fail-once pages fail again
-        assert migrate(server, out, "-s", "WARC_MAX_SIZE=200000").returncode == 0
-    origin = f"http://127.0.0.1:{port}"
-    return {"base": base, "first": first, "out": out, "port": port, "origin": origin}
+    first; the server is stopped (conftest, shared with the archive tests; read only)."""
+    return crawled_twice
 
 
 def assert_unreachable(port: int) -> None:

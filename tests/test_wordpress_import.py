@@ -1,6 +1,8 @@
 """The export in the real consumer: Debian's WordPress, the official WordPress Importer
-(0.8.4, from ../shared/vendor/) and MariaDB. The export's own plugin is installed, the
-WXR imported with its attachments fetched from the fixture server, then imported again.
+(0.8.4, from ../shared/vendor/) and MariaDB. Each site's export (the session's migration of
+it) goes into a fresh WordPress: the export's own plugin installed, the WXR imported with
+its attachments fetched from the fixture server, then imported again. WordPress is
+installed once per test worker and restored to that fresh install before each site.
 
 Needs the Debian packages of .ci/run and MariaDB with the test role (.ci/mariadb.sh).
 Where something is missing the tests skip and say what; under CI (CI=true) they fail."""
@@ -13,6 +15,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,26 +69,58 @@ def require_wordpress() -> None:
 
 class WordPress:
     """A WordPress of its own in a temporary folder (a copy of Debian's, our wp-config),
-    on its own database, driven by the PHP scripts of tests/support/wordpress/."""
+    on its own database, driven by the PHP scripts of tests/support/wordpress/.
 
-    def __init__(self, root: Path, database: str, fixture_port: int) -> None:
+    Installed once (`install`), then brought back to that fresh install for each export
+    (`reset`): the database restored from the dump taken right after the install, what
+    an import wrote into wp-content removed, the export's own plugin put in place. Each
+    site is imported into a WordPress exactly as it was after the install."""
+
+    def __init__(self, root: Path, database: str) -> None:
         self.root = root
         self.database = database
-        self.env = {**os.environ, "BELONG_FIXTURE_PORT": str(fixture_port)}
+        self.content = root / "wp-content"
+        self.fresh_dump = root.parent / "fresh-install.sql"
+        self.fresh_content: set[str] = set()
+        self.env = dict(os.environ)
 
-    def install(self, export: Path) -> None:
+    def install(self) -> None:
         shutil.copytree(WORDPRESS, self.root, symlinks=True)
-        content = self.root / "wp-content"
-        (self.root / "wp-config.php").write_text(self._config(content), encoding="utf-8")
+        (self.root / "wp-config.php").write_text(self._config(self.content), encoding="utf-8")
         created = mysql(f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4")
         assert created.returncode == 0, created.stderr
         self.php("install.php")
-        # After the install: the plugin's first load sets the permalinks in the new site.
-        mu_plugins = content / "mu-plugins"
-        mu_plugins.mkdir(parents=True, exist_ok=True)
-        shutil.copy(export / PLUGIN, mu_plugins)  # what a site owner does, one copy
-        shutil.copy(SCRIPTS / "http-for-tests.php", mu_plugins)
-        shutil.copytree(VENDOR, content / "plugins" / "wordpress-importer")
+        (self.content / "mu-plugins").mkdir(parents=True, exist_ok=True)
+        shutil.copy(SCRIPTS / "http-for-tests.php", self.content / "mu-plugins")
+        shutil.copytree(VENDOR, self.content / "plugins" / "wordpress-importer")
+        with self.fresh_dump.open("wb") as dump:
+            dumped = subprocess.run(
+                ["mysqldump", f"-u{DB_USER}", f"-p{DB_PASSWORD}", "--skip-comments",
+                 self.database], stdout=dump, stderr=subprocess.PIPE, timeout=120,
+            )  # fmt: skip
+        assert dumped.returncode == 0, dumped.stderr
+        self.fresh_content = {p.name for p in self.content.iterdir()}
+
+    def reset(self, export: Path, fixture_port: int) -> None:
+        """The fresh install again, with the export's plugin: after the install, the
+        plugin's first load sets the permalinks in the new site (what a site owner does,
+        one copy); the importer may download from the fixture server on its port."""
+        recreated = mysql(
+            f"DROP DATABASE IF EXISTS `{self.database}`; "
+            f"CREATE DATABASE `{self.database}` CHARACTER SET utf8mb4"
+        )
+        assert recreated.returncode == 0, recreated.stderr
+        with self.fresh_dump.open("rb") as dump:
+            restored = subprocess.run(
+                ["mysql", f"-u{DB_USER}", f"-p{DB_PASSWORD}", self.database],
+                stdin=dump, capture_output=True, timeout=120,
+            )  # fmt: skip
+        assert restored.returncode == 0, restored.stderr
+        for path in self.content.iterdir():
+            if path.name not in self.fresh_content:  # uploads/, whatever else an import left
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        shutil.copy(export / PLUGIN, self.content / "mu-plugins")
+        self.env = {**os.environ, "BELONG_FIXTURE_PORT": str(fixture_port)}
 
     def drop(self) -> None:
         mysql(f"DROP DATABASE IF EXISTS `{self.database}`")
@@ -137,13 +172,14 @@ require_once ABSPATH . 'wp-settings.php';
 """
 
 
-# Each site with its profile: the tuned fixture site and the holdout built from the same
-# survey (never tuned on); the WordPress sister site and its holdout likewise.
+# Each site with its profile and the session's migration of it (conftest; read only): the
+# tuned fixture site and the holdout built from the same survey (never tuned on); the
+# WordPress sister site and its holdout likewise.
 SITES = {
-    "fixture-site": ("site", "legacy"),
-    "holdout-site": ("holdout-site", "legacy"),
-    "sister-site": ("sister-site", "wordpress-sister"),
-    "sister-holdout": ("sister-holdout", "wordpress-sister"),
+    "fixture-site": ("site", "legacy", "migrated_run"),
+    "holdout-site": ("holdout-site", "legacy", "holdout_export"),
+    "sister-site": ("sister-site", "wordpress-sister", "sister_export_run"),
+    "sister-holdout": ("sister-holdout", "wordpress-sister", "sister_holdout_run"),
 }
 
 
@@ -159,34 +195,64 @@ class Imported:
     second: dict[str, Any]
 
 
-@pytest.fixture(scope="module", params=sorted(SITES))
-def imported(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[Imported]:
-    """Each site migrated, imported into a fresh WordPress, inspected, imported again."""
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory) -> Iterator[WordPress]:
+    """One WordPress per test worker, installed once; `reset` before each import."""
     require_wordpress()
-    base = tmp_path_factory.mktemp(f"wordpress-{request.param}")
-    folder, profile_name = SITES[request.param]
-    site = FIXTURES / folder
-    with FixtureServer(site) as server:  # serves the attachments during both imports
-        export = base / "export"
-        result = migrate(server, export, "--profile", profile_name)
-        assert result.returncode == 0, result.stderr
+    base = tmp_path_factory.mktemp("wordpress")
+    site = WordPress(base / "wordpress", f"belong_wp_{os.getpid()}")
+    try:
+        site.install()
+        yield site
+    finally:
+        site.drop()
+
+
+@contextmanager
+def served_export(request: pytest.FixtureRequest, name: str) -> Iterator[tuple[Path, int]]:
+    """The session's export of the site and the site served at the origin it was crawled
+    from, which its WXR names for the attachments: the session's own server where it
+    still runs (migrated_run), else the same snapshot served afresh on that port. Should
+    another server have taken the port since, the site is migrated again here."""
+    folder, profile_name, fixture = SITES[name]
+    shared = request.getfixturevalue(fixture)
+    if hasattr(shared, "server"):  # a SiteRun (conftest is imported under two names)
+        yield shared.out, urlsplit(shared.origin).port or 80
+        return
+    export = shared["out"] if isinstance(shared, dict) else shared
+    manifest = json.loads((export / "manifest.json").read_text(encoding="utf-8"))
+    port = urlsplit(manifest["start_url"]).port or 80
+    try:
+        server = FixtureServer(FIXTURES / folder, port=port).start()
+    except OSError:  # the port is someone else's now
+        with FixtureServer(FIXTURES / folder) as fresh:
+            export = request.getfixturevalue("tmp_path_factory").mktemp(name) / "export"
+            result = migrate(fresh, export, "--profile", profile_name)
+            assert result.returncode == 0, result.stderr
+            yield export, urlsplit(fresh.origin).port or 80
+        return
+    try:
+        yield export, port
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module", params=sorted(SITES))
+def imported(request: pytest.FixtureRequest, wordpress: WordPress) -> Iterator[Imported]:
+    """Each site's export imported into the fresh WordPress, inspected, imported again."""
+    with served_export(request, request.param) as (export, port):
         records = {
             name: json.loads((export / f"{name}.json").read_text(encoding="utf-8"))
             for name in POST_TYPES
         }
         manifest = json.loads((export / "manifest.json").read_text(encoding="utf-8"))
         paths = [r["path"] for rows in records.values() for r in rows]
-        port = urlsplit(server.origin).port or 80
-        wordpress = WordPress(base / "wordpress", f"belong_wp_{os.getpid()}_{port}", port)
-        try:
-            wordpress.install(export)
-            first_log = wordpress.import_file(export / "wordpress.xml")
-            first = wordpress.inspect(paths)
-            second_log = wordpress.import_file(export / "wordpress.xml")
-            second = wordpress.inspect(paths)
-        finally:
-            wordpress.drop()
-    profile = load_profile(profile_name)
+        wordpress.reset(export, port)
+        first_log = wordpress.import_file(export / "wordpress.xml")
+        first = wordpress.inspect(paths)
+        second_log = wordpress.import_file(export / "wordpress.xml")
+        second = wordpress.inspect(paths)
+    profile = load_profile(SITES[request.param][1])
     yield Imported(export, profile, records, manifest, first_log, first, second_log, second)
 
 
