@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import hashlib
@@ -398,26 +399,56 @@ def state_url(request, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/state.sqlite"
         return
+    with pg_database() as url:
+        yield url
+
+
+def _pg_admin():
     if not PG_URL:
         if os.environ.get("CI"):
             pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
         pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     from belong_scraper.state.store import _normalise_url
 
     admin_url = make_url(_normalise_url(PG_URL))
+    return admin_url, create_engine(admin_url, isolation_level="AUTOCOMMIT")
+
+
+@contextlib.contextmanager
+def pg_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the real PostgreSQL server (a copy of ``template``'s, a database
+    URL, when given: CREATE DATABASE ... TEMPLATE), dropped afterwards; its URL."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin_url, admin = _pg_admin()
     name = f"belong_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    source = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{source}'))
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def replace_pg_database(url: str, template: str) -> None:
+    """The database of ``url`` replaced by a copy of ``template``'s (a test's own state,
+    made from a session's run instead of running it again)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    _, admin = _pg_admin()
+    name, source = make_url(url).database, make_url(template).database
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,13 @@ from tests.conftest import (
     free_port,
     load_export,
     migrate,
+    pg_database,
+    replace_pg_database,
     unlink_article,
 )
 
-# Every test here starts from a copy of the session's version A on SQLite (asked for by
-# name in first_run, which conftest's grouping cannot see): one worker, one run of it.
+# Every test here starts from a copy of the session's version A on its back end (asked for
+# by name in first_run, which conftest's grouping cannot see): one worker, one run of each.
 pytestmark = pytest.mark.xdist_group("tests/test_incremental.py::version_a_sqlite")
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
@@ -62,9 +65,20 @@ def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[
         port, out, state_file, changes = request.getfixturevalue("version_a_sqlite")
         copy_sqlite(state_file, Path(db.removeprefix("sqlite:///")))
         return port, copy_export(out, tmp_path), changes
-    port, out = free_port(), tmp_path / "out"
-    changes, _ = run(SITE, port, out, db, fresh=True)
-    return port, out, changes
+    port, out, template, changes = request.getfixturevalue("version_a_postgresql")
+    replace_pg_database(db, template)
+    return port, copy_export(out, tmp_path), changes
+
+
+@pytest.fixture(scope="session")
+def version_a_postgresql(tmp_path_factory) -> Iterator[tuple[int, Path, str, dict]]:
+    """Version A migrated once per session into a PostgreSQL database, the template each
+    PostgreSQL test's state is copied from: its port, export, database URL, changes."""
+    with pg_database() as url:
+        base = tmp_path_factory.mktemp("version-a-pg")
+        port = free_port()
+        changes, _ = run(SITE, port, base / "out", url, fresh=True)
+        yield port, base / "out", url, changes
 
 
 def test_version_b_changes_are_exact(request, tmp_path: Path, state_url: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
@@ -17,7 +18,17 @@ import pytest
 
 from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state import StateStore
-from tests.conftest import FIXTURES, SITE, CliResult, copy_sqlite, free_port, migrate, run_cli
+from tests.conftest import (
+    FIXTURES,
+    SITE,
+    CliResult,
+    copy_sqlite,
+    free_port,
+    migrate,
+    pg_database,
+    replace_pg_database,
+    run_cli,
+)
 
 SITE_B = FIXTURES / "site-b"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
@@ -78,15 +89,25 @@ def migrated_a_sqlite(tmp_path_factory) -> tuple[int, Path, CliResult]:
 ON_MIGRATED_A = pytest.mark.xdist_group("tests/test_watch.py::migrated_a_sqlite")
 
 
+@pytest.fixture(scope="session")
+def migrated_a_postgresql(tmp_path_factory) -> Iterator[tuple[int, str, CliResult]]:
+    """`migrate_then_watch` into a PostgreSQL database, once per session: the template
+    each PostgreSQL test's state is copied from."""
+    with pg_database() as url:
+        port, quiet = migrate_then_watch(tmp_path_factory.mktemp("watch-a-pg") / "out", url)
+        yield port, url, quiet
+
+
 @pytest.fixture
 def migrated_a(request, tmp_path: Path, state_url: str):
-    """Version A migrated and watched once, in a state of this test's own: on SQLite a
-    copy of the session's state file, on PostgreSQL (an empty database per test) a run."""
+    """Version A migrated and watched once, in a state of this test's own: a copy of the
+    session's run on the same back end (the SQLite file, or the PostgreSQL database)."""
     if state_url.startswith("sqlite:///"):
         port, state_file, quiet = request.getfixturevalue("migrated_a_sqlite")
         copy_sqlite(state_file, Path(state_url.removeprefix("sqlite:///")))
         return port, state_url, quiet
-    port, quiet = migrate_then_watch(tmp_path / "out", state_url)
+    port, template, quiet = request.getfixturevalue("migrated_a_postgresql")
+    replace_pg_database(state_url, template)
     return port, state_url, quiet
 
 
