@@ -1,4 +1,4 @@
-"""Typed records: the export contract (export-contract.md) in code.
+"""Typed records: the export contract (../shared/export-contract.md, exports/README.md) in code.
 
 Field order here is the key order of every exported record. ``evidence`` carries what the
 page objects saw for the pipelines (raw date text, prose, listing positions); it is never

@@ -32,7 +32,8 @@ from pathlib import Path
 import pytest
 
 from belong_scraper.fixture_server import FixtureServer
-from tests.conftest import FAST, PG_URL, ROOT, free_port, run_cli
+from tests.conftest import FAST, ROOT, free_port, run_cli
+from tests.conftest import pg_database as new_pg_database
 
 pytestmark = pytest.mark.xdist_group("fleet")
 
@@ -152,26 +153,8 @@ def finished(process: subprocess.Popen, timeout: float = 180) -> tuple[int, dict
 @pytest.fixture(scope="module")
 def pg_database() -> Iterator[str]:
     """A fresh database on the real PostgreSQL server, dropped afterwards."""
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("BELONG_TEST_PG_URL is not set: .ci/run starts PostgreSQL and sets it")
-        pytest.skip("no PostgreSQL here: set BELONG_TEST_PG_URL (.ci/postgres.sh prints one)")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from belong_scraper.state.store import _normalise_url
-
-    admin_url = make_url(_normalise_url(PG_URL))
-    name = f"belong_fleet_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
