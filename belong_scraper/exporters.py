@@ -109,10 +109,14 @@ def json_text_pieces(data: Any) -> Iterator[str]:
         yield json_bytes(data).decode("utf-8")
         return
     for index, (name, value) in enumerate(data.items()):
-        text = pretty_json(value).decode("utf-8").replace("\n", "\n  ")
-        yield ("{\n  " if index == 0 else ",\n  ") + json.dumps(name, ensure_ascii=False)
-        yield ": " + text
+        yield ("{\n" if index == 0 else ",\n") + _member(name, value).decode("utf-8")
     yield "\n}\n"
+
+
+def _member(name: str, value: Any) -> bytes:
+    """``  "name": value`` as a top-level member of an indented object, value indented."""
+    key = json.dumps(name, ensure_ascii=False).encode("utf-8")
+    return b"  " + key + b": " + pretty_json(value).replace(b"\n", b"\n  ")
 
 
 class StreamedFile:
@@ -175,8 +179,7 @@ def write_json_object(
     with StreamedFile(path) as out:
         out.write(b"{\n")
         for name, value in head.items():
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-            out.write(f"  {json.dumps(name, ensure_ascii=False)}: {text},\n".encode())
+            out.write(_member(name, value) + b",\n")
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ".encode())
         for item in items:
             out.write((b",\n    " if count else b"[\n    ")
