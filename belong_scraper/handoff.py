@@ -25,7 +25,7 @@ from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Re
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
 from belong_scraper.profile import SiteProfile
-from belong_scraper.sanitize import html_to_markdown, html_to_text
+from belong_scraper.sanitize import html_to_markdown, html_to_text, retarget_markdown
 from belong_scraper.urls import Origin, canonical_url, one_spelling_per_session, page_type
 
 
@@ -281,8 +281,14 @@ class LinkRewriter:
         return legacy_path(canonical), {"data-legacy": "unmapped"}
 
     def rewrite(self, html: str, record_id: str) -> str:
+        return self.rewrite_moving(html, record_id)[0]
+
+    def rewrite_moving(self, html: str, record_id: str) -> tuple[str, list[tuple[str, str, str]]]:
+        """The rewritten HTML, and (attribute, URL before, URL after) of each link and
+        image in it (``sanitize.retarget_markdown`` moves the Markdown's the same way)."""
+        moved: list[tuple[str, str, str]] = []
         if not html.strip():
-            return html
+            return html, moved
         root = lxml_html.fragment_fromstring(html, create_parent="div")
         for element, attribute in [(a, "href") for a in root.iter("a")] + [
             (img, "src") for img in root.iter("img")
@@ -290,8 +296,11 @@ class LinkRewriter:
             value = element.get(attribute)
             resolved = self.resolve(value) if value else None
             if resolved is None:
+                if value:
+                    moved.append((attribute, value, value))
                 continue
             new, extra = resolved
+            moved.append((attribute, value, new))
             element.set(attribute, new)
             for name, attr_value in extra.items():
                 element.set(name, attr_value)
@@ -303,19 +312,17 @@ class LinkRewriter:
                 self.unmapped_ids.add(record_id)
         return "\n".join(
             lxml_html.tostring(child, encoding="unicode", with_tail=False) for child in root
-        )
+        ), moved
 
 
 def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
     """Point every body at the new site and every image/attachment at its asset."""
     for record in records:
         if isinstance(record, Article):
-            before, record.body_html = (
-                record.body_html,
-                rewriter.rewrite(record.body_html, record.id),
-            )
+            before = record.body_html
+            record.body_html, moved = rewriter.rewrite_moving(before, record.id)
             if _derived_again(record, before):
-                record.body_markdown = html_to_markdown(record.body_html)
+                record.body_markdown = _markdown_again(record, moved)
             # A document the site no longer serves (404, 410) is no attachment of the
             # record; its link in the body stays, marked data-missing, and the report
             # lists the failed download.
@@ -326,12 +333,10 @@ def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
                 asset = rewriter.assets_by_url.get(entry["url"])
                 entry["asset"] = asset["id"] if asset else None
         elif isinstance(record, Page):
-            before, record.body_html = (
-                record.body_html,
-                rewriter.rewrite(record.body_html, record.id),
-            )
+            before = record.body_html
+            record.body_html, moved = rewriter.rewrite_moving(before, record.id)
             if _derived_again(record, before):
-                record.body_markdown = html_to_markdown(record.body_html)
+                record.body_markdown = _markdown_again(record, moved)
                 record.body_text = html_to_text(record.body_html)
         elif isinstance(record, Cluster):
             record.intro_html = rewriter.rewrite(record.intro_html, record.id)
@@ -339,6 +344,17 @@ def rewrite_records(records: list[Record], rewriter: LinkRewriter) -> None:
             record.description_html = rewriter.rewrite(record.description_html, record.id)
             asset = rewriter.assets_by_url.get(record.logo_url or "")
             record.logo_asset = asset["id"] if asset else None
+
+
+def _markdown_again(record: Article | Page, moved: list[tuple[str, str, str]]) -> str:
+    """The Markdown of the rewritten body: the Markdown made in the crawl with its links
+    and images moved (markdownify was most of the handoff's time), or converted again
+    when that Markdown cannot say (it was cut to its cap, or is not there)."""
+    if record.body_markdown and not record.evidence.get("truncated_fields"):
+        moved_markdown = retarget_markdown(record.body_markdown, moved)
+        if moved_markdown is not None:
+            return moved_markdown
+    return html_to_markdown(record.body_html)
 
 
 def _derived_again(record: Article | Page, html_before: str) -> bool:

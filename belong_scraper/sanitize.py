@@ -604,6 +604,52 @@ def html_to_markdown(html: str, *, sanitized: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", markdown).strip()
 
 
+# In SafeMarkdownConverter's Markdown outside code: a backslash escape, a link or image
+# destination (text, alt text and titles escape "]", so an unescaped "](" starts one; the
+# destination escapes its parentheses and percent-encodes whitespace) or an autolink
+# (text escapes "<").
+_DESTINATION_OR_AUTOLINK = re.compile(r"\\.|\]\(((?:\\.|[^\s()\\])*)|<([^<>\s\\]+)>", re.S)
+
+
+def retarget_markdown(markdown: str, moved: Iterable[tuple[str, str, str]]) -> str | None:
+    """What ``html_to_markdown`` gives for the same HTML once its links and images point
+    elsewhere, made from the Markdown it gave before, without converting again.
+
+    ``moved``: (``"href"`` or ``"src"``, the URL before, the URL after) of every ``<a href>``
+    and ``<img src>`` of the HTML, those left as they were included. A destination is a
+    function of its URL alone and an autolink of its URL and text, so each is swapped in
+    place. None when the Markdown cannot say (the caller converts again): a code span,
+    whose text is not escaped; a URL shown as text only (a scheme not allowed) whose new
+    URL would make a link; two URLs written alike going to different places."""
+    if "`" in markdown:
+        return None
+    destinations: dict[str, str] = {}
+    autolinks: dict[str, str] = {}
+    for attribute, before, after in moved:
+        schemes = LINK_SCHEMES if attribute == "href" else IMAGE_SCHEMES
+        if (url_allowed(before, schemes), url_allowed(after, schemes)) != (True, True):
+            if before == after:
+                continue  # shown the same way before and after
+            return None
+        written, rewritten = _destination(before), _destination(after)
+        if destinations.setdefault(written, rewritten) != rewritten:
+            return None
+        if attribute == "href" and before != after and PLAIN_URL.match(before):
+            autolinks[before] = f"[{escape_markdown(before)}]({rewritten})"
+    if all(written == rewritten for written, rewritten in destinations.items()):
+        return markdown
+
+    def swap(match: re.Match[str]) -> str:
+        written, autolink = match.group(1), match.group(2)
+        if written is not None:
+            return "](" + destinations.get(written, written)
+        if autolink is not None:
+            return autolinks.get(autolink, match.group())
+        return match.group()  # an escape, stepped over
+
+    return _DESTINATION_OR_AUTOLINK.sub(swap, markdown)
+
+
 def sanitize_html(html: str) -> str:
     """The allowlisted HTML of any text: no script, no event handler, no unsafe URL."""
     return _allowlisted(html, ALLOWED_ATTRIBUTES)
