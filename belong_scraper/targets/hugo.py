@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from belong_scraper.exporters import atomic_write, describe
+from belong_scraper.exporters import BackgroundWrites, describe
 from belong_scraper.ledger import one_line
 from belong_scraper.profile import Target, load_profile
 from belong_scraper.profile.target import Labels
@@ -289,12 +290,13 @@ def write_hugo(
     site = out_dir / SITE_DIR
     source = FolderSource(out_dir) if source is None else source
     entries: dict[str, dict[str, Any]] = {}
-    for rel, data in site_files(
-        out_dir, source, site_title=site_title, language=language, target=target,
-        failures=failures,
-    ):  # fmt: skip
-        atomic_write(site / rel, data)
-        entries[f"{SITE_DIR}/{rel}"] = describe(data)
+    with BackgroundWrites() as files:
+        for rel, data in site_files(
+            out_dir, source, site_title=site_title, language=language, target=target,
+            failures=failures,
+        ):  # fmt: skip
+            files.write(site / rel, data)
+            entries[f"{SITE_DIR}/{rel}"] = describe(data)
     _remove_stale(site, {name.removeprefix(f"{SITE_DIR}/") for name in entries})
     if described is not None:
         described.update(sorted(entries.items()))
@@ -650,13 +652,20 @@ def _toml_string(value: str) -> str:
 
 
 def _remove_stale(site: Path, keep: set[str]) -> None:
+    """Files under content/ and layouts/ not in ``keep`` (relative to ``site``) removed, and
+    the folders left empty; a walk of names, not of Path objects (a pass over 20,000 page
+    folders)."""
     for folder in ("content", "layouts"):
         root = site / folder
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*"), reverse=True):
-            rel = path.relative_to(site).as_posix()
-            if path.is_file() and rel not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+        top = str(site) + os.sep
+        for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if path.removeprefix(top).replace(os.sep, "/") not in keep and os.path.isfile(path):
+                    os.unlink(path)
+            for name in dirnames:
+                path = os.path.join(dirpath, name)
+                if not os.path.islink(path) and not os.listdir(path):
+                    os.rmdir(path)
