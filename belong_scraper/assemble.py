@@ -29,6 +29,7 @@ from belong_scraper.items import (
     Partner,
     PartnerCards,
     Record,
+    field_values,
     to_export_dict,
 )
 from belong_scraper.normalise import make_slug, partner_role, summary_from_teaser
@@ -137,7 +138,7 @@ def _fill_from_cards(
             if role is not None:
                 partner.role = role
                 flags.discard("unknown-role")
-            partner.review_flags = sorted(flags | partner_flags(vars(partner)))
+            partner.review_flags = sorted(flags | partner_flags(field_values(partner)))
 
 
 def _listing_order(listings: Iterable[Listing]) -> list[str]:
@@ -272,7 +273,7 @@ def _finish_article(article: Article, teaser: str, collision: bool, default_lang
     if teaser or article.body_text:
         article.summary = summary_from_teaser(teaser, article.body_text)
     article.summary = normalise_space(article.summary)
-    flags = set(article.review_flags) | article_flags(vars(article), default_language)
+    flags = set(article.review_flags) | article_flags(field_values(article), default_language)
     if collision:
         flags.add("title-date-collision")
     article.review_flags = sorted(flags)
@@ -327,7 +328,7 @@ def assemble(
         article.clusters = sorted(set(article.clusters))
     _slugs(articles, previous, profile.target.paths)
     _other_paths(merged, previous, profile.target.paths)
-    collisions = title_date_collisions(vars(a) for a in articles.values())
+    collisions = title_date_collisions(field_values(a) for a in articles.values())
     finished = sorted(merged.values(), key=lambda r: r.id)
     for record in finished:
         with opened(record):

@@ -2,16 +2,18 @@
 
 Field order here is the key order of every exported record. ``evidence`` carries what the
 page objects saw for the pipelines (raw date text, prose, listing positions); it is never
-exported.
+exported. Slotted: a record without an instance dict is a third smaller, and the export
+keeps every record of the run (without its texts) until the records are written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     id: str
     legacy_id: int
@@ -43,7 +45,7 @@ class Article:
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Partner:
     id: str
     name: str
@@ -64,7 +66,7 @@ class Partner:
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     id: str
     legacy_id: int
@@ -81,7 +83,7 @@ class Cluster:
     evidence: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     id: str
     key: str
@@ -100,7 +102,7 @@ class Page:
 Record = Article | Partner | Cluster | Page
 
 
-@dataclass
+@dataclass(slots=True)
 class Teaser:
     """One teaser as a listing, tag, cluster or home page shows it."""
 
@@ -112,7 +114,7 @@ class Teaser:
     url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Listing:
     """The teasers of one listing-like page, in page order (newest first on listings)."""
 
@@ -124,7 +126,7 @@ class Listing:
     teasers: list[Teaser] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PartnerCard:
     """One directory card: the partner page it links to and the fields it shows."""
 
@@ -132,7 +134,7 @@ class PartnerCard:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class PartnerCards(Listing):
     """The cards of one directory page (profile ``[partner_cards]``): a Listing, so it is
     collected and put aside with the listings, and has no teasers."""
@@ -140,7 +142,7 @@ class PartnerCards(Listing):
     cards: list[PartnerCard] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PageReport:
     """What happened when one URL was fetched: the facts the manifest and report need."""
 
@@ -170,7 +172,7 @@ class PageReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejected:
     """A record (or the item it would have been) that failed in extraction, a pipeline or
     the export: an outcome in the ledger, never a silently dropped item."""
@@ -239,3 +241,14 @@ def from_export_dict(kind: str, data: dict[str, Any]) -> Record:
     cls = RECORD_CLASSES[kind]
     names = {f.name for f in fields(cls)} - {"evidence"}
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def field_values(item: Any) -> dict[str, Any]:
+    """An item's fields by name, values as they are (a shallow ``dataclasses.asdict``):
+    what ``vars`` gave before the items were slotted."""
+    return {name: getattr(item, name) for name in _field_names(type(item))}
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))

@@ -11,7 +11,7 @@ from typing import Any
 
 from belong_scraper.cleaning import clean_inline_text, cleaned_on_page, normalise_space
 from belong_scraper.dates import find_date, find_prose_date
-from belong_scraper.items import Article, Cluster, Page, Partner
+from belong_scraper.items import Article, Cluster, Page, Partner, field_values
 from belong_scraper.normalise import (
     clean_author,
     country_code,
@@ -82,4 +82,4 @@ class NormalisePipeline(ProfilePipeline):
             item.review_flags.append("unknown-role")
             role = "partner"
         item.role = role
-        item.review_flags += sorted(partner_flags(vars(item)) - set(item.review_flags))
+        item.review_flags += sorted(partner_flags(field_values(item)) - set(item.review_flags))
