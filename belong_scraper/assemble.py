@@ -8,7 +8,6 @@ flags and content hashes. Pure: collected items in, final records and run facts 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -20,6 +19,7 @@ from belong_scraper.cleaning import normalise_space
 from belong_scraper.dates import infer_year, upload_months
 from belong_scraper.export.graph import LinkGraph
 from belong_scraper.export.shelf import by_canonical
+from belong_scraper.exporters import sorted_json_text
 from belong_scraper.items import (
     Article,
     Cluster,
@@ -59,7 +59,7 @@ class RunFacts:
 
 
 def canonical_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return sorted_json_text(data)
 
 
 # Facts about the crawl, not the content: a new sidebar warning or a newly seen spelling

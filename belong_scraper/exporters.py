@@ -107,6 +107,16 @@ class BackgroundWrites:
             self._pool.shutdown(wait=True)
 
 
+# json.dumps(value, ensure_ascii=False), compact, and sorted compact, with their encoders
+# made once: json.dumps makes a new encoder for every call that passes an option, most of
+# its cost for the short values written a cell, a front-matter line or a hash at a time.
+json_text = json.JSONEncoder(ensure_ascii=False).encode
+compact_json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+sorted_json_text = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":")
+).encode
+
+
 # Where orjson spells a float otherwise than Python (1e-07 as 1e-7, 1e-05 as 0.00001): in
 # the magnitudes 1e-9 to 1e-4 only. Seen anywhere in its output (a text may hold it too),
 # the value goes the standard way.
@@ -151,7 +161,7 @@ def json_text_pieces(data: Any) -> Iterator[str]:
 
 def _member(name: str, value: Any) -> bytes:
     """``  "name": value`` as a top-level member of an indented object, value indented."""
-    key = json.dumps(name, ensure_ascii=False).encode("utf-8")
+    key = json_text(name).encode("utf-8")
     return b"  " + key + b": " + pretty_json(value).replace(b"\n", b"\n  ")
 
 
@@ -216,7 +226,7 @@ def write_json_object(
         out.write(b"{\n")
         for name, value in head.items():
             out.write(_member(name, value) + b",\n")
-        out.write(f"  {json.dumps(key, ensure_ascii=False)}: ".encode())
+        out.write(f"  {json_text(key)}: ".encode())
         for item in items:
             out.write((b",\n    " if count else b"[\n    ")
                       + pretty_json(item).replace(b"\n", b"\n    "))  # fmt: skip
@@ -280,7 +290,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return remove_unsafe_chars(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return remove_unsafe_chars(compact_json_text(value))
     # The characters no output carries (cleaning removed them from records already) would
     # also make the UTF-8 encoding of the file fail.
     return neutralise_csv_cell(remove_unsafe_chars(str(value)))

@@ -19,7 +19,6 @@ YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import string
@@ -28,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from belong_scraper.exporters import BackgroundWrites, describe
+from belong_scraper.exporters import BackgroundWrites, describe, json_text
 from belong_scraper.ledger import one_line
 from belong_scraper.profile import Target, load_profile
 from belong_scraper.profile.target import Labels
@@ -625,7 +624,7 @@ def _output_file(path: str) -> str:
 
 
 def _yaml_value(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = json_text(value)
     return YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -648,7 +647,7 @@ def _escape_shortcodes(markdown: str) -> str:
 
 def _toml_string(value: str) -> str:
     # JSON string escapes are a subset of TOML basic-string escapes.
-    return json.dumps(value, ensure_ascii=False)
+    return json_text(value)
 
 
 def _remove_stale(site: Path, keep: set[str]) -> None:

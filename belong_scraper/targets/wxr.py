@@ -49,6 +49,7 @@ from lxml import etree
 from slugify import slugify
 
 from belong_scraper.cleaning import remove_unsafe_chars
+from belong_scraper.exporters import compact_json_text
 from belong_scraper.ledger import one_line
 from belong_scraper.review import title_date_groups
 from belong_scraper.sanitize import sanitize_export_html
@@ -631,6 +632,7 @@ def _post_ids(
     return ids
 
 
+@lru_cache(maxsize=4096)  # a site's few authors sign most of its articles
 def author_login(name: str) -> str:
     """The WordPress login an author's display name is imported as."""
     login = slugify(name, max_length=60)
@@ -682,7 +684,7 @@ def _last_segment(record: dict[str, Any]) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return compact_json_text(value)
 
 
 def _html_text(text: str) -> str:
