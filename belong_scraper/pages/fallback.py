@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
-import trafilatura
-from htmldate import find_date
 from lxml import html as lxml_html
-from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
-from trafilatura.settings import Document as Extraction
-from trafilatura.utils import normalize_unicode
 
 from belong_scraper.pages.base import Document, HtmlElement
 from belong_scraper.pages.fallback_header import description_words, drop_header, title_words
 from belong_scraper.pages.fallback_input import generic_input, prune_for_text
+
+# trafilatura and htmldate are imported by the first page that needs them: most runs of a
+# profiled site have none, and they cost a tenth of a second and 5 MB to load.
+if TYPE_CHECKING:
+    from trafilatura.settings import Document as Extraction
 
 # Handed over so that trafilatura does not work out date settings for a date it never
 # looks for here (with_metadata is off: the metadata is read once, by ``_metadata``).
@@ -59,6 +59,9 @@ def generic_if_run(doc: Document) -> GenericResult | None:
 
 
 def _extract(doc: Document) -> GenericResult:
+    from trafilatura.htmlprocessing import convert_to_html
+    from trafilatura.utils import normalize_unicode
+
     tree = generic_input(doc)
     title, author, date = _metadata(tree)  # before pruning: JSON-LD lives in <script>
     prune_for_text(tree)
@@ -88,6 +91,8 @@ def _length(result: Extraction | None) -> int:
 def _body(tree: HtmlElement, *, precision: bool) -> Extraction | None:
     """trafilatura's result with a body, or None. No URL: relative links stay relative,
     resolved against the page by clean_body. trafilatura copies the tree it is given."""
+    import trafilatura
+
     result = trafilatura.bare_extraction(
         tree,
         include_images=True,
@@ -111,6 +116,9 @@ def _metadata(tree: HtmlElement) -> tuple[str | None, str | None, str | None]:
     name, categories, tags, licence) and without its search of the markup for an author:
     that alone cost about a quarter of the whole extraction, for a guess that a record
     would flag for review anyway."""
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+
     found = examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # a handle or a site name, as extract_metadata judges it
