@@ -16,7 +16,9 @@ MAX_CHAIN = 10  # hops followed when folding a chain (a loop stops there)
 
 @dataclass
 class LinkGraph:
-    # canonical URL → every spelling seen for it (as fetched, or folded to it by the spider)
+    # canonical URL → every other spelling seen for it (as fetched, or folded to it by the
+    # spider). The canonical URL itself is no entry: most pages are spelled one way only,
+    # and a set for each of them was most of the graph (a 20,000-article crawl has 30,000).
     spellings: dict[str, set[str]] = field(default_factory=dict)
     # the same with each redirect's source and spellings folded into its final target
     aliases: dict[str, set[str]] = field(default_factory=dict)
@@ -32,7 +34,8 @@ class LinkGraph:
         return builder.graph()
 
     def spellings_of(self, canonical: str) -> set[str]:
-        return self.spellings.get(canonical, set())
+        """Every spelling of the URL, itself included."""
+        return self.spellings.get(canonical, set()) | {canonical}
 
 
 class LinkGraphBuilder:
@@ -40,18 +43,27 @@ class LinkGraphBuilder:
     reports need not keep their spellings (export/shelf.py)."""
 
     def __init__(self) -> None:
-        self.spellings: dict[str, set[str]] = defaultdict(set)
+        self.spellings: dict[str, set[str]] = {}
         self.direct: dict[str, str] = {}
         self.gone: dict[str, int] = {}
 
     def add(self, report: PageReport) -> None:
-        self.spellings[report.canonical].add(report.url)
+        self._spelled(report.canonical, (report.url,))
         for target, seen in report.spellings.items():
-            self.spellings[target].update(seen)
+            self._spelled(target, seen)
         if report.redirect_to and report.redirect_to != report.canonical:
             self.direct[report.canonical] = report.redirect_to
         if report.status in GONE:
             self.gone[report.canonical] = report.status
+
+    def _spelled(self, target: str, seen: Iterable[str]) -> None:
+        for url in seen:
+            if url != target:
+                known = self.spellings.get(target)
+                if known is None:
+                    self.spellings[target] = {url}
+                else:
+                    known.add(url)
 
     def graph(self) -> LinkGraph:
         direct = self.direct
