@@ -63,13 +63,14 @@ def upgrade_to(url: str, revision: str) -> None:
 
 
 def test_the_schema_alembic_builds_is_the_models(state_url: str) -> None:
-    """Upgraded from nothing, the database has every table, column and index the models
-    declare: the ORM and the migrations cannot drift apart."""
+    """Upgraded from nothing by the migrations, the database has every table, column and
+    index the models declare: the ORM and the migrations cannot drift apart."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from belong_scraper.state.models import Base
 
+    upgrade_to(state_url, "head")
     store = StateStore(state_url)
     try:
         with store.engine.connect() as connection:
@@ -77,6 +78,62 @@ def test_the_schema_alembic_builds_is_the_models(state_url: str) -> None:
         assert diff == []
     finally:
         store.close()
+
+
+def _schema(url: str) -> dict[str, object]:
+    """Every table's columns (name, type, nullability; in any order: a migration adds a
+    column last), key, indexes, unique and foreign keys, as the database reports them."""
+    from sqlalchemy import create_engine
+
+    from belong_scraper.state.store import _normalise_url
+
+    engine = create_engine(_normalise_url(url))
+    try:
+        with engine.connect() as connection:
+            found = inspect(connection)
+            schema = {}
+            for table in sorted(found.get_table_names()):
+                columns = found.get_columns(table)
+                indexes = found.get_indexes(table)
+                schema[table] = (
+                    sorted((c["name"], str(c["type"]), c["nullable"]) for c in columns),
+                    found.get_pk_constraint(table)["constrained_columns"],
+                    sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in indexes),
+                    sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table)),
+                    sorted(
+                        (tuple(f["constrained_columns"]), f["referred_table"])
+                        for f in found.get_foreign_keys(table)
+                    ),
+                )
+            return schema
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_is_made_without_alembic_as_the_migrations_would_make_it(
+    state_url: str, tmp_path: Path
+) -> None:
+    """An empty database is given the models' tables and stamped with the newest revision
+    (Alembic's create_all-then-stamp), not migrated step by step: the same tables,
+    columns, keys and indexes as the migrations build, at the revision Alembic reads."""
+    from alembic.migration import MigrationContext
+
+    StateStore(state_url).close()  # made by create_schema: the database was empty
+    migrated = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    if state_url.startswith("sqlite"):
+        upgrade_to(migrated, "head")
+        made, built = _schema(state_url), _schema(migrated)
+        assert made.keys() == built.keys() and made == built
+    with StateStore(state_url).engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD_REVISION
+    upgrade_to(state_url, "head")  # Alembic finds nothing to do
+    probe = (
+        "import sys; from belong_scraper.state import StateStore; "
+        f"StateStore({str(tmp_path / 'fresh.sqlite')!r}.join(['sqlite:///', ''])).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_a_0001_state_is_upgraded_with_each_row_given_its_site(state_url: str) -> None:

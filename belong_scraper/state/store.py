@@ -18,7 +18,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, inspect, select, text, update
+from sqlalchemy import (
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -76,7 +88,10 @@ class StateStore:
         try:
             self.engine: Engine = create_engine(self.url)
             with self.engine.begin() as connection:
-                if schema_revision(connection) != HEAD_REVISION:
+                revision = schema_revision(connection)
+                if revision is None and not inspect(connection).get_table_names():
+                    create_schema(connection)
+                elif revision != HEAD_REVISION:
                     upgrade_schema(connection)
         except (ArgumentError, SQLAlchemyError, ImportError, OSError) as exc:
             raise StateError(f"cannot open state database {url}: {exc}") from exc
@@ -380,6 +395,27 @@ def schema_revision(connection: Any) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("select version_num from alembic_version")).scalar()
+
+
+# Alembic's own record of a database's revision, as Alembic makes it (its default table).
+ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def create_schema(connection: Any) -> None:
+    """An empty database: the models' tables made at once and stamped with the newest
+    revision, as Alembic's guide builds a new database ("create_all" then "stamp head"),
+    without loading Alembic (a fifth of a second and 11 MB, held for the whole run).
+    tests/test_state_schema.py holds this schema equal to the one the migrations build."""
+    from belong_scraper.state.models import Base
+
+    Base.metadata.create_all(connection)
+    ALEMBIC_VERSION.create(connection)
+    connection.execute(ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
 
 
 def upgrade_schema(connection: Any) -> None:
