@@ -21,6 +21,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -176,12 +177,19 @@ def media_href(out_dir: Path, asset: dict[str, Any] | None) -> str | None:
     local = asset.get("local_path")
     if not isinstance(local, str) or not local:
         return None
+    inside = _media_path(local)
+    if inside is None or not os.path.isfile(os.path.join(out_dir, inside)):
+        return None
+    return "/" + inside
+
+
+@lru_cache(maxsize=4096)  # each image is shown by the Hugo page and the WXR item of its record
+def _media_path(local: str) -> str | None:
+    """``local`` as a path under media/, or None for one that would leave it."""
     path = PurePosixPath(local)
     if path.is_absolute() or ".." in path.parts or path.parts[0] != "media" or len(path.parts) < 2:
         return None
-    if not (Path(out_dir) / path).is_file():
-        return None
-    return "/" + path.as_posix()
+    return path.as_posix()
 
 
 def entry_href(out_dir: Path, assets: dict[str, dict[str, Any]], entry: dict[str, Any]) -> str:
