@@ -654,6 +654,8 @@ def _remove_stale(site: Path, keep: set[str]) -> None:
     """Files under content/ and layouts/ not in ``keep`` (relative to ``site``) removed, and
     the folders left empty; a walk of names, not of Path objects (a pass over 20,000 page
     folders)."""
+    # The folders of the kept files: not empty, so not listed to find out (one per page).
+    kept_in = {rel.rsplit("/", 1)[0] for rel in keep if "/" in rel}
     for folder in ("content", "layouts"):
         root = site / folder
         if not root.is_dir():
@@ -666,5 +668,7 @@ def _remove_stale(site: Path, keep: set[str]) -> None:
                     os.unlink(path)
             for name in dirnames:
                 path = os.path.join(dirpath, name)
+                if path.removeprefix(top).replace(os.sep, "/") in kept_in:
+                    continue
                 if not os.path.islink(path) and not os.listdir(path):
                     os.rmdir(path)
