@@ -71,8 +71,7 @@ class SiteSpider(scrapy.Spider):
     def _request(
         self, url: str, referer: str | None, chain: list[str] | None = None
     ) -> scrapy.Request:
-        self.requested.add(url)
-        return scrapy.Request(
+        request = scrapy.Request(
             url,
             callback=self.parse,
             errback=self.failed,
@@ -84,6 +83,10 @@ class SiteSpider(scrapy.Spider):
                 "redirect_chain": chain or [],
             },
         )
+        # The request's own string when it spells the URL the same (a canonical URL is
+        # safe already): the repeat filter, the fetch log and the trap guard keep that one.
+        self.requested.add(request.url if request.url == url else url)
+        return request
 
     def parse(self, response: Response) -> Iterator[Any]:
         canonical = canonical_url(response.url, self.origin, self.profile) or response.url
