@@ -48,7 +48,12 @@ from belong_scraper.exporters import (
     write_json_document,
     write_text,
 )
-from belong_scraper.review import article_flags, partner_flags, title_date_collisions
+from belong_scraper.review import (
+    article_flags,
+    partner_flags,
+    title_date_collisions,
+    title_date_key,
+)
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
 REPORT_VERSION = 1
@@ -316,7 +321,7 @@ def streamed_facts(
     # The profile's language, as the run recorded it (folders of older versions: English).
     default_language = str(manifest.get("default_language") or "en")
 
-    collisions = title_date_collisions(source.records("articles"))
+    collisions = _collisions(source.records("articles"), db)
     counts: dict[str, int] = {}
     owners: dict[str, str] = {}
     wanted = _page_counts(manifest)
@@ -382,6 +387,29 @@ def streamed_facts(
             "records": review,
         },
     }
+
+
+def _collisions(articles: Iterable[Mapping[str, Any]], db: sqlite3.Connection | None) -> set[str]:
+    """``review.title_date_collisions`` with the articles' keys in a SQLite table (``db``:
+    the export's scratch file), not a dict of every title: the ids that collide only."""
+    if db is None:
+        return title_date_collisions(articles)
+    table = f"title_dates_{next(_TABLES)}"
+    db.execute(f"CREATE TABLE {table} (key BLOB, id BLOB)")
+    try:
+        rows = (
+            (encode_row(key), _key(str(article.get("id"))))
+            for article in articles
+            if (key := title_date_key(article.get("title"), article.get("published"), "post"))
+        )
+        db.executemany(f"INSERT INTO {table} (key, id) VALUES (?, ?)", rows)
+        shared = (
+            f"SELECT id FROM {table} WHERE key IN "
+            f"(SELECT key FROM {table} GROUP BY key HAVING count(*) > 1)"
+        )
+        return {record_id.decode("utf-8", "surrogatepass") for (record_id,) in db.execute(shared)}
+    finally:
+        db.execute(f"DROP TABLE {table}")
 
 
 class ReviewRows(StreamedValue):
