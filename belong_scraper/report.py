@@ -22,6 +22,7 @@ gets a report. A file that exists but is not the JSON it should be is an error.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -51,7 +52,6 @@ from belong_scraper.exporters import (
 from belong_scraper.review import (
     article_flags,
     partner_flags,
-    title_date_collisions,
     title_date_key,
 )
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
@@ -321,7 +321,7 @@ def streamed_facts(
     # The profile's language, as the run recorded it (folders of older versions: English).
     default_language = str(manifest.get("default_language") or "en")
 
-    collisions = _collisions(source.records("articles"), db)
+    collisions = _collisions(source.records("articles"))
     counts: dict[str, int] = {}
     owners: dict[str, str] = {}
     wanted = _page_counts(manifest)
@@ -389,27 +389,25 @@ def streamed_facts(
     }
 
 
-def _collisions(articles: Iterable[Mapping[str, Any]], db: sqlite3.Connection | None) -> set[str]:
-    """``review.title_date_collisions`` with the articles' keys in a SQLite table (``db``:
-    the export's scratch file), not a dict of every title: the ids that collide only."""
-    if db is None:
-        return title_date_collisions(articles)
-    table = f"title_dates_{next(_TABLES)}"
-    db.execute(f"CREATE TABLE {table} (key BLOB, id BLOB)")
-    try:
-        rows = (
-            (encode_row(key), _key(str(article.get("id"))))
-            for article in articles
-            if (key := title_date_key(article.get("title"), article.get("published"), "post"))
-        )
-        db.executemany(f"INSERT INTO {table} (key, id) VALUES (?, ?)", rows)
-        shared = (
-            f"SELECT id FROM {table} WHERE key IN "
-            f"(SELECT key FROM {table} GROUP BY key HAVING count(*) > 1)"
-        )
-        return {record_id.decode("utf-8", "surrogatepass") for (record_id,) in db.execute(shared)}
-    finally:
-        db.execute(f"DROP TABLE {table}")
+def _collisions(articles: Iterable[Mapping[str, Any]]) -> set[str]:
+    """``review.title_date_collisions`` (keys by ``review.title_date_key``, its rule)
+    holding a 16-byte digest of each key and the first id that had it, not a dict of
+    every article's title and date: the ids that collide only."""
+    first: dict[bytes, str] = {}
+    colliding: set[str] = set()
+    for article in articles:
+        key = title_date_key(article.get("title"), article.get("published"), "post")
+        if key is None:
+            continue
+        encoded = encode_row(key)
+        data = encoded if isinstance(encoded, bytes) else encoded.encode("ascii")
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        record_id = str(article.get("id"))
+        if digest in first:
+            colliding.update((first[digest], record_id))
+        else:
+            first[digest] = record_id
+    return colliding
 
 
 class ReviewRows(StreamedValue):
