@@ -176,16 +176,21 @@ def write_json_object(
     item at a time (the ledger's thirty thousand entries are never one string). Returns
     the file's entry, counting the items."""
     count = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
     with StreamedFile(path) as out:
         out.write(b"{\n")
         for name, value in head.items():
             out.write(_member(name, value) + b",\n")
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ".encode())
-        for item in items:
-            out.write((b",\n    " if count else b"[\n    ")
-                      + pretty_json(item).replace(b"\n", b"\n    "))  # fmt: skip
-            count += 1
-        out.write(b"\n  ]\n}\n" if count else b"[]\n}\n")
+        for piece in json_items_pieces(counted(), 1):  # a batch of items per encoding
+            out.write(piece)
+        out.write(b"\n}\n")
     return out.entry(count)
 
 

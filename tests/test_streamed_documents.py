@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_streamed_json import TEXT, VALUES
 
-from belong_scraper.archive.fixity import sums_bytes
+from belong_scraper.archive.fixity import export_files, is_transient, sums_bytes
 from belong_scraper.export.filelist import FileList
 from belong_scraper.export.finish import checksums_stage
 from belong_scraper.exporters import (
@@ -116,6 +116,11 @@ def test_checksums_from_the_file_list_are_the_folder_walks(tmp_path: Path) -> No
     assert (out / "manifest.json").read_bytes() == json_bytes(expected)
     assert (out / "SHA256SUMS").read_bytes() == sums_bytes(out)
     assert b"manifest.json" in (out / "SHA256SUMS").read_bytes()
+    # The walk's names as paths relative to the folder would spell them.
+    every = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    expected_names = {n for n in every if n != "SHA256SUMS" and not is_transient(n)}
+    assert set(export_files(out)) == expected_names == set(files) | {"manifest.json"}
+    assert set(export_files(str(out) + "/")) == expected_names
 
 
 def _entry(path: Path) -> dict[str, Any]:

@@ -96,42 +96,45 @@ class FileList(StreamedValue, MutableMapping[str, dict[str, Any]]):
     def __json__(self) -> dict[str, dict[str, Any]]:
         return dict(self.entries())
 
-    def unlisted(self, names: Iterable[str]) -> list[str]:
-        """The ``names`` not listed, in their order (the files of a folder walk that no
-        stage described: media, WARCs, the archive's index)."""
-        with self._names(names) as table:
-            return [name for (name,) in self._db.execute(
-                f"SELECT name FROM {table} WHERE name NOT IN "
-                f"(SELECT name FROM {self._table}) ORDER BY seq"
-            )]  # fmt: skip
+    def walked(self, names: Iterable[str]) -> Walked:
+        """The files a walk of the folder found (``names``), set against the list."""
+        return Walked(self, names)
 
-    def digests(self, names: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-        """(name, its listed SHA-256 or None) for each of ``names``, sorted by the UTF-8
+
+class Walked:
+    """The names of a folder walk in a scratch table (dropped on exit), set against a
+    file list: which files no stage listed, and each file's listed SHA-256."""
+
+    def __init__(self, files: FileList, names: Iterable[str]):
+        self._files, self._db = files, files._db
+        self._table = f"names_{next(_TABLES)}"
+        self._db.execute(f"CREATE TABLE {self._table} (seq INTEGER PRIMARY KEY, name TEXT UNIQUE)")
+        self.add(names)
+
+    def add(self, names: Iterable[str]) -> None:
+        self._db.executemany(f"INSERT OR IGNORE INTO {self._table} (name) VALUES (?)",
+                             ((n,) for n in names))  # fmt: skip
+
+    def unlisted(self, but: str = "") -> list[str]:
+        """The walked names not listed (other than ``but``), in the walk's order (the
+        files no stage described: media, WARCs, the archive's index)."""
+        return [name for (name,) in self._db.execute(
+            f"SELECT name FROM {self._table} WHERE name != ? AND name NOT IN "
+            f"(SELECT name FROM {self._files._table}) ORDER BY seq", (but,)
+        )]  # fmt: skip
+
+    def digests(self) -> Iterator[tuple[str, str | None]]:
+        """(name, its listed SHA-256 or None) of each walked name, sorted by the UTF-8
         bytes of the name (SHA256SUMS's order)."""
-        with self._names(names) as table:
-            cursor = self._db.execute(
-                f"SELECT w.name, f.sha256 FROM {table} AS w LEFT JOIN {self._table} AS f "
-                "ON f.name = w.name ORDER BY w.name"
-            )
-            while batch := cursor.fetchmany(1024):
-                yield from batch
+        cursor = self._db.execute(
+            f"SELECT w.name, f.sha256 FROM {self._table} AS w LEFT JOIN "
+            f"{self._files._table} AS f ON f.name = w.name ORDER BY w.name"
+        )
+        while batch := cursor.fetchmany(1024):
+            yield from batch
 
-    def _names(self, names: Iterable[str]) -> _NameTable:
-        return _NameTable(self._db, names)
-
-
-class _NameTable:
-    """A scratch table of names, in their order, dropped when done."""
-
-    def __init__(self, db: sqlite3.Connection, names: Iterable[str]):
-        self._db = db
-        self.name = f"names_{next(_TABLES)}"
-        db.execute(f"CREATE TABLE {self.name} (seq INTEGER PRIMARY KEY, name TEXT UNIQUE)")
-        db.executemany(f"INSERT OR IGNORE INTO {self.name} (name) VALUES (?)",
-                       ((n,) for n in names))  # fmt: skip
-
-    def __enter__(self) -> str:
-        return self.name
+    def __enter__(self) -> Walked:
+        return self
 
     def __exit__(self, *_: object) -> None:
-        self._db.execute(f"DROP TABLE {self.name}")
+        self._db.execute(f"DROP TABLE {self._table}")

@@ -93,16 +93,18 @@ def checksums_stage(run: ExportRun, manifest: dict[str, Any]) -> None:
     files = manifest["files"]
     if not isinstance(files, FileList):  # a manifest made by hand
         files = manifest["files"] = FileList(None, files)
-    walked = (name for name in export_files(out_dir) if name != MANIFEST_NAME)
-    for name in files.unlisted(walked):
-        path = out_dir / name  # streamed: WARCs can be large
-        files[name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
-    written = write_manifest(out_dir, manifest)
-    digests = (
-        (name, written["sha256"] if name == MANIFEST_NAME else digest)
-        for name, digest in files.digests(export_files(out_dir))
-    )
-    write_checksums_from(out_dir, digests)
+    # One walk: writing the manifest is the only change to the folder after it.
+    with files.walked(export_files(out_dir)) as walked:
+        for name in walked.unlisted(but=MANIFEST_NAME):
+            path = out_dir / name  # streamed: WARCs can be large
+            files[name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+        written = write_manifest(out_dir, manifest)
+        walked.add([MANIFEST_NAME])
+        digests = (
+            (name, written["sha256"] if name == MANIFEST_NAME else digest)
+            for name, digest in walked.digests()
+        )
+        write_checksums_from(out_dir, digests)
 
 
 def as_json(value: Any) -> Any:
