@@ -54,6 +54,7 @@ from belong_scraper.review import (
     partner_flags,
     title_date_key,
 )
+from belong_scraper.scratch import scratch_table
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
 REPORT_VERSION = 1
@@ -416,10 +417,9 @@ class ReviewRows(StreamedValue):
 
     def __init__(self, db: sqlite3.Connection | None = None):
         self._db = sqlite3.connect(":memory:") if db is None else db
-        self._table = f"review_rows_{next(_TABLES)}"
         # Bytes compared bytewise: UTF-8 sorts as its code points, as Python sorts text.
-        self._db.execute(
-            f"CREATE TABLE {self._table} (seq INTEGER PRIMARY KEY, id BLOB, type BLOB, data BLOB)"
+        self._table = scratch_table(
+            self._db, "review_rows", "seq INTEGER PRIMARY KEY, id BLOB, type BLOB, data BLOB"
         )
         self._count = 0
         self.by_reason: Counter[str] = Counter()
@@ -446,9 +446,6 @@ class ReviewRows(StreamedValue):
 
     def __json__(self) -> list[dict[str, Any]]:
         return list(self)
-
-
-_TABLES = itertools.count()
 
 
 def _key(text: str) -> bytes:

@@ -9,7 +9,6 @@ lines sorted bytewise, the JSON block with ``url``, ``mime``, ``status``, ``dige
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import sqlite3
 import zlib
@@ -25,6 +24,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from belong_scraper.archive.warc import ARCHIVE_DIRNAME, WARC_SUFFIX
 from belong_scraper.exporters import StreamedFile, atomic_write
+from belong_scraper.scratch import scratch_table
 
 INDEX_NAME = "index.cdxj"
 CAPTURE_TYPES = ("response", "revisit")
@@ -97,9 +97,6 @@ class Scan:
     counts: dict[str, int]
 
 
-_TABLES = itertools.count()
-
-
 class CaptureTable:
     """The captures of a scan in a SQLite table, not in memory (at 20,000 articles about
     36,000, each a dozen strings), with their SURT keys and CDXJ lines made once: the
@@ -109,11 +106,11 @@ class CaptureTable:
 
     def __init__(self, db: sqlite3.Connection | None = None):
         self._db = sqlite3.connect(":memory:") if db is None else db
-        self._table = f"captures_{next(_TABLES)}"
         # Keys as UTF-8 bytes (compared bytewise: a CDXJ file's line order).
-        self._db.execute(
-            f"CREATE TABLE {self._table} (seq INTEGER PRIMARY KEY, url BLOB, urlkey BLOB, "
-            "record_id BLOB, line BLOB, data BLOB)"
+        self._table = scratch_table(
+            self._db,
+            "captures",
+            "seq INTEGER PRIMARY KEY, url BLOB, urlkey BLOB, record_id BLOB, line BLOB, data BLOB",
         )
         self._pending: list[tuple[bytes, bytes, bytes | None, bytes, bytes]] = []
         self._count = 0

@@ -14,7 +14,6 @@ that holds the bytes. A record whose URL has no capture maps to ``null``.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ import orjson
 from belong_scraper.archive.index import Capture, CaptureTable, url_key
 from belong_scraper.exporters import StreamedValue, json_members_pieces, write_json_document
 from belong_scraper.items import RECORD_STEMS
+from belong_scraper.scratch import scratch_table
 
 PROVENANCE_NAME = "provenance.json"
 RECORD_FILES = RECORD_STEMS
@@ -148,9 +148,8 @@ class RecordCaptures(StreamedValue):
 
     def __init__(self, db: sqlite3.Connection | None = None):
         self._db = sqlite3.connect(":memory:") if db is None else db
-        self._table = f"provenance_{next(_TABLES)}"
         # Ids as UTF-8 bytes, compared bytewise: the code-point order Python sorts by.
-        self._db.execute(f"CREATE TABLE {self._table} (id BLOB PRIMARY KEY, entry BLOB)")
+        self._table = scratch_table(self._db, "provenance", "id BLOB PRIMARY KEY, entry BLOB")
 
     def __setitem__(self, record_id: str, entry: dict[str, Any] | None) -> None:
         self._db.execute(
@@ -169,9 +168,6 @@ class RecordCaptures(StreamedValue):
 
     def __json__(self) -> dict[str, Any]:
         return dict(self.entries())
-
-
-_TABLES = itertools.count()
 
 
 def write_provenance(

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from itertools import count
 from typing import Any
 
 from belong_scraper.export.spill import decode_row, encode_row
 from belong_scraper.exporters import StreamedValue, json_members_pieces
-
-_TABLES = count()
+from belong_scraper.scratch import scratch_table
 
 
 class FileList(StreamedValue, MutableMapping[str, dict[str, Any]]):
@@ -28,11 +26,11 @@ class FileList(StreamedValue, MutableMapping[str, dict[str, Any]]):
         entries: Mapping[str, dict[str, Any]] | None = None,
     ):
         self._db = sqlite3.connect(":memory:") if db is None else db
-        self._table = f"manifest_files_{next(_TABLES)}"
         # A path compared as TEXT is compared as its UTF-8 bytes: SHA256SUMS's order.
-        self._db.execute(
-            f"CREATE TABLE {self._table} (seq INTEGER PRIMARY KEY, "
-            "name TEXT UNIQUE NOT NULL, sha256 TEXT, entry BLOB NOT NULL)"
+        self._table = scratch_table(
+            self._db,
+            "manifest_files",
+            "seq INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, sha256 TEXT, entry BLOB NOT NULL",
         )
         if entries:
             self.update(entries)
@@ -107,8 +105,7 @@ class Walked:
 
     def __init__(self, files: FileList, names: Iterable[str]):
         self._files, self._db = files, files._db
-        self._table = f"names_{next(_TABLES)}"
-        self._db.execute(f"CREATE TABLE {self._table} (seq INTEGER PRIMARY KEY, name TEXT UNIQUE)")
+        self._table = scratch_table(self._db, "walked", "seq INTEGER PRIMARY KEY, name TEXT UNIQUE")
         self.add(names)
 
     def add(self, names: Iterable[str]) -> None:
