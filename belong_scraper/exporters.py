@@ -222,16 +222,21 @@ def write_json_object(
     item at a time (the ledger's thirty thousand entries are never one string). Returns
     the file's entry, counting the items."""
     count = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
     with StreamedFile(path) as out:
         out.write(b"{\n")
         for name, value in head.items():
             out.write(_member(name, value) + b",\n")
         out.write(f"  {json_text(key)}: ".encode())
-        for item in items:
-            out.write((b",\n    " if count else b"[\n    ")
-                      + pretty_json(item).replace(b"\n", b"\n    "))  # fmt: skip
-            count += 1
-        out.write(b"\n  ]\n}\n" if count else b"[]\n}\n")
+        for piece in json_items_pieces(counted(), 1):  # a batch of items per encoding
+            out.write(piece)
+        out.write(b"\n}\n")
     return out.entry(count)
 
 
@@ -385,8 +390,94 @@ def write_records_from(
     return dict(sorted(files.items()))
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    atomic_write(out_dir / "manifest.json", json_bytes(manifest))
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """manifest.json, a member at a time (its file list, a StreamedValue, a batch of
+    entries at a time); returns the file's entry."""
+    return write_json_document(out_dir / "manifest.json", manifest)
+
+
+class StreamedValue:
+    """A JSON value written a piece at a time where it stands in a document (the
+    manifest's file list, the report's rows), never made whole: ``json_value_pieces``
+    asks it for its pieces at its depth."""
+
+    def json_pieces(self, depth: int) -> Iterator[bytes]:
+        """``pretty_json`` of the value, its lines after the first indented ``depth``
+        levels, in pieces."""
+        raise NotImplementedError
+
+    def __json__(self) -> Any:
+        """The value as JSON's own types, whole (for tests and small documents)."""
+        raise NotImplementedError
+
+
+BATCH = 256  # items encoded in one pretty_json call: one C call, not one per item
+
+
+def json_items_pieces(items: Iterable[Any], depth: int) -> Iterator[bytes]:
+    """``pretty_json(list(items))`` at ``depth``, a batch of items at a time."""
+    return _container_pieces(iter(items), depth, list, b"[]")
+
+
+def json_members_pieces(members: Iterable[tuple[str, Any]], depth: int) -> Iterator[bytes]:
+    """``pretty_json(dict(members))`` at ``depth`` (text keys, each once), a batch of
+    members at a time."""
+    return _container_pieces(iter(members), depth, dict, b"{}")
+
+
+def _container_pieces(
+    items: Iterator[Any], depth: int, make: Callable[[list[Any]], Any], empty: bytes
+) -> Iterator[bytes]:
+    indent = b"  " * depth
+    first = True
+    while chunk := list(itertools.islice(items, BATCH)):
+        # "[\n  a,\n  b\n]" without its brackets: the members at depth 1, moved down.
+        inner = pretty_json(make(chunk))[2:-2]
+        yield (b"[\n" if make is list else b"{\n") if first else b",\n"
+        yield indent + inner.replace(b"\n", b"\n" + indent) if depth else inner
+        first = False
+    if first:
+        yield empty
+    else:
+        yield b"\n" + indent + (b"]" if make is list else b"}")
+
+
+def json_value_pieces(value: Any, depth: int = 0) -> Iterator[bytes]:
+    """``pretty_json(value)`` at ``depth`` in pieces, the same bytes: a StreamedValue
+    inside it (a member of its objects, at any depth) writes itself, the rest is encoded
+    a member at a time where it holds one, else whole."""
+    if isinstance(value, StreamedValue):
+        yield from value.json_pieces(depth)
+        return
+    if isinstance(value, dict) and _holds_streamed(value):
+        indent = b"  " * (depth + 1)
+        for index, (name, member) in enumerate(value.items()):
+            if not isinstance(name, str):
+                raise TypeError(f"a key of a streamed object must be text, not {name!r}")
+            key = json_text(name).encode("utf-8")
+            yield (b"{\n" if index == 0 else b",\n") + indent + key + b": "
+            yield from json_value_pieces(member, depth + 1)
+        yield b"\n" + b"  " * depth + b"}"
+        return
+    data = pretty_json(value)
+    yield data.replace(b"\n", b"\n" + b"  " * depth) if depth else data
+
+
+def _holds_streamed(value: dict[Any, Any]) -> bool:
+    return any(
+        isinstance(v, StreamedValue) or (isinstance(v, dict) and _holds_streamed(v))
+        for v in value.values()
+    )
+
+
+def write_json_document(path: Path, document: Any) -> dict[str, Any]:
+    """``json_bytes(document)``, the same bytes, written as ``json_value_pieces`` makes
+    them; returns the file's entry."""
+    with StreamedFile(path) as out:
+        for piece in json_value_pieces(document):
+            out.write(piece)
+        out.write(b"\n")
+    return out.entry()
 
 
 ASSET_COLUMNS = list(HANDOFF_SCHEMAS["asset"]["properties"])

@@ -22,11 +22,14 @@ gets a report. A file that exists but is not the JSON it should be is an error.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import re
+import sqlite3
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -36,8 +39,22 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.exporters import csv_lines, json_text_pieces, read_csv_rows, write_text
-from belong_scraper.review import article_flags, partner_flags, title_date_collisions
+from belong_scraper.export.spill import decode_row, encode_row
+from belong_scraper.exporters import (
+    StreamedValue,
+    csv_lines,
+    json_items_pieces,
+    json_value_pieces,
+    read_csv_rows,
+    write_json_document,
+    write_text,
+)
+from belong_scraper.review import (
+    article_flags,
+    partner_flags,
+    title_date_key,
+)
+from belong_scraper.scratch import scratch_table
 from belong_scraper.targets import ExportSource, FolderSource, origin_of
 
 REPORT_VERSION = 1
@@ -140,43 +157,89 @@ def _month_range(first: str, last: str) -> list[str]:
 
 
 def _articles_per_month(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    counts: Counter[str] = Counter()
-    undated: list[str] = []
+    months = _Months()
     for article in articles:
+        months.add(article)
+    return months.facts()
+
+
+class _Months:
+    """Articles per month of publication, counted as the records go by."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.undated: list[str] = []
+
+    def add(self, article: Mapping[str, Any]) -> None:
         match = MONTH.match(str(article.get("published") or ""))
         if match:
-            counts[f"{match[1]}-{match[2]}"] += 1
+            self.counts[f"{match[1]}-{match[2]}"] += 1
         else:
-            undated.append(str(article.get("id")))
-    # Every month between the first and the last, so gaps in publishing show as gaps.
-    months = _month_range(min(counts), max(counts)) if counts else []
-    return {
-        "months": {month: counts.get(month, 0) for month in months},
-        "dated": sum(counts.values()),
-        "undated": len(undated),
-        "undated_ids": sorted(undated),
-    }
+            self.undated.append(str(article.get("id")))
+
+    def facts(self) -> dict[str, Any]:
+        counts = self.counts
+        # Every month between the first and the last, so gaps in publishing show as gaps.
+        months = _month_range(min(counts), max(counts)) if counts else []
+        return {
+            "months": {month: counts.get(month, 0) for month in months},
+            "dated": sum(counts.values()),
+            "undated": len(self.undated),
+            "undated_ids": sorted(self.undated),
+        }
 
 
-def _own_urls(owners: dict[str, str], record: Mapping[str, Any]) -> None:
+def _own_urls(owners: dict[str, str], record: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
     """Legacy URL (canonical or any spelling seen) → the id of the record it became; the
-    first record to claim a URL keeps it."""
+    first record to claim a URL keeps it. Only the ``wanted`` URLs (the pages with PHP
+    errors, the one fact that names an owner) are kept."""
     for url in [record.get("source_url"), *_list(record.get("legacy_urls"))]:
-        if isinstance(url, str) and url:
+        if isinstance(url, str) and url in wanted:
             owners.setdefault(url, str(record.get("id")))
+
+
+class PageErrors(StreamedValue):
+    """The report's PHP errors per page, most first (``{url, count, record_id}`` each),
+    made from the manifest's counts and the owners as they are read: at 20,000 pages a
+    list of dicts would be the largest fact of the report."""
+
+    def __init__(self, by_page: Mapping[str, int], owners: Mapping[str, str]):
+        self._counts, self._owners = by_page, owners
+        self._urls = sorted(by_page, key=lambda url: (-by_page[url], url))
+
+    def _row(self, url: str) -> dict[str, Any]:
+        return {"url": url, "count": self._counts[url], "record_id": self._owners.get(url)}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._row, self._urls)
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self._row(self._urls[index])
+
+    def json_pieces(self, depth: int) -> Iterator[bytes]:
+        return json_items_pieces(self, depth)
+
+    def __json__(self) -> list[dict[str, Any]]:
+        return list(self)
 
 
 def _php_errors(manifest: Mapping[str, Any], owners: Mapping[str, str]) -> dict[str, Any]:
     php = _dict(manifest.get("php_errors_removed"))
-    by_page = {str(url): _int(n) for url, n in _dict(php.get("by_page")).items()}
     return {
         "total": _int(php.get("total")),
         "by_level": {str(k): _int(v) for k, v in sorted(_dict(php.get("by_level")).items())},
-        "by_page": [
-            {"url": url, "count": n, "record_id": owners.get(url)}
-            for url, n in sorted(by_page.items(), key=lambda item: (-item[1], item[0]))
-        ],
+        "by_page": PageErrors(_page_counts(manifest), owners),
     }
+
+
+def _page_counts(manifest: Mapping[str, Any]) -> dict[str, int]:
+    by_page = _dict(_dict(manifest.get("php_errors_removed")).get("by_page"))
+    if all(isinstance(url, str) and type(n) is int for url, n in by_page.items()):
+        return by_page  # the export's own: used as it is, not copied
+    return {str(url): _int(n) for url, n in by_page.items()}
 
 
 def _broken_links(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -243,23 +306,39 @@ def report_facts(
 ) -> dict[str, Any]:
     """The report facts from what the export computed: its records, its manifest (before
     it is written: it holds every run fact the report shows) and its redirect rows."""
+    return plain(streamed_facts(source, manifest, redirect_rows))
+
+
+def streamed_facts(
+    source: ExportSource,
+    manifest: Mapping[str, Any],
+    redirect_rows: Iterable[Mapping[str, Any]],
+    db: sqlite3.Connection | None = None,
+) -> dict[str, Any]:
+    """``report_facts`` with its two long lists (the PHP errors per page, the records to
+    review) as StreamedValues, made as they are written: the review rows wait in ``db``
+    (the export's scratch SQLite file; a private in-memory one when not given)."""
     manifest = _dict(manifest)
     # The profile's language, as the run recorded it (folders of older versions: English).
     default_language = str(manifest.get("default_language") or "en")
 
-    collisions = title_date_collisions(source.records("articles"))
+    collisions = _collisions(source.records("articles"))
     counts: dict[str, int] = {}
     owners: dict[str, str] = {}
-    review = []
+    wanted = _page_counts(manifest)
+    months = _Months()
+    review = ReviewRows(db)
     for kind, stem in RECORD_FILES.items():
         counts[stem] = 0
         for record in source.records(stem):
             counts[stem] += 1
+            if kind == "article":
+                months.add(record)
             if kind != "partner":  # a country page holds several partners: no one owns it
-                _own_urls(owners, record)
+                _own_urls(owners, record, wanted)
             reasons = _review_reasons(kind, record, collisions, default_language)
             if reasons:
-                review.append(
+                review.add(
                     {
                         "id": str(record.get("id")),
                         "type": kind,
@@ -276,9 +355,6 @@ def report_facts(
         for name, n in counts.items()
         if name in manifest_counts and _int(manifest_counts[name]) != n
     }
-    review.sort(key=lambda row: (row["id"], row["type"]))
-    by_reason = Counter(reason for row in review for reason in row["reasons"])
-
     failed_downloads = _sorted_entries(manifest.get("failed_downloads"), "url")
     for entry in failed_downloads:
         entry["used_by"] = sorted(map(str, _list(entry.get("used_by"))))
@@ -291,7 +367,7 @@ def report_facts(
         "contract_version": manifest.get("contract_version"),
         "counts": counts,
         "manifest_counts_differ": counts_differ,
-        "articles_per_month": _articles_per_month(source.records("articles")),
+        "articles_per_month": months.facts(),
         "php_errors_removed": _php_errors(manifest, owners),
         "broken_links": _broken_links(manifest),
         "redirects": _redirects(redirect_rows, manifest),
@@ -308,10 +384,93 @@ def report_facts(
         "warnings": sorted(str(w) for w in _list(manifest.get("warnings"))),
         "review": {
             "count": len(review),
-            "by_reason": dict(sorted(by_reason.items())),
+            "by_reason": dict(sorted(review.by_reason.items())),
             "records": review,
         },
     }
+
+
+def _collisions(articles: Iterable[Mapping[str, Any]]) -> set[str]:
+    """``review.title_date_collisions`` (keys by ``review.title_date_key``, its rule)
+    holding a 16-byte digest of each key and the first id that had it, not a dict of
+    every article's title and date: the ids that collide only."""
+    first: dict[bytes, str] = {}
+    colliding: set[str] = set()
+    for article in articles:
+        key = title_date_key(article.get("title"), article.get("published"), "post")
+        if key is None:
+            continue
+        encoded = encode_row(key)
+        data = encoded if isinstance(encoded, bytes) else encoded.encode("ascii")
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        record_id = str(article.get("id"))
+        if digest in first:
+            colliding.update((first[digest], record_id))
+        else:
+            first[digest] = record_id
+    return colliding
+
+
+class ReviewRows(StreamedValue):
+    """The records to review, sorted by id then type, kept in a SQLite table as they are
+    found and read back a batch at a time (each time the report's files need them)."""
+
+    def __init__(self, db: sqlite3.Connection | None = None):
+        self._db = sqlite3.connect(":memory:") if db is None else db
+        # Bytes compared bytewise: UTF-8 sorts as its code points, as Python sorts text.
+        self._table = scratch_table(
+            self._db, "review_rows", "seq INTEGER PRIMARY KEY, id BLOB, type BLOB, data BLOB"
+        )
+        self._count = 0
+        self.by_reason: Counter[str] = Counter()
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._db.execute(
+            f"INSERT INTO {self._table} (id, type, data) VALUES (?, ?, ?)",
+            (_key(row["id"]), _key(row["type"]), encode_row(row)),
+        )
+        self._count += 1
+        self.by_reason.update(row["reasons"])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY id, type, seq")
+        while batch := cursor.fetchmany(256):
+            for (data,) in batch:
+                yield decode_row(data)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def json_pieces(self, depth: int) -> Iterator[bytes]:
+        return json_items_pieces(self, depth)
+
+    def __json__(self) -> list[dict[str, Any]]:
+        return list(self)
+
+
+def _key(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every StreamedValue in it made whole: JSON's own types."""
+    if isinstance(value, StreamedValue):
+        return value.__json__()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def skeleton(value: Any) -> Any:
+    """``value`` with every StreamedValue in it an empty list (what the report's schema
+    checks of them is that they are lists; each of their rows is made of JSON's types)."""
+    if isinstance(value, StreamedValue):
+        return []
+    if isinstance(value, dict):
+        return {k: skeleton(v) for k, v in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------------------- review.csv
@@ -409,7 +568,7 @@ class _Rows:
     def __init__(
         self,
         cells: Callable[[Mapping[str, Any]], Sequence[dict[str, Any]]],
-        facts: Sequence[Mapping[str, Any]],
+        facts: Collection[Mapping[str, Any]],
         start: int = 0,
         stop: int | None = None,
     ):
@@ -417,8 +576,9 @@ class _Rows:
         self.start, self.stop = start, len(facts) if stop is None else stop
 
     def __iter__(self) -> Iterator[Sequence[dict[str, Any]]]:
-        for index in range(self.start, self.stop):
-            yield self.cells(self.facts[index])
+        # Read in order, not by index: the facts may be rows read back from a table.
+        for fact in itertools.islice(self.facts, self.start, self.stop):
+            yield self.cells(fact)
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -665,24 +825,24 @@ def _other_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
 
 def _review_section(facts: Mapping[str, Any], origin: str) -> dict[str, Any]:
     review = facts["review"]
-    if not review["records"]:
+    if not len(review["records"]):
         return {"none": "No record needs a human look."}
-    rows = [
-        (
+
+    def cells(r: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+        return (
             _text(r["id"]),
             _text(r["title"]),
             _text(r["path"]),
             {"kind": "tags", "entries": [_tag(reason) for reason in r["reasons"]]},
             _link(r["source_url"], origin),
         )
-        for r in review["records"]
-    ]
+
     head = ("Record", "Title", "New path", "Reasons", "Legacy page")
     return {
         "none": None,
         "count": _plural(review["count"], "record"),
         "reasons": [{**_tag(r), "n": n} for r, n in review["by_reason"].items()],
-        "table": _table(head, rows, "review", "ituts"),
+        "table": _table(head, _Rows(cells, review["records"]), "review", "ituts"),
     }
 
 
@@ -747,18 +907,23 @@ def write_report(
     pieces = {
         "review.csv": review_csv_lines(review),
         "report.html": html_pieces(facts),
-        "report.json": json_pieces(facts),
     }
     for name, text in pieces.items():
         entry = write_text(out_dir / name, text)
         if described is not None:
             described[name] = entry
+    entry = write_json_document(out_dir / "report.json", facts)
+    if described is not None:
+        described["report.json"] = entry
     return facts
 
 
 def json_pieces(data: Any) -> Iterator[str]:
-    """``json_bytes(data)`` as text, a top-level value at a time."""
-    return json_text_pieces(data)
+    """``json_bytes(data)`` as text, a top-level value at a time (a StreamedValue in it a
+    batch of its rows at a time)."""
+    for piece in json_value_pieces(data):
+        yield piece.decode("utf-8")
+    yield "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,10 +60,17 @@ def title_date_groups(entries: Iterable[tuple[T, Any, Any, str]]) -> list[list[T
     date cannot collide (WordPress stores an undated post with the import time)."""
     groups: dict[tuple[str, str, str], list[T]] = defaultdict(list)
     for what, title, date, kind in entries:
-        key = title_key(title)
-        if key and date:
-            groups[(key, str(date), kind)].append(what)
+        key = title_date_key(title, date, kind)
+        if key is not None:
+            groups[key].append(what)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def title_date_key(title: Any, date: Any, kind: str) -> tuple[str, str, str] | None:
+    """What two posts that collide share (``title_date_groups``); None for one that
+    cannot collide."""
+    key = title_key(title)
+    return (key, str(date), kind) if key and date else None
 
 
 def title_date_collisions(articles: Iterable[Mapping[str, Any]]) -> set[str]:

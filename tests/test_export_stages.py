@@ -108,7 +108,7 @@ def test_stages_in_order_write_the_records_and_their_map(tmp_path: Path) -> None
     manifest = manifest_stage(run, assembled, handed, written, rendered, ledger, files)
     assert manifest["counts"] == {"articles": 37, "partners": 14, "clusters": 4, "pages": 5,
                                   "assets": 0}  # fmt: skip
-    assert manifest["files"]["ledger.json"]["records"] == len(ledger.entries)
+    assert manifest["files"]["ledger.json"]["records"] == ledger.total
     # The manifest is the stages' data: nothing of it has been written yet.
     assert not (run.out_dir / "manifest.json").exists()
     empty = {"new": [], "updated": [], "removed": []}

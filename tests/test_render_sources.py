@@ -172,6 +172,36 @@ def test_report_from_what_the_export_computed_equals_the_folder_report(data) -> 
         assert described[name] == describe(data_bytes)
 
 
+def test_streamed_report_facts_write_the_same_report(data) -> None:
+    """The export's report (its long lists and collision keys in a scratch SQLite file,
+    written as they are read) writes the files the plain facts write."""
+    import sqlite3
+
+    from belong_scraper.report import plain, skeleton, streamed_facts
+
+    out, memory = data
+    db = sqlite3.connect(out.parent / "scratch.sqlite")
+    facts = streamed_facts(memory, MANIFEST, REDIRECTS, db)
+    expected = report_facts(memory, MANIFEST, REDIRECTS)
+    assert plain(facts) == expected and expected["review"]["count"] > 0
+    assert skeleton(facts)["review"]["records"] == []
+    streamed, whole = out.parent / "streamed", out.parent / "whole"
+    streamed.mkdir()
+    whole.mkdir()
+    write_report(streamed, facts)
+    write_report(whole, expected)
+    for name in ("report.json", "review.csv", "report.html"):
+        assert (streamed / name).read_bytes() == (whole / name).read_bytes(), name
+    rows = [
+        {"id": f"article-{i:05d}", "title": title, "published": date}
+        for i, (title, date) in enumerate([("Café", "2023-03-01"), ("cafe ", "2023-03-01"),
+                                           ("Café", "2023-03-02"), ("", "2023-03-01")])
+    ]  # fmt: skip
+    few = streamed_facts(MemorySource({"articles": rows}, [], ORIGIN), {}, [], db)
+    flagged = {r["id"] for r in few["review"]["records"] if "title-date-collision" in r["reasons"]}
+    assert flagged == title_date_collisions(rows) == {"article-00000", "article-00001"}
+
+
 def test_one_origin_from_the_manifest_else_from_the_records(tmp_path: Path) -> None:
     records = expected_records()
     with_start = write_folder(tmp_path / "a", records, [], {"start_url": "https://new.example/"})

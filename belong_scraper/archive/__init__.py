@@ -11,6 +11,7 @@ and their validation), ``fixity`` (SHA256SUMS, BagIt, verification), ``cli`` (th
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,16 @@ def finish_archive(
     out_dir: Path,
     this_run: dict[str, int] | None = None,
     sources: Iterable[tuple[str, str, str | None]] | None = None,
+    db: sqlite3.Connection | None = None,
 ) -> dict[str, Any]:
     """Close this process's WARC writers on ``out_dir``, write ``archive/index.cdxj`` and
     ``provenance.json``, and return facts for the manifest. A folder without WARCs (a run
     with ``WARC_ENABLED=False``) gets neither file and ``{"enabled": False, ...}``.
     ``sources`` (id, URL, asset SHA-256) is what the export holds; without it the
-    folder's record files are read."""
-    from belong_scraper.archive.index import archive_dir, scan, write_index
+    folder's record files are read. The captures and provenance's entries wait in a
+    SQLite table (``db``: the export's scratch file; a private in-memory one when not
+    given), not in memory, and both files are written from there."""
+    from belong_scraper.archive.index import CaptureTable, archive_dir, scan, write_index
     from belong_scraper.archive.middleware import close_active
     from belong_scraper.archive.provenance import PROVENANCE_NAME
     from belong_scraper.archive.provenance import write_provenance as write
@@ -48,7 +52,7 @@ def finish_archive(
     # them before it links the WARCs into its staging folder).
     this_run = close_active(out_dir) if this_run is None else this_run
     directory = archive_dir(out_dir)
-    scanned = scan(directory)
+    scanned = scan(directory, CaptureTable(db))
     facts: dict[str, Any] = {
         "enabled": bool(scanned.files),
         "warc_files": [f"{directory.name}/{p.name}" for p in scanned.files],
@@ -70,7 +74,7 @@ def finish_archive(
     if not scanned.files:
         return facts
     index = write_index(directory, scanned.captures)
-    write(out_dir, scanned.captures, sources)
+    write(out_dir, scanned.captures, sources, db)
     facts["index"] = f"{directory.name}/{index.name}"
     facts["provenance"] = PROVENANCE_NAME
     return facts

@@ -18,12 +18,12 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from belong_scraper import __version__
-from belong_scraper.exporters import atomic_write
+from belong_scraper.exporters import StreamedFile, atomic_write
 
 SUMS_NAME = "SHA256SUMS"
 CHUNK = 1 << 20
@@ -66,11 +66,15 @@ def is_transient(relative: str) -> bool:
 
 def export_files(out_dir: Path) -> Iterator[str]:
     """Relative POSIX paths of every export file (not SHA256SUMS, not transient)."""
-    root = Path(out_dir)
+    root = os.fspath(out_dir)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        # The folder's path relative to the root, as text: a Path per file was most of
+        # the time of a walk over a 20,000-article export's 45,000 files.
+        folder = Path(os.path.relpath(dirpath, root)).as_posix()
+        prefix = "" if folder == "." else folder + "/"
         for name in filenames:
-            relative = (Path(dirpath) / name).relative_to(root).as_posix()
+            relative = prefix + name
             if relative != SUMS_NAME and not is_transient(relative):
                 yield relative
 
@@ -94,13 +98,18 @@ def _unescape(name: str) -> str:
 
 
 def sums_bytes(out_dir: Path, known: Mapping[str, str] | None = None) -> bytes:
-    lines = []
     known = known or {}
-    for relative in sorted(export_files(out_dir), key=lambda p: p.encode("utf-8")):
+    names = sorted(export_files(out_dir), key=lambda p: p.encode("utf-8"))
+    return b"".join(sums_lines(Path(out_dir), ((name, known.get(name)) for name in names)))
+
+
+def sums_lines(out_dir: Path, digests: Iterable[tuple[str, str | None]]) -> Iterator[bytes]:
+    """SHA256SUMS a line at a time, for (relative path, SHA-256) in the file's order; a
+    path without its SHA-256 is hashed from the folder."""
+    for relative, known in digests:
         prefix, name = _escape(relative)
-        digest = known.get(relative) or file_sha256(Path(out_dir) / relative)
-        lines.append(f"{prefix}{digest}  {name}\n")
-    return "".join(lines).encode("utf-8")
+        digest = known or file_sha256(Path(out_dir) / relative)
+        yield f"{prefix}{digest}  {name}\n".encode()
 
 
 def write_checksums(out_dir: Path, known: Mapping[str, str] | None = None) -> Path:
@@ -109,6 +118,17 @@ def write_checksums(out_dir: Path, known: Mapping[str, str] | None = None) -> Pa
     media a second time."""
     path = Path(out_dir) / SUMS_NAME
     atomic_write(path, sums_bytes(Path(out_dir), known))
+    return path
+
+
+def write_checksums_from(out_dir: Path, digests: Iterable[tuple[str, str | None]]) -> Path:
+    """``write_checksums`` from (relative path, SHA-256 or None) of every export file,
+    already sorted by the paths' UTF-8 bytes, a line at a time (at 20,000 articles the
+    folder holds about 45,000 files)."""
+    path = Path(out_dir) / SUMS_NAME
+    with StreamedFile(path) as out:
+        for line in sums_lines(Path(out_dir), digests):
+            out.write(line)
     return path
 
 

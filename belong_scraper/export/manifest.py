@@ -1,14 +1,18 @@
 """Stage 5, manifest: the ledger (every URL's one outcome, the run's status) and the
-manifest of the folder, built in memory from what the stages computed."""
+manifest of the folder, built from what the stages computed: its file list kept in the
+export's scratch SQLite file (``FileList``), the rest in memory."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from belong_scraper import __version__
 from belong_scraper.assemble import RunFacts
+from belong_scraper.export.filelist import FileList
 from belong_scraper.export.renderings import Rendered
 from belong_scraper.export.run import Assembled, ExportRun, HandedOff, RecordsWritten
 from belong_scraper.exporters import CONTRACT_VERSION, write_json_object
@@ -18,18 +22,41 @@ from belong_scraper.ledger import LEDGER_NAME, build_ledger, ledger_counts, ledg
 
 @dataclass
 class Ledger:
-    entries: list[dict[str, Any]]
+    """What the later stages read of the ledger once ledger.json is written: its figures,
+    not its entries (one per URL: about 30,000 at 20,000 articles)."""
+
+    total: int  # URLs (entries of ledger.json)
     status: str
     reasons: list[str]
     counts: dict[str, int]  # outcome → URLs
+    rejected_pages: list[dict[str, Any]]  # the manifest's: each rejected URL with a reason
 
 
-def ledger_stage(run: ExportRun, handed: HandedOff, files: dict[str, dict[str, Any]]) -> Ledger:
+def file_list(db: sqlite3.Connection | None, *parts: Mapping[str, dict[str, Any]]) -> FileList:
+    """The manifest's file list from the stages' entries (in their order; a later part's
+    entry for a path replaces an earlier's in its place), each part emptied once listed,
+    so the entries are held once, in ``db``."""
+    files = FileList(db)
+    for part in parts:
+        files.update(part)
+        if isinstance(part, MutableMapping):
+            part.clear()
+    return files
+
+
+def ledger_stage(
+    run: ExportRun, handed: HandedOff, files: MutableMapping[str, dict[str, Any]]
+) -> Ledger:
     """The final ledger, every stage's rejections in; ledger.json written and listed."""
     entries = build_ledger(run.collected.reports, handed.assembled, handed.rejected,
                            run.fetched, run.requested, run.reason)  # fmt: skip
     status, reasons = ledger_status(entries, run.reason)
-    ledger = Ledger(entries, status, reasons, ledger_counts(entries))
+    rejected_pages = [
+        {"url": e["url"], "status": e.get("status"), "reason": e["reason"]}
+        for e in entries
+        if e["outcome"] == "rejected" and e.get("reason")
+    ]
+    ledger = Ledger(len(entries), status, reasons, ledger_counts(entries), rejected_pages)
     head = {"run_id": run.run_id, "status": status, "reasons": reasons,
             "finish_reason": run.reason, "counts": ledger.counts}  # fmt: skip
     files[LEDGER_NAME] = write_json_object(run.out_dir / LEDGER_NAME, head, "entries", entries)
@@ -43,7 +70,7 @@ def manifest_stage(
     written: RecordsWritten,
     rendered: Rendered,
     ledger: Ledger,
-    files: dict[str, dict[str, Any]],
+    files: MutableMapping[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """The manifest as a dict (``files``: every file written so far, in writing order);
     the last stages list the remaining files and write it."""
@@ -57,11 +84,7 @@ def manifest_stage(
         for r in handed.rejected
         if r.stage != "schema"
     ]
-    manifest["rejected_pages"] = [
-        {"url": e["url"], "status": e.get("status"), "reason": e["reason"]}
-        for e in ledger.entries
-        if e["outcome"] == "rejected" and e.get("reason")
-    ]
+    manifest["rejected_pages"] = ledger.rejected_pages
     manifest["carried_records"] = sorted(c.id for c in written.carried)
     manifest["counts"]["assets"] = len(handoff.assets)
     manifest["failed_downloads"] = handoff.failed_downloads
@@ -74,7 +97,7 @@ def manifest_stage(
 
 def _header(
     run: ExportRun,
-    files: dict[str, dict[str, Any]],
+    files: MutableMapping[str, dict[str, Any]],
     counts: dict[str, int],
     facts: RunFacts,
     rejected: list[dict[str, Any]],

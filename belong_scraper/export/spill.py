@@ -173,6 +173,7 @@ class SpillSource:
 
     def __init__(self, spill: RowSpill, origin: str, assets: list[dict[str, Any]]):
         self._spill, self._db = spill, spill.db
+        self.db = spill.db  # the scratch file, for later stages' own tables
         self._kinds = {stem: RECORD_TYPES.index(kind) for kind, stem in EXPORT_FILES.items()}
         self.origin = origin
         self._assets = sorted(assets, key=lambda asset: asset["id"])

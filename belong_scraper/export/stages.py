@@ -18,6 +18,7 @@ from belong_scraper.export.finish import (
 from belong_scraper.export.handoff import handoff_stage, removable_records
 from belong_scraper.export.manifest import (
     Ledger,
+    file_list,
     ledger_stage,
     manifest_stage,
 )
@@ -71,7 +72,7 @@ def _after_handoff(
     with clock.stage("renderings"):
         rendered = renderings_stage(run, handed, source)
     with clock.stage("manifest"):
-        files = {**written.files, **rendered.files}
+        files = file_list(spill.db, written.files, rendered.files)
         ledger = ledger_stage(run, handed, files)
         manifest = manifest_stage(run, assembled, handed, written, rendered, ledger, files)
 
