@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -110,42 +109,69 @@ def run_cli(*args: str, timeout: float = 600, fresh: bool = False) -> CliResult:
     cannot be restarted within one process): a fork of a process that imported it once
     (cli_zygote), or with ``fresh`` a new interpreter, for the second of two runs whose
     outputs a test compares (a fork shares the string hash seed of its parent)."""
-    peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
-    peak.close()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
-    command = [sys.executable, "-c", MEASURED_CLI, *args]
-    with tempfile.TemporaryDirectory(prefix="belong-cli-") as streams:
-        out, err = Path(streams) / "stdout", Path(streams) / "stderr"
-        started = time.monotonic()
+    return start_cli(*args, fresh=fresh).wait(timeout)
+
+
+class StartedCli:
+    """A belong-scraper process started by `start_cli`, still running: a test may signal
+    it (``pid``) before it waits for its end."""
+
+    def __init__(self, args: tuple[str, ...], fresh: bool) -> None:
+        peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
+        peak.close()
+        self.peak_file = peak.name
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
+        self.command = [sys.executable, "-c", MEASURED_CLI, *args]
+        self.streams = tempfile.TemporaryDirectory(prefix="belong-cli-")
+        self.out = Path(self.streams.name) / "stdout"
+        self.err = Path(self.streams.name) / "stderr"
+        self.started = time.monotonic()
         if not (fresh or FRESH_ONLY) and ZYGOTE.available():
-            request = {"args": list(args), "env": env, "cwd": str(ROOT), "stdout": str(out),
-                       "stderr": str(err), "code": MEASURED_CLI}  # fmt: skip
-            pid, finish = ZYGOTE.start(request)
-            kill = functools.partial(os.kill, pid, signal.SIGKILL)
+            request = {"args": list(args), "env": env, "cwd": str(ROOT),
+                       "stdout": str(self.out), "stderr": str(self.err),
+                       "code": MEASURED_CLI}  # fmt: skip
+            self.pid, self._finish = ZYGOTE.start(request)
         else:
-            with out.open("wb") as out_file, err.open("wb") as err_file:
-                proc = subprocess.Popen(command, stdout=out_file, stderr=err_file,
+            with self.out.open("wb") as out_file, self.err.open("wb") as err_file:
+                proc = subprocess.Popen(self.command, stdout=out_file, stderr=err_file,
                                         stdin=subprocess.DEVNULL, env=env, cwd=ROOT)  # fmt: skip
-            kill = proc.kill
+            self.pid = proc.pid
 
             def finish(pid: int = proc.pid) -> tuple[int, os.struct_rusage]:
                 _, status, usage = os.wait4(pid, 0)
                 return status, usage
 
-        timer = threading.Timer(timeout, kill)
+            self._finish = finish
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def wait(self, timeout: float = 600) -> CliResult:
+        """Its end (killed after ``timeout`` seconds from its start: TimeoutExpired)."""
+        left = max(0.0, timeout - (time.monotonic() - self.started))
+        timer = threading.Timer(left, self.send_signal, (signal.SIGKILL,))
         timer.start()
         try:
-            status, usage = finish()
+            status, usage = self._finish()
         finally:
             timer.cancel()
-        returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        if seconds >= timeout:
-            raise subprocess.TimeoutExpired(command, timeout)
-        _log_cli(command, seconds, usage)
-        return CliResult(command, returncode, out.read_bytes().decode("utf-8", "replace"),
-                         err.read_bytes().decode("utf-8", "replace"), seconds,
-                         _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
+        try:
+            returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.monotonic() - self.started
+            if seconds >= timeout:
+                raise subprocess.TimeoutExpired(self.command, timeout)
+            _log_cli(self.command, seconds, usage)
+            return CliResult(self.command, returncode,
+                             self.out.read_bytes().decode("utf-8", "replace"),
+                             self.err.read_bytes().decode("utf-8", "replace"), seconds,
+                             _peak_rss_mb(self.peak_file, usage.ru_maxrss))  # fmt: skip
+        finally:
+            self.streams.cleanup()
+
+
+def start_cli(*args: str, fresh: bool = False) -> StartedCli:
+    """Start the belong-scraper command as `run_cli` runs it, without waiting for it."""
+    return StartedCli(args, fresh)
 
 
 # BELONG_TEST_CLI_LOG=FILE appends one JSON line per CLI process (the test, its command,
