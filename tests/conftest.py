@@ -643,8 +643,9 @@ def unlink_article(site: Path, article_id: int) -> None:
 # long one at the end: a module that shares a crawl runs as one unit (below), and its
 # tests, one after the other, are the suite's longest chains. Measured (the sum of its
 # tests' wall time on a busy 2-core machine, main at b25bd0a): test_watch.py's version-A
-# group 75 s, test_incremental.py 51 s, the sister end-to-end 39 s, --from-warc 56 s, the
-# survey 31 s, WordPress 59 s, then units of 10-30 s. A unit that reads a crawl another
+# group 75 s, test_incremental.py 51 s (since one group, ON_VERSION_A: 65 s on an idler
+# machine at h-suite), the sister end-to-end 39 s, --from-warc 56 s, the survey 31 s,
+# WordPress 59 s, then units of 10-30 s. A unit that reads a crawl another
 # builds once for the run (built_once) comes after the one that builds it, so the other
 # worker does not wait for it: the sister runs before WordPress, which reads them and
 # holdout_export; --from-warc builds crawled_twice for the archive and replay tests.
