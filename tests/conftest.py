@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -20,7 +19,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,42 +109,69 @@ def run_cli(*args: str, timeout: float = 600, fresh: bool = False) -> CliResult:
     cannot be restarted within one process): a fork of a process that imported it once
     (cli_zygote), or with ``fresh`` a new interpreter, for the second of two runs whose
     outputs a test compares (a fork shares the string hash seed of its parent)."""
-    peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
-    peak.close()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
-    command = [sys.executable, "-c", MEASURED_CLI, *args]
-    with tempfile.TemporaryDirectory(prefix="belong-cli-") as streams:
-        out, err = Path(streams) / "stdout", Path(streams) / "stderr"
-        started = time.monotonic()
+    return start_cli(*args, fresh=fresh).wait(timeout)
+
+
+class StartedCli:
+    """A belong-scraper process started by `start_cli`, still running: a test may signal
+    it (``pid``) before it waits for its end."""
+
+    def __init__(self, args: tuple[str, ...], fresh: bool) -> None:
+        peak = tempfile.NamedTemporaryFile(prefix="belong-peak-", delete=False)
+        peak.close()
+        self.peak_file = peak.name
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "BELONG_PEAK_RSS_FILE": peak.name}
+        self.command = [sys.executable, "-c", MEASURED_CLI, *args]
+        self.streams = tempfile.TemporaryDirectory(prefix="belong-cli-")
+        self.out = Path(self.streams.name) / "stdout"
+        self.err = Path(self.streams.name) / "stderr"
+        self.started = time.monotonic()
         if not (fresh or FRESH_ONLY) and ZYGOTE.available():
-            request = {"args": list(args), "env": env, "cwd": str(ROOT), "stdout": str(out),
-                       "stderr": str(err), "code": MEASURED_CLI}  # fmt: skip
-            pid, finish = ZYGOTE.start(request)
-            kill = functools.partial(os.kill, pid, signal.SIGKILL)
+            request = {"args": list(args), "env": env, "cwd": str(ROOT),
+                       "stdout": str(self.out), "stderr": str(self.err),
+                       "code": MEASURED_CLI}  # fmt: skip
+            self.pid, self._finish = ZYGOTE.start(request)
         else:
-            with out.open("wb") as out_file, err.open("wb") as err_file:
-                proc = subprocess.Popen(command, stdout=out_file, stderr=err_file,
+            with self.out.open("wb") as out_file, self.err.open("wb") as err_file:
+                proc = subprocess.Popen(self.command, stdout=out_file, stderr=err_file,
                                         stdin=subprocess.DEVNULL, env=env, cwd=ROOT)  # fmt: skip
-            kill = proc.kill
+            self.pid = proc.pid
 
             def finish(pid: int = proc.pid) -> tuple[int, os.struct_rusage]:
                 _, status, usage = os.wait4(pid, 0)
                 return status, usage
 
-        timer = threading.Timer(timeout, kill)
+            self._finish = finish
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def wait(self, timeout: float = 600) -> CliResult:
+        """Its end (killed after ``timeout`` seconds from its start: TimeoutExpired)."""
+        left = max(0.0, timeout - (time.monotonic() - self.started))
+        timer = threading.Timer(left, self.send_signal, (signal.SIGKILL,))
         timer.start()
         try:
-            status, usage = finish()
+            status, usage = self._finish()
         finally:
             timer.cancel()
-        returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        if seconds >= timeout:
-            raise subprocess.TimeoutExpired(command, timeout)
-        _log_cli(command, seconds, usage)
-        return CliResult(command, returncode, out.read_bytes().decode("utf-8", "replace"),
-                         err.read_bytes().decode("utf-8", "replace"), seconds,
-                         _peak_rss_mb(peak.name, usage.ru_maxrss))  # fmt: skip
+        try:
+            returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.monotonic() - self.started
+            if seconds >= timeout:
+                raise subprocess.TimeoutExpired(self.command, timeout)
+            _log_cli(self.command, seconds, usage)
+            return CliResult(self.command, returncode,
+                             self.out.read_bytes().decode("utf-8", "replace"),
+                             self.err.read_bytes().decode("utf-8", "replace"), seconds,
+                             _peak_rss_mb(self.peak_file, usage.ru_maxrss))  # fmt: skip
+        finally:
+            self.streams.cleanup()
+
+
+def start_cli(*args: str, fresh: bool = False) -> StartedCli:
+    """Start the belong-scraper command as `run_cli` runs it, without waiting for it."""
+    return StartedCli(args, fresh)
 
 
 # BELONG_TEST_CLI_LOG=FILE appends one JSON line per CLI process (the test, its command,
@@ -322,14 +348,20 @@ def migrated_no_warc(tmp_path_factory) -> Path:
     return built_once(tmp_path_factory, "no-warc", build)
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The test run's temporary folder: above each worker's own under xdist."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    return root
+
+
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
     """``<name>/out`` built by whichever test worker asks first, the others waiting for it
     and reading it: for a crawl the tests only read, whose outputs nothing ties to one
     worker (a session fixture of its own would crawl once per worker). A build that
     failed is tried again by the next worker that asks, and fails its tests the same."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above each worker's own
+    root = run_folder(tmp_path_factory)
     folder, done = root / f"once-{name}", root / f"once-{name}.built"
     with open(root / f"once-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -451,6 +483,92 @@ def replace_pg_database(url: str, template: str) -> None:
     admin.dispose()
 
 
+# The PostgreSQL databases made once per test run (version_a), one name a line: the
+# controller drops them when every worker has finished (pytest_sessionfinish).
+ONCE_PG_DATABASES = "once-pg-databases"
+
+
+def once_pg_database(tmp_path_factory, template: str | None = None) -> str:
+    """A new database on the real PostgreSQL server for the whole test run, every worker's
+    (a copy of ``template``'s when given): its URL. Dropped at the end of the run."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin_url, admin = _pg_admin()
+    name = f"belong_t_{uuid.uuid4().hex[:12]}"
+    with open(run_folder(tmp_path_factory) / ONCE_PG_DATABASES, "a") as names:
+        names.write(name + "\n")
+    source = f' TEMPLATE "{make_url(template).database}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{source}'))
+    admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_once_pg_databases(root: Path) -> None:
+    listed = root / ONCE_PG_DATABASES
+    if not listed.exists() or not PG_URL:
+        return
+    from sqlalchemy import text
+
+    _, admin = _pg_admin()
+    with admin.connect() as connection:
+        for name in listed.read_text().split():
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+    listed.unlink()
+
+
+@dataclass
+class VersionA:
+    """Version A of the fixture site (fixtures/site) migrated into a state, then one
+    `watch` right after on the same server (nothing is new: it is quiet)."""
+
+    port: int  # it was served on: the state knows the site by its origin
+    out: Path  # the export
+    migrated: str  # the state (a database URL) as the migrate left it
+    changes: dict  # the migrate's changes.json
+    watched: str  # the state as the watch after it left it
+    quiet: CliResult  # that watch
+
+
+# The tests that serve a site on version A's port (the state knows the site by its
+# origin), watch's and the incremental ones: one worker, one after another, or two would
+# serve on one port at once.
+ON_VERSION_A = pytest.mark.xdist_group("version-a")
+
+
+def version_a(tmp_path_factory, backend: str) -> VersionA:
+    """`VersionA` on a SQLite or a PostgreSQL state, once per test run, for the
+    incremental and the watch tests (read only: a test works on a copy of a state,
+    `copy_sqlite` or `replace_pg_database`, and of the export, `copy_export`)."""
+
+    def build(out: Path) -> None:
+        base, port = out.parent, free_port()
+        if backend == "sqlite":
+            migrated, watched = (f"sqlite:///{base / name}" for name in ("a.sqlite", "w.sqlite"))
+        else:
+            migrated = once_pg_database(tmp_path_factory)
+        with FixtureServer(SITE, port=port) as server:
+            # A fresh process: the tests compare later runs with this one (run_cli's fresh).
+            result = migrate(server, out, "--db", migrated, fresh=True)
+            assert result.returncode == 0, result.stderr
+            if backend == "sqlite":
+                copy_sqlite(Path(migrated.removeprefix("sqlite:///")),
+                            Path(watched.removeprefix("sqlite:///")))  # fmt: skip
+            else:
+                watched = once_pg_database(tmp_path_factory, template=migrated)
+            quiet = run_cli("watch", "--start-url", server.origin + "/", "--db", watched, *FAST)
+        facts = {"port": port, "migrated": migrated, "watched": watched, "quiet": asdict(quiet)}
+        (base / "version-a.json").write_text(json.dumps(facts), encoding="utf-8")
+
+    out = built_once(tmp_path_factory, f"version-a-{backend}", build)
+    facts = json.loads((out.parent / "version-a.json").read_text(encoding="utf-8"))
+    changes = json.loads((out / "changes.json").read_text(encoding="utf-8"))
+    return VersionA(facts["port"], out, facts["migrated"], changes, facts["watched"],
+                    CliResult(**facts["quiet"]))  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def holdout_export(tmp_path_factory) -> Path:
     """One full migration of the holdout site (never used to tune the extractors), once
@@ -525,8 +643,9 @@ def unlink_article(site: Path, article_id: int) -> None:
 # long one at the end: a module that shares a crawl runs as one unit (below), and its
 # tests, one after the other, are the suite's longest chains. Measured (the sum of its
 # tests' wall time on a busy 2-core machine, main at b25bd0a): test_watch.py's version-A
-# group 75 s, test_incremental.py 51 s, the sister end-to-end 39 s, --from-warc 56 s, the
-# survey 31 s, WordPress 59 s, then units of 10-30 s. A unit that reads a crawl another
+# group 75 s, test_incremental.py 51 s (since one group, ON_VERSION_A: 65 s on an idler
+# machine at h-suite), the sister end-to-end 39 s, --from-warc 56 s, the survey 31 s,
+# WordPress 59 s, then units of 10-30 s. A unit that reads a crawl another
 # builds once for the run (built_once) comes after the one that builds it, so the other
 # worker does not wait for it: the sister runs before WordPress, which reads them and
 # holdout_export; --from-warc builds crawled_twice for the archive and replay tests.
@@ -572,9 +691,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return
     run_id = getattr(session.config.option, "testrunuid", None)
-    if run_id and not hasattr(session.config, "workerinput"):
+    if run_id:
         xdist_groups.remove_groups(run_id)
+    # Every worker has finished: the databases made once for the run can go.
+    drop_once_pg_databases(session.config._tmp_path_factory.getbasetemp())
 
 
 # tryfirst: the markers must be there before any other plugin's collection hook reads them.

@@ -52,6 +52,17 @@ def live(crawled_twice) -> dict:
     return crawled_twice
 
 
+@pytest.fixture(scope="module")
+def replayed_first(live, tmp_path_factory) -> dict:
+    """`migrate --from-warc` of the first live run's archive, once the server is gone,
+    shared by the tests that read its export (read only): its exit status, its stderr and
+    the export folder, ``new``."""
+    assert_unreachable(live["port"])
+    new = tmp_path_factory.mktemp("replayed-first") / "new"
+    status, stderr = replay(str(live["first"] / "archive"), "--out", str(new))
+    return {"status": status, "stderr": stderr, "new": new}
+
+
 def assert_unreachable(port: int) -> None:
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
@@ -75,10 +86,9 @@ def export_files(out: Path) -> dict[str, Path]:
     return {str(p.relative_to(out)): p for p in out.rglob("*") if p.is_file()}
 
 
-def test_replayed_export_equals_the_live_one(live, tmp_path) -> None:
-    assert_unreachable(live["port"])
-    first, new = live["first"], tmp_path / "new"
-    status, stderr = replay(str(first / "archive"), "--out", str(new))
+def test_replayed_export_equals_the_live_one(live, replayed_first) -> None:
+    first, new = live["first"], replayed_first["new"]
+    status, stderr = replayed_first["status"], replayed_first["stderr"]
     assert status == 0, stderr
     count = len(warc_files(first / "archive"))
     assert count >= 2  # WARC_MAX_SIZE rotated the files
@@ -116,11 +126,11 @@ def test_replayed_export_equals_the_live_one(live, tmp_path) -> None:
     assert run_cli("verify", str(new)).returncode == 0
 
 
-def test_retried_urls_answer_in_capture_order(live, tmp_path) -> None:
+def test_retried_urls_answer_in_capture_order(replayed_first) -> None:
     """A fail-once page was captured as a 5xx, then as the 200 of the retry: replayed,
     it takes two attempts again and gives its record."""
-    new = tmp_path / "new"
-    assert replay(str(live["first"] / "archive"), "--out", str(new))[0] == 0
+    new = replayed_first["new"]
+    assert replayed_first["status"] == 0, replayed_first["stderr"]
     entries = {e["url"]: e for e in json.loads((new / "ledger.json").read_text())["entries"]}
     for target in FAIL_ONCE:
         entry = next(e for url, e in entries.items() if url.endswith(target))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +19,22 @@ from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state.store import _normalise_url
 from tests.conftest import (
     FIXTURES,
+    ON_VERSION_A,
     SITE,
+    VersionA,
     copy_export,
     copy_sqlite,
-    free_port,
     load_export,
     migrate,
-    pg_database,
     replace_pg_database,
     unlink_article,
+    version_a,
 )
 
-# Every test here starts from a copy of the session's version A on its back end (asked for
-# by name in first_run, which conftest's grouping cannot see): one worker, one run of each.
-pytestmark = pytest.mark.xdist_group("tests/test_incremental.py::version_a_sqlite")
+# Every test here starts from a copy of the run's version A on its back end (asked for by
+# name in first_run, which conftest's grouping cannot see) and serves on its port: on the
+# worker of the watch tests that do, one after another.
+pytestmark = ON_VERSION_A
 SITE_B = FIXTURES / "site-b"
 EMPTY = {"new": [], "updated": [], "removed": []}
 
@@ -47,38 +48,30 @@ def run(site: Path, port: int, out: Path, db: str, fresh: bool = False) -> tuple
 
 
 @pytest.fixture(scope="session")
-def version_a_sqlite(tmp_path_factory) -> tuple[int, Path, Path, dict]:
-    """Version A migrated once per session into a SQLite state: the port it was served
-    on (the state knows the site by its origin), the export, the state file, changes."""
-    base = tmp_path_factory.mktemp("version-a")
-    port = free_port()
-    # A fresh process: each test compares a later run with this one (run_cli's ``fresh``).
-    changes, _ = run(SITE, port, base / "out", f"sqlite:///{base / 'state.sqlite'}", fresh=True)
-    return port, base / "out", base / "state.sqlite", changes
-
-
-def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[int, Path, dict]:
-    """Version A migrated into ``db`` and ``tmp_path/out`` as this test's first run: on
-    SQLite a copy of the session's run (export and state), elsewhere a run of its own.
-    Its port, its export folder and its changes.json."""
-    if db.startswith("sqlite:///"):
-        port, out, state_file, changes = request.getfixturevalue("version_a_sqlite")
-        copy_sqlite(state_file, Path(db.removeprefix("sqlite:///")))
-        return port, copy_export(out, tmp_path), changes
-    port, out, template, changes = request.getfixturevalue("version_a_postgresql")
-    replace_pg_database(db, template)
-    return port, copy_export(out, tmp_path), changes
+def version_a_sqlite(tmp_path_factory) -> VersionA:
+    """Version A migrated into a SQLite state, once for the test run (conftest's
+    `version_a`, shared with the watch tests)."""
+    return version_a(tmp_path_factory, "sqlite")
 
 
 @pytest.fixture(scope="session")
-def version_a_postgresql(tmp_path_factory) -> Iterator[tuple[int, Path, str, dict]]:
-    """Version A migrated once per session into a PostgreSQL database, the template each
-    PostgreSQL test's state is copied from: its port, export, database URL, changes."""
-    with pg_database() as url:
-        base = tmp_path_factory.mktemp("version-a-pg")
-        port = free_port()
-        changes, _ = run(SITE, port, base / "out", url, fresh=True)
-        yield port, base / "out", url, changes
+def version_a_postgresql(tmp_path_factory) -> VersionA:
+    """The same on PostgreSQL: the database each PostgreSQL test's state is copied from."""
+    return version_a(tmp_path_factory, "postgresql")
+
+
+def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[int, Path, dict]:
+    """Version A migrated into ``db`` and ``tmp_path/out`` as this test's first run: a copy
+    of the run's version A (export and state) on the same back end. Its port, its export
+    folder and its changes.json."""
+    if db.startswith("sqlite:///"):
+        shared = request.getfixturevalue("version_a_sqlite")
+        copy_sqlite(Path(shared.migrated.removeprefix("sqlite:///")),
+                    Path(db.removeprefix("sqlite:///")))  # fmt: skip
+    else:
+        shared = request.getfixturevalue("version_a_postgresql")
+        replace_pg_database(db, shared.migrated)
+    return shared.port, copy_export(shared.out, tmp_path), shared.changes
 
 
 def test_version_b_changes_are_exact(request, tmp_path: Path, state_url: str) -> None:

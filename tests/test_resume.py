@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from belong_scraper.fixture_server import FixtureServer
-from tests.conftest import ROOT, SITE, SiteRun, migrate
+from tests.conftest import SITE, SiteRun, StartedCli, migrate, start_cli
 
 COMPARED = [
     *(
@@ -27,15 +26,11 @@ COMPARED = [
 ]
 
 
-def start(server: FixtureServer, out: Path) -> subprocess.Popen:
+def start(server: FixtureServer, out: Path) -> StartedCli:
     """A slow migration (one request at a time, 50 ms apart) we can interrupt mid-crawl."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "belong_scraper.cli", "migrate", "--start-url",
-         server.origin + "/", "--out", str(out), "-s", "DOWNLOAD_DELAY=0.05",
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    return start_cli("migrate", "--start-url", server.origin + "/", "--out", str(out),
+                     "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=False",
+                     "-s", "CONCURRENT_REQUESTS=1")  # fmt: skip
 
 
 def wait_for_requests(server: FixtureServer, count: int, timeout: float = 60) -> None:
@@ -59,10 +54,10 @@ def test_resume_gives_the_uninterrupted_export(
     process = start(server, out)
     wait_for_requests(server, 40)
     process.send_signal(how)
-    _, stderr = process.communicate(timeout=120)
+    stopped = process.wait(timeout=120)
     if how == signal.SIGINT:
-        assert process.returncode == 130, stderr
-        assert "--resume" in stderr and "Traceback" not in stderr
+        assert stopped.returncode == 130, stopped.stderr
+        assert "--resume" in stopped.stderr and "Traceback" not in stopped.stderr
     assert not (out / "articles.json").exists()  # nothing half-written
     before_resume = len(server.log)
     assert before_resume < uninterrupted_requests

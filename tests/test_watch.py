@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
@@ -20,14 +19,14 @@ from belong_scraper.fixture_server import FixtureServer
 from belong_scraper.state import StateStore
 from tests.conftest import (
     FIXTURES,
+    ON_VERSION_A,
     SITE,
-    CliResult,
+    VersionA,
     copy_sqlite,
     free_port,
-    migrate,
-    pg_database,
     replace_pg_database,
     run_cli,
+    version_a,
 )
 
 SITE_B = FIXTURES / "site-b"
@@ -64,51 +63,37 @@ def watch(origin: str, db: str, *extra: str, fresh: bool = False):
     return run_cli("watch", "--start-url", origin + "/", "--db", db, *FAST, *extra, fresh=fresh)
 
 
-def migrate_then_watch(out: Path, db: str) -> tuple[int, CliResult]:
-    """Version A migrated into ``db``, then one watch run on the same server: its port
-    (the state knows the site by its origin) and that watch run."""
-    port = free_port()
-    with FixtureServer(SITE, port=port) as server:
-        # A fresh process: the watch runs compare with it (run_cli's ``fresh``).
-        result = migrate(server, out, "--db", db, fresh=True)
-        assert result.returncode == 0, result.stderr
-        quiet = watch(server.origin, db)
-    return port, quiet
+@pytest.fixture(scope="session")
+def migrated_a_sqlite(tmp_path_factory) -> VersionA:
+    """Version A migrated into a SQLite state and watched once, for the test run
+    (conftest's `version_a`, shared with the incremental tests)."""
+    return version_a(tmp_path_factory, "sqlite")
+
+
+# The tests on a copy of version A serve on its port: one worker for them and the
+# incremental tests (conftest groups by fixtures a test names; these are asked for by name
+# below).
+ON_MIGRATED_A = ON_VERSION_A
 
 
 @pytest.fixture(scope="session")
-def migrated_a_sqlite(tmp_path_factory) -> tuple[int, Path, CliResult]:
-    """`migrate_then_watch` into a SQLite state, once per session."""
-    base = tmp_path_factory.mktemp("watch-a")
-    port, quiet = migrate_then_watch(base / "out", f"sqlite:///{base / 'state.sqlite'}")
-    return port, base / "state.sqlite", quiet
-
-
-# The tests on a copy of the session's SQLite run share one worker, so that run happens
-# once (conftest groups by fixtures a test names; this one is asked for by name below).
-ON_MIGRATED_A = pytest.mark.xdist_group("tests/test_watch.py::migrated_a_sqlite")
-
-
-@pytest.fixture(scope="session")
-def migrated_a_postgresql(tmp_path_factory) -> Iterator[tuple[int, str, CliResult]]:
-    """`migrate_then_watch` into a PostgreSQL database, once per session: the template
-    each PostgreSQL test's state is copied from."""
-    with pg_database() as url:
-        port, quiet = migrate_then_watch(tmp_path_factory.mktemp("watch-a-pg") / "out", url)
-        yield port, url, quiet
+def migrated_a_postgresql(tmp_path_factory) -> VersionA:
+    """The same on PostgreSQL: the database each PostgreSQL test's state is copied from."""
+    return version_a(tmp_path_factory, "postgresql")
 
 
 @pytest.fixture
 def migrated_a(request, tmp_path: Path, state_url: str):
     """Version A migrated and watched once, in a state of this test's own: a copy of the
-    session's run on the same back end (the SQLite file, or the PostgreSQL database)."""
+    run's state on the same back end (the SQLite file, or the PostgreSQL database)."""
     if state_url.startswith("sqlite:///"):
-        port, state_file, quiet = request.getfixturevalue("migrated_a_sqlite")
-        copy_sqlite(state_file, Path(state_url.removeprefix("sqlite:///")))
-        return port, state_url, quiet
-    port, template, quiet = request.getfixturevalue("migrated_a_postgresql")
-    replace_pg_database(state_url, template)
-    return port, state_url, quiet
+        shared = request.getfixturevalue("migrated_a_sqlite")
+        copy_sqlite(Path(shared.watched.removeprefix("sqlite:///")),
+                    Path(state_url.removeprefix("sqlite:///")))  # fmt: skip
+    else:
+        shared = request.getfixturevalue("migrated_a_postgresql")
+        replace_pg_database(state_url, shared.watched)
+    return shared.port, state_url, shared.quiet
 
 
 @ON_MIGRATED_A
