@@ -20,7 +20,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.extensions.httpcache import response_from_dict
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.project import data_path
 
@@ -67,7 +67,7 @@ class SQLiteCacheStorage:
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
         assert self.db is not None
-        data: dict[str, Any] = response.to_dict()
+        data = stored_form(response)
         self.db.execute(
             "INSERT OR REPLACE INTO responses (fingerprint, stored, data) VALUES (?, ?, ?)",
             (self._key(request), time.time(), pickle.dumps(data, protocol=4)),
@@ -75,3 +75,20 @@ class SQLiteCacheStorage:
 
     def _key(self, request: Request) -> str:
         return self._fingerprinter.fingerprint(request).hex()
+
+
+def stored_form(response: Response) -> dict[str, Any]:
+    """``response.to_dict()`` without the text encoding it would work out: for a page that
+    declares none, ``TextResponse.encoding`` decodes the whole body to guess one (a
+    millisecond a page; the spider decodes pages its own way and never asks). The
+    response rebuilt from it (``response_from_dict``) works the encoding out again from
+    the same headers and bytes if anything asks; one given explicitly is kept."""
+    data: dict[str, Any] = {"headers": dict(response.headers)}
+    for name in response.attributes:
+        if name not in {"request", "certificate", "encoding"}:
+            data.setdefault(name, getattr(response, name))
+    if isinstance(response, TextResponse) and response._encoding:
+        data["encoding"] = response._encoding
+    if type(response) is not Response:
+        data["_class"] = f"{type(response).__module__}.{type(response).__name__}"
+    return data
