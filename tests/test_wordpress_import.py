@@ -82,7 +82,11 @@ class WordPress:
         self.content = root / "wp-content"
         self.fresh_dump = root.parent / "fresh-install.sql"
         self.fresh_content: set[str] = set()
-        self.env = dict(os.environ)
+        # PHP's temporary files (the importer downloads each attachment to one and leaves
+        # it) in the test's own folder, not the machine's /tmp.
+        self.temp = root.parent / "php-tmp"
+        self.temp.mkdir(parents=True, exist_ok=True)
+        self.env = {**os.environ, "TMPDIR": str(self.temp)}
 
     def install(self) -> None:
         shutil.copytree(WORDPRESS, self.root, symlinks=True)
@@ -120,7 +124,7 @@ class WordPress:
             if path.name not in self.fresh_content:  # uploads/, whatever else an import left
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         shutil.copy(export / PLUGIN, self.content / "mu-plugins")
-        self.env = {**os.environ, "BELONG_FIXTURE_PORT": str(fixture_port)}
+        self.env = {**self.env, "BELONG_FIXTURE_PORT": str(fixture_port)}
 
     def drop(self) -> None:
         mysql(f"DROP DATABASE IF EXISTS `{self.database}`")
