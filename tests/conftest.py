@@ -538,6 +538,24 @@ class VersionA:
 ON_VERSION_A = pytest.mark.xdist_group("version-a")
 
 
+def version_a_copy(
+    request: pytest.FixtureRequest, db_url: str, fixture: str, state: str
+) -> VersionA:
+    """The run's version A from the session fixture ``{fixture}_sqlite`` or
+    ``{fixture}_postgresql`` (the back end of ``db_url``), its ``state`` database
+    ("migrated" or "watched") copied into ``db_url`` for one test."""
+    backend = "sqlite" if db_url.startswith("sqlite:///") else "postgresql"
+    shared = request.getfixturevalue(f"{fixture}_{backend}")
+    source = getattr(shared, state)
+    if backend == "sqlite":
+        copy_sqlite(
+            Path(source.removeprefix("sqlite:///")), Path(db_url.removeprefix("sqlite:///"))
+        )
+    else:
+        replace_pg_database(db_url, source)
+    return shared
+
+
 def version_a(tmp_path_factory, backend: str) -> VersionA:
     """`VersionA` on a SQLite or a PostgreSQL state, once per test run, for the
     incremental and the watch tests (read only: a test works on a copy of a state,

@@ -23,12 +23,11 @@ from tests.conftest import (
     SITE,
     VersionA,
     copy_export,
-    copy_sqlite,
     load_export,
     migrate,
-    replace_pg_database,
     unlink_article,
     version_a,
+    version_a_copy,
 )
 
 # Every test here starts from a copy of the run's version A on its back end (asked for by
@@ -64,13 +63,7 @@ def first_run(request: pytest.FixtureRequest, tmp_path: Path, db: str) -> tuple[
     """Version A migrated into ``db`` and ``tmp_path/out`` as this test's first run: a copy
     of the run's version A (export and state) on the same back end. Its port, its export
     folder and its changes.json."""
-    if db.startswith("sqlite:///"):
-        shared = request.getfixturevalue("version_a_sqlite")
-        copy_sqlite(Path(shared.migrated.removeprefix("sqlite:///")),
-                    Path(db.removeprefix("sqlite:///")))  # fmt: skip
-    else:
-        shared = request.getfixturevalue("version_a_postgresql")
-        replace_pg_database(db, shared.migrated)
+    shared = version_a_copy(request, db, "version_a", "migrated")
     return shared.port, copy_export(shared.out, tmp_path), shared.changes
 
 

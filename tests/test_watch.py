@@ -22,11 +22,10 @@ from tests.conftest import (
     ON_VERSION_A,
     SITE,
     VersionA,
-    copy_sqlite,
     free_port,
-    replace_pg_database,
     run_cli,
     version_a,
+    version_a_copy,
 )
 
 SITE_B = FIXTURES / "site-b"
@@ -86,13 +85,7 @@ def migrated_a_postgresql(tmp_path_factory) -> VersionA:
 def migrated_a(request, tmp_path: Path, state_url: str):
     """Version A migrated and watched once, in a state of this test's own: a copy of the
     run's state on the same back end (the SQLite file, or the PostgreSQL database)."""
-    if state_url.startswith("sqlite:///"):
-        shared = request.getfixturevalue("migrated_a_sqlite")
-        copy_sqlite(Path(shared.watched.removeprefix("sqlite:///")),
-                    Path(state_url.removeprefix("sqlite:///")))  # fmt: skip
-    else:
-        shared = request.getfixturevalue("migrated_a_postgresql")
-        replace_pg_database(state_url, shared.watched)
+    shared = version_a_copy(request, state_url, "migrated_a", "watched")
     return shared.port, state_url, shared.quiet
 
 
