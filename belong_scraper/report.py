@@ -39,7 +39,7 @@ import jinja2
 import jinja2.ext
 from markupsafe import Markup
 
-from belong_scraper.export.spill import decode_row, encode_row
+from belong_scraper.export.spill import decoded_rows, encode_row
 from belong_scraper.exporters import (
     StreamedValue,
     csv_lines,
@@ -433,10 +433,9 @@ class ReviewRows(StreamedValue):
         self.by_reason.update(row["reasons"])
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY id, type, seq")
-        while batch := cursor.fetchmany(256):
-            for (data,) in batch:
-                yield decode_row(data)
+        return decoded_rows(
+            self._db.execute(f"SELECT data FROM {self._table} ORDER BY id, type, seq")
+        )
 
     def __len__(self) -> int:
         return self._count

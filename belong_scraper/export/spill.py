@@ -27,6 +27,14 @@ def encode_row(row: Any) -> bytes | str:
         return json.dumps(row)  # ASCII: a lone surrogate is stored too
 
 
+def decoded_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    """The rows of a ``SELECT data ...`` cursor over a scratch table, decoded, fetched a
+    batch at a time."""
+    while batch := cursor.fetchmany(256):
+        for (data,) in batch:
+            yield decode_row(data)
+
+
 def decode_row(data: bytes | str) -> Any:
     """A kept row back, as json.loads gives it: orjson's bytes by orjson (about twice as
     fast), the standard encoder's text by the standard decoder (orjson would read an
@@ -157,10 +165,7 @@ class ParkedRows:
         self._count = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        cursor = self._db.execute(f"SELECT data FROM {self._table} ORDER BY seq")
-        while batch := cursor.fetchmany(256):
-            for (data,) in batch:
-                yield decode_row(data)
+        return decoded_rows(self._db.execute(f"SELECT data FROM {self._table} ORDER BY seq"))
 
     def __len__(self) -> int:
         return self._count
