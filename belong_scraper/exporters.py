@@ -148,23 +148,6 @@ def json_bytes(data: Any) -> bytes:
     return pretty_json(data) + b"\n"
 
 
-def json_text_pieces(data: Any) -> Iterator[str]:
-    """``json_bytes(data)`` as text, a top-level value at a time: a document such as the
-    report is never one string, and each value is encoded by pretty_json."""
-    if not isinstance(data, dict) or not data or not all(isinstance(k, str) for k in data):
-        yield json_bytes(data).decode("utf-8")
-        return
-    for index, (name, value) in enumerate(data.items()):
-        yield ("{\n" if index == 0 else ",\n") + _member(name, value).decode("utf-8")
-    yield "\n}\n"
-
-
-def _member(name: str, value: Any) -> bytes:
-    """``  "name": value`` as a top-level member of an indented object, value indented."""
-    key = json_text(name).encode("utf-8")
-    return b"  " + key + b": " + pretty_json(value).replace(b"\n", b"\n  ")
-
-
 class StreamedFile:
     """A file written piece by piece, replaced atomically on close like atomic_write, its
     SHA-256 and size computed on the way: no whole file in memory."""
@@ -218,26 +201,12 @@ def write_json_array(path: Path, rows: Iterable[Any]) -> dict[str, Any]:
 def write_json_object(
     path: Path, head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]
 ) -> dict[str, Any]:
-    """``json_bytes({**head, key: list(items)})``, the same bytes, with the list written an
-    item at a time (the ledger's thirty thousand entries are never one string). Returns
-    the file's entry, counting the items."""
-    count = 0
-
-    def counted() -> Iterator[dict[str, Any]]:
-        nonlocal count
-        for item in items:
-            count += 1
-            yield item
-
-    with StreamedFile(path) as out:
-        out.write(b"{\n")
-        for name, value in head.items():
-            out.write(_member(name, value) + b",\n")
-        out.write(f"  {json_text(key)}: ".encode())
-        for piece in json_items_pieces(counted(), 1):  # a batch of items per encoding
-            out.write(piece)
-        out.write(b"\n}\n")
-    return out.entry(count)
+    """``json_bytes({**head, key: list(items)})``, the same bytes, with the list written a
+    batch of items at a time (the ledger's thirty thousand entries are never one string).
+    Returns the file's entry, counting the items."""
+    listed = StreamedItems(items)
+    entry = write_json_document(path, {**head, key: listed})
+    return {**entry, "records": listed.count}
 
 
 def _json_item(row: Any, index: int) -> bytes:
@@ -409,6 +378,25 @@ class StreamedValue:
     def __json__(self) -> Any:
         """The value as JSON's own types, whole (for tests and small documents)."""
         raise NotImplementedError
+
+
+class StreamedItems(StreamedValue):
+    """A list of items written as they come, counted on the way (read once)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = items
+        self.count = 0
+
+    def _counted(self) -> Iterator[Any]:
+        for item in self._items:
+            self.count += 1
+            yield item
+
+    def json_pieces(self, depth: int) -> Iterator[bytes]:
+        return json_items_pieces(self._counted(), depth)
+
+    def __json__(self) -> list[Any]:
+        return list(self._counted())
 
 
 BATCH = 256  # items encoded in one pretty_json call: one C call, not one per item

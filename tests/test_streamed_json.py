@@ -60,10 +60,10 @@ def test_an_array_streamed_is_json_bytes(items: list[dict[str, Any]]) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(value=VALUES | st.dictionaries(TEXT, VALUES, max_size=4))
-def test_text_pieces_are_json_bytes(value: Any) -> None:
-    from belong_scraper.exporters import json_text_pieces
+def test_value_pieces_are_json_bytes(value: Any) -> None:
+    from belong_scraper.exporters import json_value_pieces
 
-    assert "".join(json_text_pieces(value)).encode() == json_bytes(value)
+    assert b"".join(json_value_pieces(value)) + b"\n" == json_bytes(value)
 
 
 @settings(max_examples=200, deadline=None)
