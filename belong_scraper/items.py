@@ -227,13 +227,10 @@ def record_type(record: Record) -> str:
     return _KIND_OF_CLASS[type(record)]
 
 
-def exported_fields(record: Record) -> list[str]:
-    return [f.name for f in fields(record) if f.name != "evidence"]
-
-
 def to_export_dict(record: Record) -> dict[str, Any]:
     """The record as exported: contract keys in contract order, evidence left out."""
-    return {name: getattr(record, name) for name in exported_fields(record)}
+    names = _field_names(type(record))
+    return {name: getattr(record, name) for name in names if name != "evidence"}
 
 
 def from_export_dict(kind: str, data: dict[str, Any]) -> Record:
@@ -251,4 +248,6 @@ def field_values(item: Any) -> dict[str, Any]:
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names in order, read once per class (every record's row and
+    review flags ask)."""
     return tuple(f.name for f in fields(kind))
