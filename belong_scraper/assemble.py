@@ -338,7 +338,8 @@ def assemble(
                 _finish_article(record, teaser, collision, profile.default_language)
             else:
                 record.review_flags = sorted(set(record.review_flags))
-            record.content_sha256 = content_hash(record)
+            # content_sha256 is the handoff's: it hashes the record as exported, links
+            # rewritten (a hash here would be made again for every record).
             if finish is not None:
                 finish(record)
     return finished, run_facts(reports, linked_from)

@@ -7,7 +7,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote,
+    urlencode,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 from belong_scraper.profile import SiteProfile
 
@@ -18,10 +27,10 @@ NON_HTTP = re.compile(r"^\s*(?:javascript|mailto|tel|data|about|ftp|file|#)", re
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _host_port(url: str) -> tuple[str, str, int | None] | None:
+def _host_port(url: str | SplitResult) -> tuple[str, str, int | None] | None:
     """(scheme, host, port) with the scheme's default port made explicit; None when the
     URL is not http(s) or its port is not a number."""
-    parts = urlsplit(url)
+    parts = urlsplit(url) if isinstance(url, str) else url
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         return None
@@ -59,7 +68,10 @@ class Origin:
         return f"{self.scheme}://{self.netloc}"
 
     def owns(self, url: str) -> bool:
-        found = _host_port(url)
+        return self.owns_parts(urlsplit(url))
+
+    def owns_parts(self, parts: SplitResult) -> bool:
+        found = _host_port(parts)
         if found is None:
             return False
         scheme, host, port = found
@@ -117,10 +129,48 @@ def canonical_url(url: str, origin: Origin, profile: SiteProfile) -> str | None:
     Kept for the URLs met most recently: every page spells its menu, footer, pagination
     window and latest stories again (40 calls a page, 7% of a profiled crawl unkept).
     """
-    if not origin.owns(url):
-        return None
-    rules = _query_rules(profile)
     parts = urlsplit(url)
+    if not origin.owns_parts(parts):
+        return None
+    path, query = parts.path, parts.query
+    if not (PLAIN_PATH.fullmatch(path) and PLAIN_QUERY.fullmatch(query)):
+        return _canonical_spelling(parts, origin, profile)
+    # The spelling most links have (no escapes, dots, doubled slashes, "+"): what the
+    # general rules would give, without decoding and encoding every part again. The
+    # export canonicalizes every legacy spelling again (tens of thousands at 20,000).
+    rules = _query_rules(profile)
+    path = path or "/"
+    head, _, tail = path.rpartition("/")
+    if tail.lower() in rules.index_files:
+        path = head + "/"
+    params: dict[str, str] = {}
+    for piece in query.split("&") if query else ():
+        name, _, value = piece.partition("=")
+        name, value = name.strip().lower(), value.strip()
+        if not name or not value or rules.dropped.fullmatch(name):
+            continue
+        if name in rules.upper:
+            value = value.upper()
+        elif name in rules.lower:
+            value = value.lower()
+        params.setdefault(name, value)
+    if any(not UNRESERVED.fullmatch(f"{k}{v}") for k, v in params.items()):
+        return _canonical_spelling(parts, origin, profile)  # a case change made it unsafe
+    query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return f"{origin.scheme}://{origin.netloc}{path}" + (f"?{query}" if query else "")
+
+
+# A path and a query canonical_url's general rules leave as they are, but for their
+# folding: no percent-escape, no "." segment or doubled slash, no "+", every character one
+# that quoting keeps (a query's names and values only unreserved ones; "&" and "=" split).
+PLAIN_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.~!$&'()*,;=:@-]+)*/?")
+PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~&= -]*")
+UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _canonical_spelling(parts: SplitResult, origin: Origin, profile: SiteProfile) -> str:
+    """canonical_url's rules in full, for a URL of the origin."""
+    rules = _query_rules(profile)
     # An encoded slash is part of a name, not a separator: decoding it names another file.
     path = unquote(ENCODED_SLASH.sub("%252F", parts.path)) or "/"
     path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")

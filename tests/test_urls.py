@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from belong_scraper.profile import load_profile
 from belong_scraper.urls import (
+    _canonical_spelling,
     canonical_url,
     is_media,
     one_spelling_per_session,
@@ -110,6 +113,34 @@ def test_canonical_url_is_idempotent(path, params, host, origin, profile) -> Non
     assert once is not None and once.startswith(ORIGIN)
     assert canonical_url(once, origin, profile) == once
     assert "utm_" not in once and "phpsessid" not in once.lower() and "#" not in once
+
+
+# Pieces a link's path and query are made of, the awkward ones included: escapes (of a
+# slash too), dot segments, doubled slashes, "+", spaces, non-ASCII, separators.
+URL_PIECES = ["a", "Z", "0", "-", "_", ".", "..", "~", "/", "//", "%2F", "%41", "%e9", "+", " ",
+              "é", "=", "&", ";", "!", "*", "'", "@", ":", "index.php", "INDEX.PHP"]  # fmt: skip
+
+
+@given(
+    path=st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(["id", "ID", "page", "tag", "utm_source", "PHPSESSID", "q", "x y", ""]),
+            st.lists(st.sampled_from(URL_PIECES), max_size=4).map("".join),
+        ),
+        max_size=4,
+    ),
+    fragment=st.sampled_from(["", "#top"]),
+)
+@settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plain_spellings_fold_as_the_general_rules_fold_them(
+    path, params, fragment, origin, profile
+) -> None:
+    """canonical_url's shortcut for plain spellings gives what its general rules give."""
+    url = ORIGIN + "/" + path.lstrip("/") + ("?" + "&".join(f"{k}={v}" for k, v in params)
+                                             if params else "") + fragment  # fmt: skip
+    general = _canonical_spelling(urlsplit(url), origin, profile)
+    assert canonical_url.__wrapped__(url, origin, profile) == general
 
 
 def test_one_spelling_per_session_keeps_the_first_session_value() -> None:

@@ -4,7 +4,7 @@ open (export/parked.py)."""
 
 from __future__ import annotations
 
-from belong_scraper.assemble import assemble, content_hash
+from belong_scraper.assemble import assemble
 from belong_scraper.export.parked import opener
 from belong_scraper.export.run import Assembled, ExportRun
 from belong_scraper.items import Record
@@ -17,7 +17,6 @@ def assemble_stage(run: ExportRun) -> Assembled:
     def capped(record: Record) -> None:
         if cap_fields(record, run.field_caps):
             record.review_flags = sorted(set(record.review_flags))
-            record.content_sha256 = content_hash(record)
 
     records, facts = assemble(
         collected.records,
