@@ -255,8 +255,12 @@ def one_spelling_per_session(urls: Iterable[str], profile: SiteProfile) -> list[
     names = {n.lower() for n in profile.urls.session_params}
     kept: dict[str, str] = {}
     for url in urls:
-        parts = urlsplit(url)
         shape = url  # a spelling without a session id is its own shape, trailing "&" and all
+        lowered = url.lower()
+        if "%" not in url and "+" not in url and not any(n in lowered for n in names):
+            kept.setdefault(shape, url)  # no parameter can be a session id: none parsed
+            continue
+        parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         if any(k.strip().lower() in names for k, _ in pairs):
             query = [(k, "" if k.strip().lower() in names else v) for k, v in pairs]

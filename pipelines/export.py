@@ -9,6 +9,7 @@ the export's peak RSS) into the crawl stats, which the CLI reads.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import time
@@ -95,7 +96,7 @@ class ExportPipeline:
             this_run = close_active(self.out_dir)  # WARCs complete before they are linked
             stage = StagedFolder(self.out_dir)
             stage.link_in(pending_warcs(self.out_dir), ARCHIVE_DIRNAME)
-            with deferred_sync():  # one sync of the whole folder, before it is swapped in
+            with deferred_sync(), crawl_objects_frozen():  # one sync of the folder
                 self._export(stage, reason, this_run)
         except Exception as exc:
             if stage is not None:
@@ -174,3 +175,16 @@ def previous_assets(out_dir: Path) -> list[dict[str, Any]]:
     before any stage writes: carried records keep the files they use."""
     path = out_dir / "assets.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+@contextlib.contextmanager
+def crawl_objects_frozen() -> Any:
+    """The objects alive when the crawl ends (the collected index, the link graph, the
+    crawl's machinery) out of the cycle collector's reach while the stages run: each full
+    collection walked every one of them again, though none becomes garbage before the
+    export ends; what the stages make is collected as usual. Unfrozen after."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +141,42 @@ def test_plain_spellings_fold_as_the_general_rules_fold_them(
                                              if params else "") + fragment  # fmt: skip
     general = _canonical_spelling(urlsplit(url), origin, profile)
     assert canonical_url.__wrapped__(url, origin, profile) == general
+
+
+def _one_spelling_per_session_parsed(urls: list[str], profile) -> list[str]:
+    """one_spelling_per_session with every URL parsed (no shortcut): the rule itself."""
+    names = {n.lower() for n in profile.urls.session_params}
+    kept: dict[str, str] = {}
+    for url in urls:
+        parts, shape = urlsplit(url), url
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if any(k.strip().lower() in names for k, _ in pairs):
+            query = [(k, "" if k.strip().lower() in names else v) for k, v in pairs]
+            shape = urlunsplit(parts._replace(query=urlencode(query)))
+        kept.setdefault(shape, url)
+    return sorted(set(kept.values()))
+
+
+SESSION_SPELLINGS = ["id", "PHPSESSID", "phpsessid", " PHPSESSID", "%50HPSESSID", "PHP+SESSID",
+                     "sid", "SID", "x", "\u212a"]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(SESSION_SPELLINGS),
+                st.sampled_from(["", "1", "abc", "%41", "+", "K"]),
+            ),
+            max_size=4,
+        ).map(lambda pairs: f"{ORIGIN}/news.php?" + "&".join(f"{k}={v}" for k, v in pairs)),
+        max_size=6,
+    )
+)
+def test_one_spelling_per_session_parses_only_what_may_hold_a_session_id(urls) -> None:
+    profile = load_profile()
+    expected = _one_spelling_per_session_parsed(urls, profile)
+    assert one_spelling_per_session(urls, profile) == expected
 
 
 def test_one_spelling_per_session_keeps_the_first_session_value() -> None:
