@@ -117,7 +117,14 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "belong_scraper.progress.ProgressLine": 500,
+    "belong_scraper.frozen.SetupObjectsFrozen": 0,
+    # No console into a running crawl: Scrapy's telnet console and its remote control (an
+    # HTTP endpoint that runs code) each listen on a port, and nothing of ours uses them.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
+TELNETCONSOLE_ENABLED = False  # also when a run's EXTENSIONS replace these
+REMOTE_CONTROL_ENABLED = False
 PROGRESS_ENABLED = False  # the CLI turns it on
 PROGRESS_INTERVAL = 5.0
 
