@@ -306,7 +306,7 @@ def assemble(
     aliases = graph.aliases
     for record in merged.values():
         if hasattr(record, "legacy_urls"):
-            spellings = aliases.get(record.source_url, set()) | {record.source_url}
+            spellings = {*aliases.get(record.source_url, ()), record.source_url}
             earlier = sorted(getattr(previous.get(record.id), "legacy_urls", None) or [])
             # Earlier runs' spellings first: they win over a new session id's.
             record.legacy_urls = one_spelling_per_session(

@@ -404,13 +404,13 @@ def redirect_rows(
     for report in by_canonical(reports):
         kind, keys = page_type(report.canonical, profile)
         if report.status in GONE and kind == "article":
-            seen = spellings.get(report.canonical, set()) | {report.canonical}
+            seen = {*spellings.get(report.canonical, ()), report.canonical}
             for url in one_spelling_per_session(sorted(seen), profile):
                 add(url, 410, "", f"article-{int(keys['id'])}")
         elif report.status == 200 and report.canonical not in rewriter.targets:
             mapped = non_record_path(kind, keys, profile)
             if mapped:
-                seen = spellings.get(report.canonical, set()) | {report.canonical}
+                seen = {*spellings.get(report.canonical, ()), report.canonical}
                 for url in one_spelling_per_session(sorted(seen), profile):
                     add(url, 301, mapped, "")
     # A legacy redirect (/news/16 → news.php?id=16) goes straight to the final new path.

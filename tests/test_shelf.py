@@ -151,3 +151,31 @@ def test_fetched_pages_from_the_shelf_are_the_rows_of_every_url_in_order() -> No
         "payload_sha256": "ab" * 32, "php_errors": 0, "error": None,
     }  # fmt: skip
     assert rows["http://x.test/c.pdf"]["error"] == "gone"
+
+
+_urls = st.sampled_from([f"http://x.test/p{i}" for i in range(12)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_urls, st.dictionaries(_urls, st.lists(_urls, max_size=12),
+                                                 max_size=3),
+                          st.one_of(st.none(), _urls)), max_size=12))  # fmt: skip
+def test_spellings_and_aliases_hold_every_spelling_once(pages) -> None:
+    """Tuples while few, sets when many: what each URL holds is the set a plain set-based
+    fold gives, with no spelling twice and the URL itself never one of its spellings."""
+    reports = [_report(url, status=301 if to else 200, spellings=spelled, redirect_to=to)
+               for url, spelled, to in pages]  # fmt: skip
+    graph = LinkGraph.from_reports(reports)
+    expected: dict[str, set[str]] = {}
+    for report in reports:
+        for target, seen in [(report.canonical, [report.url]), *report.spellings.items()]:
+            others = {url for url in seen if url != target}
+            if others:
+                expected.setdefault(target, set()).update(others)
+    assert {k: set(v) for k, v in graph.spellings.items()} == expected
+    for url, spelled in graph.spellings.items():
+        assert len(set(spelled)) == len(spelled) and url not in spelled
+        assert graph.spellings_of(url) == expected[url] | {url}
+    for source, target in graph.redirects.items():
+        assert source in graph.aliases[target]
+        assert set(graph.spellings.get(source, ())) <= set(graph.aliases[target])
