@@ -21,7 +21,7 @@ from lxml import html as lxml_html
 from belong_scraper.export.graph import GONE, LinkGraph
 from belong_scraper.export.shelf import by_canonical
 from belong_scraper.export.spill import ParkedRows, RedirectTable
-from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record
+from belong_scraper.items import Article, Cluster, Page, PageReport, Partner, Record, article_id
 from belong_scraper.media import asset_id, media_layout
 from belong_scraper.normalise import make_slug
 from belong_scraper.profile import SiteProfile
@@ -406,7 +406,7 @@ def redirect_rows(
         if report.status in GONE and kind == "article":
             seen = {*spellings.get(report.canonical, ()), report.canonical}
             for url in one_spelling_per_session(sorted(seen), profile):
-                add(url, 410, "", f"article-{int(keys['id'])}")
+                add(url, 410, "", article_id(keys["id"]))
         elif report.status == 200 and report.canonical not in rewriter.targets:
             mapped = non_record_path(kind, keys, profile)
             if mapped:

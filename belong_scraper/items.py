@@ -215,6 +215,25 @@ REGISTRY: dict[str, RecordKind] = {
 }
 _KIND_OF_CLASS = {r.cls: r.kind for r in REGISTRY.values()}
 
+
+# Each record type's id, made in one place (the patterns above say what the schema takes).
+def article_id(legacy_id: int | str) -> str:
+    return f"article-{int(legacy_id)}"
+
+
+def cluster_id(legacy_id: int | str) -> str:
+    return f"cluster-{int(legacy_id)}"
+
+
+def partner_id(country_code: str, slug: str) -> str:
+    """``slug`` already a slug; the id is cut to 64 characters, never ending in '-'."""
+    return f"partner-{country_code.lower()}-{slug}"[:64].rstrip("-")
+
+
+def page_id(key: str) -> str:
+    return f"page-{key}"
+
+
 # The names other modules import, derived from the registry.
 RECORD_TYPES = tuple(REGISTRY)
 EXPORT_FILES = {kind: r.stem for kind, r in REGISTRY.items()}

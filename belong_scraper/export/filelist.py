@@ -105,7 +105,7 @@ class Walked:
 
     def __init__(self, files: FileList, names: Iterable[str]):
         self._files, self._db = files, files._db
-        self._table = scratch_table(self._db, "walked", "seq INTEGER PRIMARY KEY, name TEXT UNIQUE")
+        self._table = scratch_table(self._db, "walked", "name TEXT PRIMARY KEY")
         self.add(names)
 
     def add(self, names: Iterable[str]) -> None:
@@ -113,11 +113,13 @@ class Walked:
                              ((n,) for n in names))  # fmt: skip
 
     def unlisted(self, but: str = "") -> list[str]:
-        """The walked names not listed (other than ``but``), in the walk's order (the
-        files no stage described: media, WARCs, the archive's index)."""
+        """The walked names not listed (other than ``but``), by the UTF-8 bytes of the
+        name (the files no stage described: media, WARCs, the archive's index). Not in the
+        walk's order: that is the directory's own, which differs run to run with the
+        names, and two runs of the same site would list the same files in another order."""
         return [name for (name,) in self._db.execute(
             f"SELECT name FROM {self._table} WHERE name != ? AND name NOT IN "
-            f"(SELECT name FROM {self._files._table}) ORDER BY seq", (but,)
+            f"(SELECT name FROM {self._files._table}) ORDER BY name", (but,)
         )]  # fmt: skip
 
     def digests(self) -> Iterator[tuple[str, str | None]]:

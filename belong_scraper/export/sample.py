@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from belong_scraper.items import Listing, PageReport, Teaser, from_export_dict
+from belong_scraper.items import Listing, PageReport, Teaser, article_id, from_export_dict
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "expected-export"
 ORIGIN = "http://fixture.test"
@@ -54,7 +54,7 @@ def _clone(templates: list[dict[str, Any]], i: int) -> dict[str, Any]:
     row = json.loads(json.dumps(templates[i % len(templates)]))  # a deep copy
     legacy_id = 100_000 + i
     url = f"{ORIGIN}/news.php?id={legacy_id}"
-    row.update(id=f"article-{legacy_id}", legacy_id=legacy_id, source_url=url,
+    row.update(id=article_id(legacy_id), legacy_id=legacy_id, source_url=url,
                legacy_urls=[url], slug="", path="", title=f"{row['title']} {i}")  # fmt: skip
     return row
 

@@ -8,7 +8,7 @@ from belong_scraper.cleaning import normalise_space
 from belong_scraper.compiled import css, xpath
 from belong_scraper.dates import FoundDate, find_date
 from belong_scraper.image_files import full_size_url
-from belong_scraper.items import Article
+from belong_scraper.items import Article, article_id
 from belong_scraper.pages.base import Document, attribute_text, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract, generic_if_run
 
@@ -33,7 +33,7 @@ class ArticlePage:
         author = self.author()
         flags = [f"generic-extractor:{name}" for name in self.fallbacks]
         return Article(
-            id=f"article-{legacy_id}",
+            id=article_id(legacy_id),
             legacy_id=legacy_id,
             source_url=self.doc.canonical,
             title=title,

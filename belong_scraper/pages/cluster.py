@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from belong_scraper.items import Cluster
+from belong_scraper.items import Cluster, cluster_id
 from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.listing import TeaserPage
 
@@ -21,7 +21,7 @@ class ClusterPage:
             title = self.doc.html_title()
             flags.append("generic-extractor:title")
         return Cluster(
-            id=f"cluster-{legacy_id}",
+            id=cluster_id(legacy_id),
             legacy_id=legacy_id,
             title=title,
             intro_html=inner_html(intro) if intro is not None else "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from belong_scraper.cleaning import strip_cut_marker
 from belong_scraper.compiled import xpath
-from belong_scraper.items import Listing, Teaser
+from belong_scraper.items import Listing, Teaser, article_id
 from belong_scraper.pages.base import Document, text_of
 from belong_scraper.urls import page_type
 
@@ -25,10 +25,10 @@ class TeaserPage:
             kind, keys = page_type(url, self.doc.profile)
             if kind != "article":
                 continue
-            article_id = f"article-{int(keys['id'])}" if "id" in keys else None
-            if (article_id or url) in seen:
+            teaser_of = article_id(keys["id"]) if "id" in keys else None
+            if (teaser_of or url) in seen:
                 continue
-            seen.add(article_id or url)
+            seen.add(teaser_of or url)
             excerpt = strip_cut_marker(
                 text_of(self.doc.first(rules.excerpt, scope=item)),
                 rules.cut_markers,
@@ -36,7 +36,7 @@ class TeaserPage:
             thumb = self.doc.first(rules.thumb, scope=item)
             found.append(
                 Teaser(
-                    article_id=article_id,
+                    article_id=teaser_of,
                     title=text_of(link),
                     excerpt=excerpt,
                     thumb=self.doc.abs(thumb.get("src")) if thumb is not None else None,

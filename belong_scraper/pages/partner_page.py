@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from slugify import slugify
 
 from belong_scraper.image_files import full_size_url
-from belong_scraper.items import Partner
+from belong_scraper.items import Partner, partner_id
 from belong_scraper.normalise import country_code
 from belong_scraper.pages.base import Document, HtmlElement, page_evidence, text_of
 
@@ -40,7 +40,7 @@ class OnePartnerPage:
         slug = self.doc.keys.get("slug") or slugify(name, max_length=60, word_boundary=True)
         slug = slugify(slug) or "partner"
         return Partner(
-            id=f"partner-{code.lower()}-{slug}"[:64].rstrip("-"),
+            id=partner_id(code, slug),
             name=name,
             country_code=code,
             region=text_of(self.doc.first(self.rules.region)) or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slugify import slugify
 
 from belong_scraper.compiled import xpath
-from belong_scraper.items import Partner
+from belong_scraper.items import Partner, partner_id
 from belong_scraper.normalise import country_code
 from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 
@@ -31,7 +31,7 @@ class PartnerPage:
             slug = slugify(name, max_length=60, word_boundary=True) or "partner"
             partners.append(
                 Partner(
-                    id=f"partner-{code.lower()}-{slug}"[:64].rstrip("-"),
+                    id=partner_id(code, slug),
                     name=name,
                     country_code=code,
                     region=region or None,

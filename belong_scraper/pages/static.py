@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from belong_scraper.compiled import css, xpath
-from belong_scraper.items import Page
+from belong_scraper.items import Page, page_id
 from belong_scraper.pages.base import Document, inner_html, page_evidence, text_of
 from belong_scraper.pages.fallback import generic_extract
 from belong_scraper.profile.model import TitleBody
@@ -31,7 +31,7 @@ class StaticPage:
             flags.append("generic-extractor:body")
         key = self.key()
         return Page(
-            id=f"page-{key}",
+            id=page_id(key),
             key=key,
             title=title,
             body_html=body,

@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Response
 
 from belong_scraper.cleaning import normalise_space, prepare_document
-from belong_scraper.items import Article, Teaser
+from belong_scraper.items import Article, Teaser, article_id
 from belong_scraper.links import feed_links
 from belong_scraper.pages import ArticlePage, Document, TeaserPage
 from belong_scraper.profile import load_profile
@@ -122,7 +122,7 @@ class WatchSpider(scrapy.Spider):
 
     def _id_of(self, canonical: str, keys: dict[str, str]) -> str | None:
         if "id" in keys:
-            return f"article-{int(keys['id'])}"
+            return article_id(keys["id"])
         return self.known_urls.get(canonical)
 
     def _url_of(self, teaser: Teaser) -> str:
