@@ -19,6 +19,7 @@ YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import string
@@ -623,16 +624,40 @@ def _output_file(path: str) -> str:
     return clean + "/index.html"
 
 
-def _yaml_value(value: Any) -> str:
-    text = json_text(value)
+def _yaml_unsafe_escaped(text: str) -> str:
     return YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# The JSON of a string, as json_text writes it (the C function its encoder calls).
+_json_string = json.encoder.encode_basestring
+
+
+def _json_value(value: Any) -> str:
+    """``json_text(value)``, with the values most fields hold (a text, a flag, a number,
+    none, a list of texts) written without the general encoder: it makes a new encoder
+    for every value not a text, most of a front matter line's cost. A property test holds
+    the two equal."""
+    kind = value.__class__
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list and all(item.__class__ is str for item in value):
+        return "[" + ", ".join(map(_json_string, value)) + "]"
+    return json_text(value)
+
+
 def _document(fields: list[tuple[str, Any]], body: str) -> bytes:
-    lines = ["---"]
-    lines += [f"{key}: {_yaml_value(value)}" for key, value in fields]
-    lines.append("---")
-    text = "\n".join(lines) + "\n"
+    # The escape of what YAML does not allow raw, once over the front matter: only the
+    # values can hold such a character (the keys are this module's names).
+    lines = "\n".join([f"{key}: {_json_value(value)}" for key, value in fields])
+    text = f"---\n{_yaml_unsafe_escaped(lines)}\n---\n" if fields else "---\n---\n"
     body = _escape_shortcodes(body.strip())
     if body:
         text += "\n" + body + "\n"
