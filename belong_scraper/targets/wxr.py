@@ -321,8 +321,7 @@ class _Item:
         children = [_leaf("title", _html_text(self.title), 3, cdata=True),
                     _leaf("link", self.link, 3)]  # fmt: skip
         if self.published:
-            moment = datetime.strptime(self.published, "%Y-%m-%d").replace(tzinfo=UTC)
-            children.append(_leaf("pubDate", format_datetime(moment), 3))
+            children.append(_leaf("pubDate", _rfc2822_day(self.published), 3))
         post_date = self.post_date
         children += [
             _leaf("dc:creator", self.creator, 3, cdata=True),
@@ -499,6 +498,20 @@ def _attachment(
         ("used_by", _json(list(asset.get("used_by") or []))),
     ]
     return item
+
+
+def _rfc2822_day(day: Any) -> str:
+    """A YYYY-MM-DD day as an RSS date, midnight UTC. Only a text is cached: anything else
+    fails as strptime fails (the error a record is left out with), never as a key."""
+    return _rfc2822_text_day(day) if isinstance(day, str) else _rfc2822_of(day)
+
+
+def _rfc2822_of(day: str) -> str:
+    return format_datetime(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC))
+
+
+# A day is the date of many posts (and of their attachments).
+_rfc2822_text_day = lru_cache(maxsize=4096)(_rfc2822_of)
 
 
 def derived_post_date(key: str) -> str:
