@@ -17,13 +17,12 @@ TEXT = st.text(max_size=10) | st.sampled_from(
      "2024-05-01", "a: b", "{{< x >}}"]
 )  # fmt: skip
 SCALARS = (
-    TEXT | st.none() | st.booleans() | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
+    TEXT | st.none() | st.booleans() | st.integers() | st.floats()
 )  # fmt: skip
 VALUES = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=3),
-    max_leaves=10,
+    max_leaves=12,
 )
 KEYS = st.sampled_from(["title", "date", "draft", "tags", "images", "legacy_id", "aliases"])
 

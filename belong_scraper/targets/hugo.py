@@ -632,11 +632,13 @@ def _yaml_unsafe_escaped(text: str) -> str:
 _json_string = json.encoder.encode_basestring
 
 
-def _json_value(value: Any) -> str:
-    """``json_text(value)``, with the values most fields hold (a text, a flag, a number,
-    none, a list of texts) written without the general encoder: it makes a new encoder
-    for every value not a text, most of a front matter line's cost. A property test holds
-    the two equal."""
+def _json_value(value: Any, depth: int = 0) -> str:
+    """``json_text(value)``, with the values fields hold (a text, a flag, a number, none,
+    a list or mapping of those: the images, the attachments) written without the general
+    encoder: its encode makes a new encoder for every value not a text, most of a front
+    matter line's cost. JSON's text of a list or mapping is its members' texts joined, so
+    a member of another kind (a float) and anything deeper go the general way alone. A
+    property test holds the two equal."""
     kind = value.__class__
     if kind is str:
         return _json_string(value)
@@ -648,8 +650,12 @@ def _json_value(value: Any) -> str:
         return "false"
     if kind is int:
         return int.__repr__(value)
-    if kind is list and all(item.__class__ is str for item in value):
-        return "[" + ", ".join(map(_json_string, value)) + "]"
+    if depth < 2:  # no deeper: the general encoder's recursion limit and errors stand
+        if kind is list:
+            return "[" + ", ".join([_json_value(item, depth + 1) for item in value]) + "]"
+        if kind is dict and all(key.__class__ is str for key in value):
+            members = [f"{_json_string(k)}: {_json_value(v, depth + 1)}" for k, v in value.items()]
+            return "{" + ", ".join(members) + "}"
     return json_text(value)
 
 
