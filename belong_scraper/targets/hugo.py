@@ -19,6 +19,7 @@ YAML flow scalars/sequences/mappings, so no YAML library is needed and the bytes
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import string
@@ -623,16 +624,46 @@ def _output_file(path: str) -> str:
     return clean + "/index.html"
 
 
-def _yaml_value(value: Any) -> str:
-    text = json_text(value)
+def _yaml_unsafe_escaped(text: str) -> str:
     return YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# The JSON of a string, as json_text writes it (the C function its encoder calls).
+_json_string = json.encoder.encode_basestring
+
+
+def _json_value(value: Any, depth: int = 0) -> str:
+    """``json_text(value)``, with the values fields hold (a text, a flag, a number, none,
+    a list or mapping of those: the images, the attachments) written without the general
+    encoder: its encode makes a new encoder for every value not a text, most of a front
+    matter line's cost. JSON's text of a list or mapping is its members' texts joined, so
+    a member of another kind (a float) and anything deeper go the general way alone. A
+    property test holds the two equal."""
+    kind = value.__class__
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if depth < 2:  # no deeper: the general encoder's recursion limit and errors stand
+        if kind is list:
+            return "[" + ", ".join([_json_value(item, depth + 1) for item in value]) + "]"
+        if kind is dict and all(key.__class__ is str for key in value):
+            members = [f"{_json_string(k)}: {_json_value(v, depth + 1)}" for k, v in value.items()]
+            return "{" + ", ".join(members) + "}"
+    return json_text(value)
+
+
 def _document(fields: list[tuple[str, Any]], body: str) -> bytes:
-    lines = ["---"]
-    lines += [f"{key}: {_yaml_value(value)}" for key, value in fields]
-    lines.append("---")
-    text = "\n".join(lines) + "\n"
+    # The escape of what YAML does not allow raw, once over the front matter: only the
+    # values can hold such a character (the keys are this module's names).
+    lines = "\n".join([f"{key}: {_json_value(value)}" for key, value in fields])
+    text = f"---\n{_yaml_unsafe_escaped(lines)}\n---\n" if fields else "---\n---\n"
     body = _escape_shortcodes(body.strip())
     if body:
         text += "\n" + body + "\n"

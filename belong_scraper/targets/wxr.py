@@ -18,9 +18,11 @@ Two importer behaviours shape the file:
   the new upload URL. Bodies link media as ``/media/...``, so that path is the attachment's
   guid and the bodies end up pointing at the WordPress copies.
 
-Streamed with lxml's incremental writer (``etree.xmlfile``: text escaped by the
-serializer, bodies in CDATA), one ``<item>`` at a time, so memory does not grow with the
-site; UTF-8, no DOCTYPE, no volatile values: two runs over one export give identical bytes.
+Streamed one ``<item>`` at a time, so memory does not grow with the site: the declaration
+and the root by lxml's incremental writer (``etree.xmlfile``), each element after them as
+the text that writer makes of it (``_leaf``: texts and attributes escaped as it escapes
+them, bodies in CDATA). UTF-8, no DOCTYPE, no volatile values: two runs over one export
+give identical bytes.
 
 WordPress stores what the file says and prints titles, excerpts, term and author names as
 HTML (the importer runs with ``unfiltered_html``: nothing filters them on the way). So every
@@ -42,7 +44,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -178,7 +180,7 @@ def stream_wxr(
     assets = assets_by_id(source.assets())
     if site_url is None:
         site_url = source.origin
-    index = _scan(source)
+    index = _scan(source, assets)
     attachment_ids = {
         asset_id: ATTACHMENT_BASE + n for n, asset_id in enumerate(sorted(assets), start=1)
     }
@@ -202,11 +204,11 @@ def stream_wxr(
         if item is None:
             return
         try:
-            node = item.node()
+            text = item.xml()
         except Exception as exc:
             failures[owner] = one_line(exc)
             return
-        writer.write(node, 2)
+        writer.write(text)
         written.append(((item.guid, item.title), item.title, item.post_date, item.post_type))
 
     with etree.xmlfile(stream, encoding="UTF-8") as xf:
@@ -216,15 +218,16 @@ def stream_wxr(
             xf.write("\n  ")
             with xf.element("channel"):
                 head = _channel_head(site_title, site_url, language, description, index)
-                for node in head:
-                    writer.write(node, 2)
+                for text in head:
+                    writer.write(text)
                 for post_id, name, record_id in index.order:
                     if post_id < FALLBACK_BASE:
                         emit(build(name, record_id), record_id)
                 # Attachments come before the fallback-numbered posts but take their
-                # parent's id and date: those posts are built once here to know them.
+                # parent's id and date: those posts an asset is used by are built once
+                # here to know them (only those: an attachment looks up no other).
                 for post_id, name, record_id in index.order:
-                    if post_id >= FALLBACK_BASE:
+                    if post_id >= FALLBACK_BASE and record_id in index.asset_users:
                         build(name, record_id)
                 for asset_id, asset in sorted(assets.items()):
                     try:
@@ -249,40 +252,40 @@ def stream_wxr(
 
 def _channel_head(
     site_title: str, site_url: str, language: str, description: str | None, index: _Index
-) -> Iterator[_Node]:
-    yield _node("title", _html_text(site_title))
-    yield _node("link", site_url)
+) -> Iterator[str]:
+    yield _leaf("title", _html_text(site_title), 2)
+    yield _leaf("link", site_url, 2)
     description = description or f"{site_title}: content migrated from the legacy site"
-    yield _node("description", _html_text(description))
-    yield _node("language", language)
-    yield _node("wp:wxr_version", "1.2")
-    yield _node("wp:base_site_url", site_url)
-    yield _node("wp:base_blog_url", site_url)
+    yield _leaf("description", _html_text(description), 2)
+    yield _leaf("language", language, 2)
+    yield _leaf("wp:wxr_version", "1.2", 2)
+    yield _leaf("wp:base_site_url", site_url, 2)
+    yield _leaf("wp:base_blog_url", site_url, 2)
     for number, (login, display) in enumerate(sorted(index.authors.items()), start=1):
-        yield _node("wp:author", children=[
-            _node("wp:author_id", str(number)),
-            _node("wp:author_login", login, cdata=True),
-            _node("wp:author_email", "", cdata=True),
-            _node("wp:author_display_name", _html_text(display), cdata=True),
-            _node("wp:author_first_name", "", cdata=True),
-            _node("wp:author_last_name", "", cdata=True),
+        yield _parent("wp:author", 2, [
+            _leaf("wp:author_id", str(number), 3),
+            _leaf("wp:author_login", login, 3, cdata=True),
+            _leaf("wp:author_email", "", 3, cdata=True),
+            _leaf("wp:author_display_name", _html_text(display), 3, cdata=True),
+            _leaf("wp:author_first_name", "", 3, cdata=True),
+            _leaf("wp:author_last_name", "", 3, cdata=True),
         ])  # fmt: skip
     # WordPress's exporter writes categories first, then tags; term ids are one sequence.
     for number, (slug, name) in enumerate(sorted(index.categories.items()), start=1):
-        yield _node("wp:category", children=[
-            _node("wp:term_id", str(number)),
-            _node("wp:category_nicename", slug, cdata=True),
-            _node("wp:category_parent", "", cdata=True),
-            _node("wp:cat_name", _html_text(name), cdata=True),
+        yield _parent("wp:category", 2, [
+            _leaf("wp:term_id", str(number), 3),
+            _leaf("wp:category_nicename", slug, 3, cdata=True),
+            _leaf("wp:category_parent", "", 3, cdata=True),
+            _leaf("wp:cat_name", _html_text(name), 3, cdata=True),
         ])  # fmt: skip
     first_tag = len(index.categories) + 1
     for number, (slug, name) in enumerate(sorted(index.tags.items()), start=first_tag):
-        yield _node("wp:tag", children=[
-            _node("wp:term_id", str(number)),
-            _node("wp:tag_slug", slug, cdata=True),
-            _node("wp:tag_name", _html_text(name), cdata=True),
+        yield _parent("wp:tag", 2, [
+            _leaf("wp:term_id", str(number), 3),
+            _leaf("wp:tag_slug", slug, 3, cdata=True),
+            _leaf("wp:tag_name", _html_text(name), 3, cdata=True),
         ])  # fmt: skip
-    yield _node("generator", "belong-scraper")
+    yield _leaf("generator", "belong-scraper", 2)
 
 
 class _Item:
@@ -313,43 +316,42 @@ class _Item:
             return self.date
         return f"{self.published} 00:00:00" if self.published else derived_post_date(self.guid)
 
-    def node(self) -> _Node:
-        """The whole ``<item>``, every value checked: writing it cannot fail half-way."""
-        children = [_node("title", _html_text(self.title), cdata=True), _node("link", self.link)]
+    def xml(self) -> str:
+        """The whole ``<item>``'s text, every value checked: writing it cannot fail half-way."""
+        children = [_leaf("title", _html_text(self.title), 3, cdata=True),
+                    _leaf("link", self.link, 3)]  # fmt: skip
         if self.published:
-            moment = datetime.strptime(self.published, "%Y-%m-%d").replace(tzinfo=UTC)
-            children.append(_node("pubDate", format_datetime(moment)))
+            children.append(_leaf("pubDate", _rfc2822_day(self.published), 3))
+        post_date = self.post_date
         children += [
-            _node("dc:creator", self.creator, cdata=True),
-            _node("guid", self.guid, isPermaLink="false"),
-            _node("description", _html_text(self.description)),
-            _node("content:encoded", sanitize_export_html(self.content), cdata=True),
-            _node("excerpt:encoded", _html_text(self.excerpt), cdata=True),
-            _node("wp:post_id", str(self.post_id)),
-            _node("wp:post_date", self.post_date, cdata=True),
-            _node("wp:post_date_gmt", self.post_date, cdata=True),
-            _node("wp:comment_status", "closed", cdata=True),
-            _node("wp:ping_status", "closed", cdata=True),
-            _node("wp:post_name", _html_text(self.post_name), cdata=True),
-            _node("wp:status", self.status, cdata=True),
-            _node("wp:post_parent", str(self.parent)),
-            _node("wp:menu_order", "0"),
-            _node("wp:post_type", self.post_type, cdata=True),
-            _node("wp:post_password", "", cdata=True),
-            _node("wp:is_sticky", "0"),
+            _leaf("dc:creator", self.creator, 3, cdata=True),
+            _leaf("guid", self.guid, 3, isPermaLink="false"),
+            _leaf("description", _html_text(self.description), 3),
+            _leaf("content:encoded", sanitize_export_html(self.content), 3, cdata=True),
+            _leaf("excerpt:encoded", _html_text(self.excerpt), 3, cdata=True),
+            _leaf("wp:post_id", str(self.post_id), 3),
+            _leaf("wp:post_date", post_date, 3, cdata=True),
+            _leaf("wp:post_date_gmt", post_date, 3, cdata=True),
+            _FIXED_ITEM_FIELDS[0],
+            _leaf("wp:post_name", _html_text(self.post_name), 3, cdata=True),
+            _leaf("wp:status", self.status, 3, cdata=True),
+            _leaf("wp:post_parent", str(self.parent), 3),
+            _FIXED_ITEM_FIELDS[1],
+            _leaf("wp:post_type", self.post_type, 3, cdata=True),
+            _FIXED_ITEM_FIELDS[2],
         ]
         if self.attachment_url is not None:
-            children.append(_node("wp:attachment_url", self.attachment_url))
+            children.append(_leaf("wp:attachment_url", self.attachment_url, 3))
         for domain, nicename, name in self.terms:
-            children.append(
-                _node("category", _html_text(name), cdata=True, domain=domain, nicename=nicename)
-            )
+            children.append(_leaf("category", _html_text(name), 3, cdata=True,
+                                  domain=domain, nicename=nicename))  # fmt: skip
         for key, value in self.meta:
             text = value if key in RAW_META else _html_text(value)
-            children.append(_node("wp:postmeta", children=[
-                _node("wp:meta_key", key, cdata=True), _node("wp:meta_value", text, cdata=True)
+            children.append(_parent("wp:postmeta", 3, [
+                _leaf("wp:meta_key", key, 4, cdata=True),
+                _leaf("wp:meta_value", text, 4, cdata=True),
             ]))  # fmt: skip
-        return _node("item", children=children)
+        return _parent("item", 2, children)
 
 
 def _article(
@@ -498,6 +500,20 @@ def _attachment(
     return item
 
 
+def _rfc2822_day(day: Any) -> str:
+    """A YYYY-MM-DD day as an RSS date, midnight UTC. Only a text is cached: anything else
+    fails as strptime fails (the error a record is left out with), never as a key."""
+    return _rfc2822_text_day(day) if isinstance(day, str) else _rfc2822_of(day)
+
+
+def _rfc2822_of(day: str) -> str:
+    return format_datetime(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC))
+
+
+# A day is the date of many posts (and of their attachments).
+_rfc2822_text_day = lru_cache(maxsize=4096)(_rfc2822_of)
+
+
 def derived_post_date(key: str) -> str:
     """The stable post date of an undated item: ``UNDATED_DAY`` at the time of day the
     first 32 bits of SHA-256(``key``) give, modulo a day (``key``: the record id)."""
@@ -564,11 +580,13 @@ class _Index:
     # asset id → a title better than the file name: the link text of the first article
     # attachment pointing at it, or "<partner> logo".
     attachment_titles: dict[str, str] = field(default_factory=dict)
+    asset_users: set[str] = field(default_factory=set)  # the ids in an asset's used_by
 
 
-def _scan(source: ExportSource) -> _Index:
+def _scan(source: ExportSource, assets: dict[str, dict]) -> _Index:
     """One pass over each record file for the index."""
     index = _Index()
+    index.asset_users = _asset_users(assets)
     legacy: dict[str, list[tuple[str, Any]]] = {"articles": [], "clusters": []}
     numbered: dict[str, list[str]] = {"pages": [], "partners": []}
     author_names = set()
@@ -601,6 +619,18 @@ def _scan(source: ExportSource) -> _Index:
     index.post_ids = _post_ids(legacy, numbered)
     index.order = sorted((post_id, names[rid], rid) for rid, post_id in index.post_ids.items())
     return index
+
+
+def _asset_users(assets: dict[str, dict]) -> set[Any]:
+    """Every id an attachment may look its parent up by (``_attachment``), or more."""
+    users: set[Any] = set()
+    for asset in assets.values():
+        try:
+            users.update(asset.get("used_by") or [])
+        except (AttributeError, TypeError):
+            # Its attachment fails on its own, at the same id (the ids up to it are in).
+            continue
+    return users
 
 
 def _post_ids(
@@ -692,88 +722,62 @@ def _html_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-class _Node(NamedTuple):
-    """An element ready to write: qualified name, attributes, text (CDATA or escaped)."""
-
-    name: str
-    attrib: dict[str, str]
-    text: str | None  # a _CData is written as a CDATA section
-    children: list[_Node]
-
-
-# lxml checks a text as it is set: the one place that says what XML can hold.
+# lxml checks an attribute as it is set: the one place that says what XML can hold there.
+# A text needs no such check: remove_unsafe_chars drops every code point XML 1.0 refuses
+# (tests/test_wxr_writer.py holds lxml to accepting whatever it leaves).
 _CHECK = etree.Element("check")
-
-
-def _node(
-    name: str,
-    text: str | None = None,
-    *,
-    cdata: bool = False,
-    children: list[_Node] | None = None,
-    **attrib: str,
-) -> _Node:
-    value: str | None = None
-    if text is not None:
-        clean = remove_unsafe_chars(text)
-        _CHECK.text = clean
-        # CDATA cannot hold "]]>"; such a text is written escaped, which parses the same.
-        value = _CData(clean) if cdata and "]]>" not in clean else clean
-    for key, attribute in attrib.items():
-        _CHECK.set(key, attribute)
-    return _Node(name, attrib, value, children or [])
-
-
-class _Writer:
-    """Writes nodes through lxml's incremental writer, one element a line, indented two
-    spaces a level, as pretty-printing the whole tree did."""
-
-    def __init__(self, xf: Any, stream: Stream) -> None:
-        self.xf = xf
-        self.stream = stream
-
-    def write(self, node: _Node, depth: int) -> None:
-        # A whole node is serialised here and written after what xmlfile holds: an
-        # element context per node (56 an item) was most of the WXR's time. The bytes
-        # are xmlfile's: its escaping of texts and attributes, a CDATA section as such.
-        self.xf.flush()
-        parts: list[str] = []
-        _serialise(node, depth, parts)
-        self.stream.write("".join(parts).encode("utf-8"))
-
-
-def _serialise(node: _Node, depth: int, parts: list[str]) -> None:
-    indent = "\n" + "  " * depth
-    attributes = "".join(f' {k}="{_escape_attribute(v)}"' for k, v in node.attrib.items())
-    parts.append(f"{indent}<{node.name}{attributes}>")
-    if node.children:
-        for child in node.children:
-            _serialise(child, depth + 1, parts)
-        parts.append(indent)
-    elif isinstance(node.text, _CData):
-        parts.append(f"<![CDATA[{node.text}]]>")  # _node keeps "]]>" out of a CDATA text
-    elif node.text:
-        parts.append(_escape_text(node.text))
-    parts.append(f"</{node.name}>")
-
-
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
      "\t": "&#9;"}
 )  # fmt: skip
+_INDENTS = ["\n" + "  " * depth for depth in range(6)]
 
 
-def _escape_text(text: str) -> str:
-    return text.translate(_TEXT_ESCAPES)
+def _leaf(name: str, text: str, depth: int, *, cdata: bool = False, **attrib: str) -> str:
+    """An element holding a text, on its own line ``depth`` levels in, as lxml's incremental
+    writer serialises it: its escaping of texts and attributes, a CDATA section as such.
+    Made as text, not as an element: an element per field (54 an item) and its serialising
+    were most of the WXR's time."""
+    clean = remove_unsafe_chars(text)
+    attributes = ""
+    for key, value in attrib.items():
+        _CHECK.set(key, value)
+        attributes += f' {key}="{value.translate(_ATTRIBUTE_ESCAPES)}"'
+    if cdata and "]]>" not in clean:
+        body = f"<![CDATA[{clean}]]>"
+    else:  # CDATA cannot hold "]]>": such a text is written escaped, which parses the same
+        body = clean.translate(_TEXT_ESCAPES)
+    return f"{_INDENTS[depth]}<{name}{attributes}>{body}</{name}>"
 
 
-def _escape_attribute(text: str) -> str:
-    return text.translate(_ATTRIBUTE_ESCAPES)
+def _parent(name: str, depth: int, children: list[str]) -> str:
+    """An element of ``children`` (made one level deeper), its end tag on a line of its own."""
+    indent = _INDENTS[depth]
+    return f"{indent}<{name}>{''.join(children)}{indent}</{name}>"
 
 
-class _CData(str):
-    """A text written as a CDATA section."""
+# The fields every item holds with one value, made once.
+_FIXED_ITEM_FIELDS = (
+    _leaf("wp:comment_status", "closed", 3, cdata=True)
+    + _leaf("wp:ping_status", "closed", 3, cdata=True),
+    _leaf("wp:menu_order", "0", 3),
+    _leaf("wp:post_password", "", 3, cdata=True) + _leaf("wp:is_sticky", "0", 3),
+)
+
+
+class _Writer:
+    """Writes elements' text after what lxml's incremental writer holds (the root's and
+    the channel's start tags), one element a line, indented two spaces a level, as
+    pretty-printing the whole tree did."""
+
+    def __init__(self, xf: Any, stream: Stream) -> None:
+        self.xf = xf
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.xf.flush()
+        self.stream.write(text.encode("utf-8"))
 
 
 BUILDERS: dict[str, Callable[..., _Item]] = {
