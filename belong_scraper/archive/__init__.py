@@ -43,7 +43,7 @@ def finish_archive(
     SQLite table (``db``: the export's scratch file; a private in-memory one when not
     given), not in memory, and both files are written from there."""
     from belong_scraper.archive.index import CaptureTable, archive_dir, scan, write_index
-    from belong_scraper.archive.middleware import close_active
+    from belong_scraper.archive.middleware import close_active, written_files
     from belong_scraper.archive.provenance import PROVENANCE_NAME
     from belong_scraper.archive.provenance import write_provenance as write
 
@@ -52,7 +52,9 @@ def finish_archive(
     # them before it links the WARCs into its staging folder).
     this_run = close_active(out_dir) if this_run is None else this_run
     directory = archive_dir(out_dir)
-    scanned = scan(directory, CaptureTable(db))
+    # This run's WARCs as their writers noted them; the others (earlier runs, an earlier
+    # process of a resumed run, --from-warc's) read back.
+    scanned = scan(directory, CaptureTable(db), written_files(out_dir))
     facts: dict[str, Any] = {
         "enabled": bool(scanned.files),
         "warc_files": [f"{directory.name}/{p.name}" for p in scanned.files],
