@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import string
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -230,3 +231,29 @@ def test_notes_hold_the_captures_fields_in_capture_order() -> None:
         "filename", "offset", "length", "record_type", "record_id", "url", "date", "status",
         "mime", "digest", "refers_to", "refers_to_uri", "refers_to_date", "location",
     )  # fmt: skip
+
+
+def test_a_staged_export_takes_the_runs_files_from_the_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's WARCs wait in its job folder and are linked into the staging folder the
+    export writes: finish_archive is handed the notes and reads none of those files."""
+    writer = write_some(tmp_path / "job" / "archive")
+    writer.close()
+    staged = tmp_path / "staging"
+    archive_dir(staged).mkdir(parents=True)
+    for path in writer.files:
+        (archive_dir(staged) / path.name).hardlink_to(path)
+    expected = scan(archive_dir(staged)).captures
+    read: list[Path] = []
+
+    def reading(path: Path) -> Iterator[tuple[str, Capture | None]]:
+        read.append(path)
+        return iter_captures(path)
+
+    monkeypatch.setattr("belong_scraper.archive.index.iter_captures", reading)
+    facts = finish_archive(staged, {}, [("a", "http://site.test/1", None)], None, writer.written)
+    assert read == [] and facts["captures"] == len(expected) == 3
+    assert facts["fetch_errors"] == 1 and facts["responses"] == 3
+    assert scan(archive_dir(staged)).captures == expected  # without the notes: read
+    assert read == [archive_dir(staged) / p.name for p in writer.files]
