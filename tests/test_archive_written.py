@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
 
-from belong_scraper.archive import finish_archive
+from belong_scraper.archive import finish_archive, written
 from belong_scraper.archive import middleware as capture_middleware
 from belong_scraper.archive.index import Capture, archive_dir, iter_captures, scan, warc_files
 from belong_scraper.archive.middleware import WarcCaptureMiddleware
@@ -257,3 +257,32 @@ def test_a_staged_export_takes_the_runs_files_from_the_notes(
     assert facts["fetch_errors"] == 1 and facts["responses"] == 3
     assert scan(archive_dir(staged)).captures == expected  # without the notes: read
     assert read == [archive_dir(staged) / p.name for p in writer.files]
+
+
+_field = st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63), st.text())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_field, _field, _field), max_size=3 * written.PACK // 2 + 3))
+def test_packed_notes_come_back_as_noted(noted) -> None:
+    """The notes held packed (PACK captures a block) are the captures noted, in order."""
+    notes = WrittenFile()
+    for capture in noted:
+        notes.pending.append(capture)
+        if len(notes.pending) >= written.PACK:
+            notes._pack()
+    assert notes.captures == noted
+    notes._pack()
+    assert notes.captures == noted and notes.pending == []
+
+
+def test_a_block_marshal_cannot_write_is_kept_as_it_is() -> None:
+    class Odd(str):
+        pass
+
+    notes = WrittenFile()
+    notes.pending = [("a.warc.gz", 1, Odd("x"))]
+    notes._pack()
+    notes.pending = [("a.warc.gz", 2, "y")]
+    notes._pack()
+    assert notes.captures == [("a.warc.gz", 1, "x"), ("a.warc.gz", 2, "y")]
