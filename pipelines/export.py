@@ -22,7 +22,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from belong_scraper.archive.index import ARCHIVE_DIRNAME
-from belong_scraper.archive.middleware import close_active, pending_warcs
+from belong_scraper.archive.middleware import close_active, pending_warcs, written_files
 from belong_scraper.export.parked import ParkedTexts
 from belong_scraper.export.run import Collected, ExportRun, StageClock, detached
 from belong_scraper.export.shelf import CrawlShelf
@@ -157,6 +157,8 @@ class ExportPipeline:
             job_dir=Path(incoming).parent if incoming else None,
             previous_run=self.previous_run,
             warcs_this_run=this_run,
+            # The export runs on a staging folder: the writers are registered on out_dir.
+            warcs_written=written_files(self.out_dir),
             clock=clock,
         )
 

@@ -12,12 +12,13 @@ and their validation), ``fixity`` (SHA256SUMS, BagIt, verification), ``cli`` (th
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from belong_scraper.archive.fixity import verify, write_checksums
 from belong_scraper.archive.warc import FIDELITY
+from belong_scraper.archive.written import WrittenFile
 
 __all__ = ["finish_archive", "verify", "write_checksums", "write_provenance"]
 
@@ -34,6 +35,7 @@ def finish_archive(
     this_run: dict[str, int] | None = None,
     sources: Iterable[tuple[str, str, str | None]] | None = None,
     db: sqlite3.Connection | None = None,
+    written: Mapping[str, WrittenFile] | None = None,
 ) -> dict[str, Any]:
     """Close this process's WARC writers on ``out_dir``, write ``archive/index.cdxj`` and
     ``provenance.json``, and return facts for the manifest. A folder without WARCs (a run
@@ -41,9 +43,11 @@ def finish_archive(
     ``sources`` (id, URL, asset SHA-256) is what the export holds; without it the
     folder's record files are read. The captures and provenance's entries wait in a
     SQLite table (``db``: the export's scratch file; a private in-memory one when not
-    given), not in memory, and both files are written from there."""
+    given), not in memory, and both files are written from there. ``written``: what
+    this run's writers noted of the WARCs they wrote, by file name (the writers of this
+    process on ``out_dir`` when not given): those files are not read back."""
     from belong_scraper.archive.index import CaptureTable, archive_dir, scan, write_index
-    from belong_scraper.archive.middleware import close_active
+    from belong_scraper.archive.middleware import close_active, written_files
     from belong_scraper.archive.provenance import PROVENANCE_NAME
     from belong_scraper.archive.provenance import write_provenance as write
 
@@ -52,7 +56,10 @@ def finish_archive(
     # them before it links the WARCs into its staging folder).
     this_run = close_active(out_dir) if this_run is None else this_run
     directory = archive_dir(out_dir)
-    scanned = scan(directory, CaptureTable(db))
+    # This run's WARCs as their writers noted them; the others (earlier runs, an earlier
+    # process of a resumed run, --from-warc's) read back.
+    written = written_files(out_dir) if written is None else written
+    scanned = scan(directory, CaptureTable(db), written)
     facts: dict[str, Any] = {
         "enabled": bool(scanned.files),
         "warc_files": [f"{directory.name}/{p.name}" for p in scanned.files],

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
 from belong_scraper.archive.warc import ARCHIVE_DIRNAME, WARC_SUFFIX
+from belong_scraper.archive.written import CAPTURE_TYPES, WrittenFile
 from belong_scraper.exporters import StreamedFile, atomic_write
 from belong_scraper.scratch import scratch_table
 
 INDEX_NAME = "index.cdxj"
-CAPTURE_TYPES = ("response", "revisit")
 
 
 @dataclass(slots=True)  # one per capture of every run: ~30,000 at 20,000 articles
@@ -316,12 +316,25 @@ def _capture_of(path: Path, record: Any) -> Capture:
     )
 
 
-def scan(directory: Path, into: CaptureTable | None = None) -> Scan:
-    """Every record of the folder's WARCs; the captures in a list, or ``into`` a table."""
+def scan(
+    directory: Path,
+    into: CaptureTable | None = None,
+    written: Mapping[str, WrittenFile] | None = None,
+) -> Scan:
+    """Every record of the folder's WARCs; the captures in a list, or ``into`` a table.
+    ``written``: what this process's writers noted, by file name: a file they closed is
+    taken from its notes (the same captures, not read again), any other is read."""
     files = warc_files(directory)
     captures: list[Capture] | CaptureTable = [] if into is None else into
     counts: dict[str, int] = {}
     for path in files:
+        notes = (written or {}).get(path.name)
+        if notes is not None and notes.describes(path):
+            for rec_type, count in notes.counts.items():
+                counts[rec_type] = counts.get(rec_type, 0) + count
+            for capture in notes.iter_captures():
+                captures.append(capture)
+            continue
         for rec_type, capture in iter_captures(path):
             counts[rec_type] = counts.get(rec_type, 0) + 1
             if capture is not None:

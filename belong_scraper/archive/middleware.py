@@ -50,6 +50,7 @@ from belong_scraper.archive.warc import (
     RotatingWarcWriter,
     make_run_id,
 )
+from belong_scraper.archive.written import WrittenFile
 from belong_scraper.limits import TOO_LARGE_KEY
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,17 @@ def pending_warcs(out_dir: Path) -> list[Path]:
     for middleware in middlewares:
         if middleware.directory.resolve() != home:
             found += [p for p in warc_files(middleware.directory) if p not in found]
+    return found
+
+
+def written_files(out_dir: Path) -> dict[str, WrittenFile]:
+    """What this process's writers on ``out_dir`` noted of each WARC, by file name (the
+    export takes the captures of a file they closed from here, not from the file)."""
+    with _registry_lock:
+        middlewares = list(_by_dir.get(Path(out_dir).resolve(), []))
+    found: dict[str, WrittenFile] = {}
+    for middleware in middlewares:
+        found.update(middleware.writer.written)
     return found
 
 

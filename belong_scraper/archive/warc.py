@@ -28,6 +28,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from belong_scraper import __version__
+from belong_scraper.archive.written import WrittenFile
 
 ARCHIVE_DIRNAME = "archive"
 WARC_SUFFIX = ".warc.gz"
@@ -179,6 +180,8 @@ class RotatingWarcWriter:
         self.prefix = prefix
         self.files: list[Path] = []
         self.counts: dict[str, int] = {}
+        # Each file's records as written, by file name: the export indexes from these.
+        self.written: dict[str, WrittenFile] = {}
         self._handle: Any = None
         self._writer: _Sha256WARCWriter | None = None
         self._path: Path | None = None
@@ -204,12 +207,15 @@ class RotatingWarcWriter:
         self._writer = _Sha256WARCWriter(self._handle, gzip=True, warc_version=WARC_VERSION)
         self._path = path
         self.files.append(path)
+        self.written[path.name] = WrittenFile()
         self._write(self._warcinfo_record(path.name))
 
     def _close_file(self) -> None:
         if self._handle is not None:
             self._handle.flush()
             self._handle.close()
+            assert self._path is not None
+            self.written[self._path.name].close(self._path)
         self._handle = self._writer = self._path = None
 
     def close(self) -> None:
@@ -224,6 +230,28 @@ class RotatingWarcWriter:
     def _write(self, record: Any) -> Written:
         assert self._handle is not None and self._writer is not None and self._path is not None
         offset = self._handle.tell()
+        notes = self.written[self._path.name]
+        try:
+            self._write_record(record)
+        except BaseException:
+            notes.damaged = True  # what reached the file is unknown: it is read back
+            raise
+        headers = record.rec_headers
+        rec_type = headers.get_header("WARC-Type")
+        self.counts[rec_type] = self.counts.get(rec_type, 0) + 1
+        length = self._handle.tell() - offset
+        notes.note(record, offset, length, self._path.name)
+        return Written(
+            filename=self._path.name,
+            record_type=rec_type,
+            record_id=headers.get_header("WARC-Record-ID"),
+            offset=offset,
+            length=length,
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+        )
+
+    def _write_record(self, record: Any) -> None:
+        assert self._handle is not None and self._writer is not None
         if (getattr(record, "length", 0) or 0) > BUFFERED_RECORD_MAX:
             # A large media file is compressed straight to the file: one more copy of it
             # in memory for each concurrent download would cost more than the one write
@@ -236,17 +264,6 @@ class RotatingWarcWriter:
             _Sha256WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION).write_record(record)
             self._handle.write(buffer.getbuffer())
         self._handle.flush()
-        headers = record.rec_headers
-        rec_type = headers.get_header("WARC-Type")
-        self.counts[rec_type] = self.counts.get(rec_type, 0) + 1
-        return Written(
-            filename=self._path.name,
-            record_type=rec_type,
-            record_id=headers.get_header("WARC-Record-ID"),
-            offset=offset,
-            length=self._handle.tell() - offset,
-            payload_digest=headers.get_header("WARC-Payload-Digest"),
-        )
 
     def _warcinfo_record(self, filename: str) -> Any:
         fields = {

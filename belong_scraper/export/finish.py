@@ -69,10 +69,11 @@ def report_stage(
 
 def archive_stage(run: ExportRun, manifest: dict[str, Any], source: ExportSource) -> None:
     """The WARCs closed and indexed, each record's source mapped to its capture (the
-    records and assets as the export holds them, not read back from its files)."""
+    records and assets as the export holds them, not read back from its files; this
+    run's captures as its writers noted them, not read back from its WARCs)."""
     db = source.db if isinstance(source, SpillSource) else None  # tables beside the rows
     manifest["archive"] = finish_archive(
-        run.out_dir, run.warcs_this_run, export_sources(source), db
+        run.out_dir, run.warcs_this_run, export_sources(source), db, run.warcs_written
     )
 
 

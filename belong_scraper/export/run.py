@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from belong_scraper.archive.written import WrittenFile
 from belong_scraper.assemble import RunFacts
 from belong_scraper.export.graph import LinkGraph, LinkGraphBuilder
 from belong_scraper.export.parked import ParkedTexts
@@ -158,6 +159,9 @@ class ExportRun:
     job_dir: Path | None = None  # the run's job folder (<out>.job/): its scratch files
     previous_run: str | None = None
     warcs_this_run: dict[str, int] = field(default_factory=dict)
+    # What the run's WARC writers noted of each file they wrote, by file name: the archive
+    # stage indexes those files from here (None: from this process's writers on out_dir).
+    warcs_written: dict[str, WrittenFile] | None = None
     clock: StageClock = field(default_factory=lambda: StageClock())
     graph: LinkGraph = field(init=False)  # the one link graph, folded from the reports
 
