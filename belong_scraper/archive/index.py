@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
 from belong_scraper.archive.warc import ARCHIVE_DIRNAME, WARC_SUFFIX
-from belong_scraper.archive.written import CAPTURE_TYPES, WrittenFile
+from belong_scraper.archive.written import CAPTURE_TYPES, WrittenFile, http_facts
 from belong_scraper.exporters import StreamedFile, atomic_write
 from belong_scraper.scratch import scratch_table
 
@@ -289,15 +289,7 @@ def member_is_complete(path: Path, offset: int, length: int) -> bool:
 
 def _capture_of(path: Path, record: Any) -> Capture:
     headers = record.rec_headers
-    http = record.http_headers
-    status = None
-    mime = location = None
-    if http is not None:
-        code = (http.get_statuscode() or "").strip()
-        status = int(code) if code.isdigit() else None
-        content_type = http.get_header("Content-Type")
-        mime = content_type.split(";", 1)[0].strip() if content_type else None
-        location = http.get_header("Location")
+    status, mime, location = http_facts(record.http_headers)
     return Capture(
         filename=path.name,
         offset=0,

@@ -105,14 +105,7 @@ def capture_fields(record: Any, filename: str, offset: int, length: int) -> Capt
     headers = record.rec_headers
     rec_type = headers.get_header("WARC-Type")
     url = _target_uri(_read(headers.get_header("WARC-Target-URI")))
-    status = mime = location = None
-    http = _http_headers_read(record, rec_type, url or "")
-    if http is not None:
-        code = (http.get_statuscode() or "").strip()
-        status = int(code) if code.isdigit() else None
-        content_type = http.get_header("Content-Type")
-        mime = content_type.split(";", 1)[0].strip() if content_type else None
-        location = http.get_header("Location")
+    status, mime, location = http_facts(_http_headers_read(record, rec_type, url or ""))
     return (
         filename,
         offset,
@@ -128,6 +121,20 @@ def capture_fields(record: Any, filename: str, offset: int, length: int) -> Capt
         _read(headers.get_header("WARC-Refers-To-Target-URI")),
         _read(headers.get_header("WARC-Refers-To-Date")),
         location,
+    )
+
+
+def http_facts(http: Any) -> tuple[int | None, str | None, str | None]:
+    """Status, MIME type and Location of a record's HTTP headers, as the index keeps them
+    (all None without headers)."""
+    if http is None:
+        return None, None, None
+    code = (http.get_statuscode() or "").strip()
+    content_type = http.get_header("Content-Type")
+    return (
+        int(code) if code.isdigit() else None,
+        content_type.split(";", 1)[0].strip() if content_type else None,
+        http.get_header("Location"),
     )
 
 
