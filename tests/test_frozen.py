@@ -22,8 +22,9 @@ def test_frozen_from_spider_opened_until_spider_closed() -> None:
     crawler.signals.send_catch_log(signals.spider_opened, spider=spider)
     frozen = gc.get_freeze_count()
     assert frozen > 0
+    # What the crawl makes is not frozen (the count can only fall: a frozen object freed)
     made_during_the_crawl = [[] for _ in range(100)]
-    assert gc.get_freeze_count() == frozen  # what the crawl makes is collected as usual
+    assert gc.get_freeze_count() <= frozen
     crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason="finished")
     assert gc.get_freeze_count() == 0
     del made_during_the_crawl, extension
