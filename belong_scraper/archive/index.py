@@ -299,7 +299,7 @@ def _capture_of(path: Path, record: Any) -> Capture:
         url=headers.get_header("WARC-Target-URI"),
         date=headers.get_header("WARC-Date"),
         status=status,
-        mime=mime or None,
+        mime=mime,
         digest=headers.get_header("WARC-Payload-Digest"),
         refers_to=headers.get_header("WARC-Refers-To"),
         refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),

@@ -240,7 +240,7 @@ class RotatingWarcWriter:
         rec_type = headers.get_header("WARC-Type")
         self.counts[rec_type] = self.counts.get(rec_type, 0) + 1
         length = self._handle.tell() - offset
-        notes.note(record, offset, length, self._path.name)
+        notes.note(record, rec_type, offset, length, self._path.name)
         return Written(
             filename=self._path.name,
             record_type=rec_type,

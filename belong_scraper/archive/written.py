@@ -50,11 +50,10 @@ class WrittenFile:
     closed_as: tuple[int, int] | None = None
     damaged: bool = False
 
-    def note(self, record: Any, offset: int, length: int, filename: str) -> None:
-        rec_type = record.rec_headers.get_header("WARC-Type")
+    def note(self, record: Any, rec_type: str, offset: int, length: int, filename: str) -> None:
         self.counts[rec_type] = self.counts.get(rec_type, 0) + 1
         if rec_type in CAPTURE_TYPES:
-            self.pending.append(capture_fields(record, filename, offset, length))
+            self.pending.append(capture_fields(record, rec_type, filename, offset, length))
             if len(self.pending) >= PACK:
                 self._pack()
 
@@ -100,10 +99,11 @@ class WrittenFile:
             yield Capture(*fields)
 
 
-def capture_fields(record: Any, filename: str, offset: int, length: int) -> CaptureFields:
+def capture_fields(
+    record: Any, rec_type: str, filename: str, offset: int, length: int
+) -> CaptureFields:
     """A written response or revisit record as ``index._capture_of`` reads it back."""
     headers = record.rec_headers
-    rec_type = headers.get_header("WARC-Type")
     url = _target_uri(_read(headers.get_header("WARC-Target-URI")))
     status, mime, location = http_facts(_http_headers_read(record, rec_type, url or ""))
     return (
@@ -115,7 +115,7 @@ def capture_fields(record: Any, filename: str, offset: int, length: int) -> Capt
         url,
         _read(headers.get_header("WARC-Date")),
         status,
-        mime or None,
+        mime,
         _read(headers.get_header("WARC-Payload-Digest")),
         _read(headers.get_header("WARC-Refers-To")),
         _read(headers.get_header("WARC-Refers-To-Target-URI")),
@@ -133,7 +133,7 @@ def http_facts(http: Any) -> tuple[int | None, str | None, str | None]:
     content_type = http.get_header("Content-Type")
     return (
         int(code) if code.isdigit() else None,
-        content_type.split(";", 1)[0].strip() if content_type else None,
+        (content_type.split(";", 1)[0].strip() or None) if content_type else None,
         http.get_header("Location"),
     )
 
