@@ -24,6 +24,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.project import data_path
 
+from belong_scraper.scratch import small_page_cache
+
 
 class SQLiteCacheStorage:
     """A Scrapy HTTPCACHE_STORAGE: ``<HTTPCACHE_DIR>/<spider>.sqlite``, a response per row
@@ -38,7 +40,9 @@ class SQLiteCacheStorage:
     def open_spider(self, spider: Spider) -> None:
         self._fingerprinter = spider.crawler.request_fingerprinter
         # autocommit: each response its own transaction, kept whatever ends the process
-        self.db = sqlite3.connect(self.cachedir / f"{spider.name}.sqlite", isolation_level=None)
+        self.db = small_page_cache(
+            sqlite3.connect(self.cachedir / f"{spider.name}.sqlite", isolation_level=None)
+        )
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute(

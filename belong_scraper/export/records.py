@@ -4,6 +4,10 @@ time is exported as the previous run had it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 from belong_scraper.assemble import change_hash
 from belong_scraper.export.parked import opener
 from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
@@ -102,13 +106,16 @@ def _json_entries(files: dict[str, dict]) -> dict[str, dict]:
     return {kind: files[f"{stem}.json"] for kind, stem in EXPORT_FILES.items()}
 
 
+# A record without downloads: one empty, read-only mapping for all of them.
+NO_MEDIA: Mapping[str, Any] = MappingProxyType({})
+
+
 def _let_go(run: ExportRun, handed: HandedOff) -> None:
     """Keep only what later stages read of each record; the collected list is emptied
     too (it is the pipeline's), so the records' bodies can be freed."""
     # In place: the assemble stage's list is this same list.
     handed.assembled[:] = [
-        RecordRef(r.id, r.source_url, {"media": r.evidence.get("media", {})})
-        for r in handed.assembled
+        RecordRef(r.id, r.source_url, r.evidence.get("media") or NO_MEDIA) for r in handed.assembled
     ]
     handed.records = []
     run.collected.records.clear()

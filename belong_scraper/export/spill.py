@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from belong_scraper.items import EXPORT_FILES, RECORD_TYPES
+from belong_scraper.scratch import small_page_cache
 
 
 def encode_row(row: Any) -> bytes | str:
@@ -57,7 +58,7 @@ class ScratchDB:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / name
         self.path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.path)
+        self.db = small_page_cache(sqlite3.connect(self.path))
         self.db.execute("PRAGMA journal_mode=OFF")  # nothing to recover
         self.db.execute("PRAGMA synchronous=OFF")
 
