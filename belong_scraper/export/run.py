@@ -101,7 +101,7 @@ REPEATED_FIELDS = ("tags", "clusters", "language", "date_source", "author", "rev
 # (handoff, state), a prose date (assembly's year inference), the caps' original lengths
 # (handoff) and where its texts are parked. The rest served the crawl's own pipelines
 # (html_lang, heading, cleaned_on_page) or nothing after the page (description, body_chars),
-# and a record keeps it until the export ends: a third of a collected article's evidence.
+# and a collected record would keep it until the export ends.
 EXPORT_EVIDENCE = frozenset({"media", "prose_date", "truncated_fields", PARKED_KEY})
 
 
