@@ -84,6 +84,9 @@ TRAP_BARREN_LIMIT = 3
 TRAP_MAX_PAGES_PER_FAMILY = 10000
 CLOSESPIDER_PAGECOUNT = 50000  # a last safety net for a site gone wrong
 
+# Scrapy's filter, its fingerprints let go when the crawl ends (before the export).
+DUPEFILTER_CLASS = "belong_scraper.middlewares.ReleasingDupeFilter"
+
 SPIDER_MIDDLEWARES = {
     "belong_scraper.middlewares.TrapGuardMiddleware": 950,
     # After the guard, so the guard counts every link and a link it cut is not remembered.
