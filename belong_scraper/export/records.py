@@ -10,7 +10,14 @@ from typing import Any
 
 from belong_scraper.assemble import change_hash
 from belong_scraper.export.parked import opener
-from belong_scraper.export.run import ExportRun, HandedOff, RecordRef, RecordsWritten, StateRows
+from belong_scraper.export.run import (
+    ExportRun,
+    HandedOff,
+    HexDigests,
+    RecordRef,
+    RecordsWritten,
+    StateRows,
+)
 from belong_scraper.export.spill import ParkedRows, RowSpill
 from belong_scraper.export.state import fetched_pages, watch_baseline
 from belong_scraper.exporters import write_handoff, write_records_from
@@ -35,8 +42,7 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
     opened = opener(run.collected.texts)
     schema_rejected: list[dict] = []
     exported: set[str] = set()
-    change_hashes: dict[str, str] = {}
-    text_hashes: dict[str, str] = {}
+    change_hashes, text_hashes = HexDigests(), HexDigests()
     for record in handed.records:
         with opened(record):
             if isinstance(record, Article):  # the watch baseline has every kept article
@@ -68,6 +74,19 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
     carried = [c for c in carried if c.id not in exported]
     for record in carried:  # carried rows are the state's already: marked so
         spill.add(record_type(record), to_export_dict(record), carried=True)
+    # What the state needs of the records, taken now; then the records are let go before
+    # the files are written: the writing's own memory (rows read back, the redirect
+    # rules) reuses theirs instead of adding to it (at 4,000 articles the records are
+    # about 10 MB).
+    records = handed.records
+    state = StateRows(
+        change_hashes=change_hashes,
+        fetched_pages=fetched_pages(run.collected.reports, records),
+        watch_items=watch_baseline(run.collected.listings, records, text_hashes),
+        kept_ids={r.id for r in records},
+    )
+    del records
+    _let_go(run, handed)
     files = write_records_from(run.out_dir, spill.sorted_rows, run.profile)
 
     def canonicalize(url: str) -> str | None:
@@ -90,14 +109,6 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
         handed.handoff.redirects = spill.park("redirects", redirects)
     del redirects, rules
     counts = {kind: entry["records"] for kind, entry in _json_entries(files).items()}
-    records = handed.records
-    state = StateRows(
-        change_hashes=change_hashes,
-        fetched_pages=fetched_pages(run.collected.reports, records),
-        watch_items=watch_baseline(run.collected.listings, records, text_hashes),
-        kept_ids={r.id for r in records},
-    )
-    _let_go(run, handed)
     return RecordsWritten(counts, schema_rejected, carried, exported, files, state)
 
 

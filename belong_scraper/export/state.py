@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from belong_scraper.export.shelf import ParkedReports
@@ -75,7 +75,7 @@ def _page_row(report: PageReport) -> dict[str, Any]:
 
 
 def watch_baseline(
-    listings: Iterable[Listing], records: list[Record], text_hashes: dict[str, str]
+    listings: Iterable[Listing], records: list[Record], text_hashes: Mapping[str, str]
 ) -> Iterator[dict[str, Any]]:
     """What `watch` compares against: each article's listing teaser (from the archive's
     first page showing it, else any listing's) and its text's hash (``text_hashes``:
@@ -88,7 +88,9 @@ def watch_baseline(
 
 
 def _watch_rows(
-    listings: Iterable[Listing], articles: list[tuple[str, str, str]], text_hashes: dict[str, str]
+    listings: Iterable[Listing],
+    articles: list[tuple[str, str, str]],
+    text_hashes: Mapping[str, str],
 ) -> Iterator[dict[str, Any]]:
     best: dict[str, tuple[tuple[bool, int, str], str]] = {}
     for listing in listings:

@@ -12,7 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -238,7 +238,7 @@ class StateStore:
         counts: dict[str, int],
         records: Iterable[dict[str, Any]],
         pages: Iterable[dict[str, Any]],
-        change_hashes: dict[str, str],
+        change_hashes: Mapping[str, str],
         removable: set[str] | None = None,
         before_commit: Callable[[dict[str, dict[str, list[str]]]], None] | None = None,
     ) -> dict[str, dict[str, list[str]]]:
