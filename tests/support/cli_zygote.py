@@ -13,9 +13,9 @@ A fork shares the parent's string hash seed: a test that compares the outputs of
 runs (determinism) runs one of them in a fresh process (``run_cli(..., fresh=True)``),
 so that a dependence on set order still shows up as it would between two processes.
 
-Run as ``python -u -m tests.support.cli_zygote SOCKET``; one request per connection:
-a JSON line {args, env, cwd, stdout, stderr, code}, answered by {"pid"} when the child
-has started and {"status", "utime", "stime", "maxrss"} when it has ended.
+Run as ``python -u -m tests.support.cli_zygote SOCKET``; one request per connection, any
+number at once: a JSON line {args, env, cwd, stdout, stderr, code}, answered by {"pid"}
+when the child has started and {"status", "utime", "stime", "maxrss"} when it has ended.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ import importlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -146,8 +148,8 @@ def preload() -> list[str]:
 
 def child(request: dict[str, Any]) -> None:
     """In the forked child: become the requested run, then run the command, and exit as
-    its own process would (`exit_as_the_interpreter`). Anything else it raises unwinds
-    to the top of this script, where the interpreter exits the ordinary way."""
+    its own process would (`exit_as_the_interpreter`); anything else it raises is the
+    caller's to report."""
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -197,44 +199,78 @@ def exit_as_the_interpreter(code: object) -> None:
 
 
 def serve(path: str) -> None:
+    """Answer each connection with a run, several at once: a waiter (a fork) per
+    connection starts the run (a fork of the waiter) and reports on it, while this
+    process goes back to accepting. It starts no thread, so every fork is as before."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen()
-    listener.settimeout(5)
+    listener.settimeout(1)
     worker = os.getppid()
     print("ready", flush=True)
     while True:
+        _reap_waiters()
         try:
             connection, _ = listener.accept()
         except TimeoutError:
             if os.getppid() != worker:
                 return  # the test worker is gone: so are its runs
             continue
-        connection.settimeout(None)
-        with connection:
-            stream = connection.makefile("rwb")
-            line = stream.readline()
-            if not line:
-                continue
-            request = json.loads(line)
-            pid = os.fork()
-            if pid == 0:
-                listener.close()
-                stream.close()
-                connection.close()
-                child(request)
-                raise SystemExit(0)
-            stream.write(json.dumps({"pid": pid}).encode() + b"\n")
-            stream.flush()
-            _, status, usage = os.wait4(pid, 0)
-            answer = {"status": status, "utime": usage.ru_utime, "stime": usage.ru_stime,
-                      "maxrss": usage.ru_maxrss}  # fmt: skip
+        if os.fork() == 0:
+            listener.close()
             try:
-                stream.write(json.dumps(answer).encode() + b"\n")
-                stream.flush()
-            except OSError:
-                pass  # the test gave up on it
+                wait_on_run(connection)
+            finally:
+                os._exit(0)
+        connection.close()
+
+
+def _reap_waiters() -> None:
+    """Collect the waiters that have ended (they report their runs themselves)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def wait_on_run(connection: socket.socket) -> None:
+    """In a waiter: read the request, start its run, answer with the run's pid, then
+    with its end (wait status and resource use)."""
+    connection.settimeout(None)
+    with connection:
+        stream = connection.makefile("rwb")
+        line = stream.readline()
+        if not line:
+            return
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
             stream.close()
+            connection.close()
+            try:
+                child(request)  # it ends this process itself
+            except KeyboardInterrupt:
+                traceback.print_exc()  # as the interpreter does, then dies of the signal
+                sys.stderr.flush()
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGINT)
+            except BaseException:
+                traceback.print_exc()  # an exception nothing caught: status 1
+                exit_as_the_interpreter(1)
+        stream.write(json.dumps({"pid": pid}).encode() + b"\n")
+        stream.flush()
+        _, status, usage = os.wait4(pid, 0)
+        answer = {"status": status, "utime": usage.ru_utime, "stime": usage.ru_stime,
+                  "maxrss": usage.ru_maxrss}  # fmt: skip
+        try:
+            stream.write(json.dumps(answer).encode() + b"\n")
+            stream.flush()
+        except OSError:
+            pass  # the test gave up on it
+        stream.close()
 
 
 def main() -> None:
@@ -260,8 +296,13 @@ class Zygote:
         self.folder: Path | None = None
         self.path = ""
         self.failed = False
+        self.starting = threading.Lock()
 
     def available(self) -> bool:
+        with self.starting:  # runs started from several threads at once: one process
+            return self._available()
+
+    def _available(self) -> bool:
         if self.failed:
             return False
         if self.process is None or self.process.poll() is not None:
