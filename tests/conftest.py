@@ -228,21 +228,38 @@ def migrate(
 ) -> CliResult:
     """Migrate the served site; whenever the run wrote an export, its ledger must account
     for exactly what the server saw: every request it logged, as many times, once each."""
-    before = len(server.log)
-    result = run_cli(
-        "migrate",
-        "--start-url",
-        server.origin + "/",
-        "--out",
-        str(out),
-        *FAST,
-        *extra,
-        timeout=timeout,
-        fresh=fresh,
-    )
-    if check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
-        assert_ledger_matches(out, server.log[before:])
-    return result
+    return start_migrate(server, out, *extra, check_ledger=check_ledger, fresh=fresh).wait(timeout)
+
+
+class StartedMigrate:
+    """A `migrate` of a served site started by `start_migrate`, still running."""
+
+    def __init__(
+        self, server: FixtureServer, out: Path, extra: tuple[str, ...], check_ledger: bool,
+        fresh: bool,
+    ) -> None:  # fmt: skip
+        self.server, self.out, self.check_ledger = server, out, check_ledger
+        self.before = len(server.log)
+        self.cli = start_cli("migrate", "--start-url", server.origin + "/", "--out", str(out),
+                             *FAST, *extra, fresh=fresh)  # fmt: skip
+
+    def wait(self, timeout: float = 600) -> CliResult:
+        """Its end, with `migrate`'s check of the ledger against what the server saw
+        during the run (the server's log from the run's start on: a test that runs
+        several at once gives each its own server)."""
+        result = self.cli.wait(timeout)
+        out = self.out
+        if self.check_ledger and result.returncode in (0, 1) and (out / "ledger.json").exists():
+            assert_ledger_matches(out, self.server.log[self.before :])
+        return result
+
+
+def start_migrate(
+    server: FixtureServer, out: Path, *extra: str, check_ledger: bool = True, fresh: bool = False
+) -> StartedMigrate:
+    """Start `migrate` as `migrate` runs it, without waiting for it: runs that mostly wait
+    (on hangs, drips, timeouts) then wait at the same time."""
+    return StartedMigrate(server, out, extra, check_ledger, fresh)
 
 
 def assert_ledger_matches(out: Path, requests: list) -> None:

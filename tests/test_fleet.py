@@ -186,7 +186,9 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
         for server in servers.values():
             server.__enter__()
         # The single-process migrate of each site, on the server the fleet crawls (in
-        # threads, while the nodes start).
+        # threads, while the nodes start): forks of the worker's zygote, all three at
+        # once; each is compared with a Scrapyd job, a process of its own (another hash
+        # seed), so none needs a fresh interpreter.
         references = {name: tmp / "reference" / name for name, _, _ in SITES}
         results = {}
 
@@ -194,7 +196,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, pg_database: str, egg: Path)
             results[name] = run_cli(
                 "migrate", "--start-url", servers[name].origin + "/", "--profile", profile,
                 "--out", str(references[name]), "--db", pg_database, "--site", name, *FAST,
-                fresh=True,  # three at once
             )  # fmt: skip
 
         threads = [threading.Thread(target=reference, args=(name, profile))
