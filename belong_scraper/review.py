@@ -47,7 +47,10 @@ def partner_flags(partner: Mapping[str, Any]) -> set[str]:
 def title_key(title: Any) -> str:
     """A title as WordPress compares it when it looks for an existing post: trimmed (the
     title_save_pre filter), then as MySQL's *_ci collations do: case and accents ignored."""
-    decomposed = unicodedata.normalize("NFKD", str(title or "").strip())
+    text = str(title or "").strip()
+    if text.isascii():  # NFKD leaves ASCII as it is, and no ASCII character combines
+        return text.casefold().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold().strip()
 
