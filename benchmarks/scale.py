@@ -165,7 +165,10 @@ def tool_settings(code: Path) -> list[str]:
     ]
 
 
-def bench(n: int, code: Path, work: Path, extra: list[str]) -> dict:
+def bench(n: int, code: Path, work: Path, extra: list[str], round_no: int = 1) -> dict:
+    """One bare crawl and one migrate of a new N-article site. Each round migrates into a
+    folder of its own: into the last round's, it would be an incremental re-run (the
+    state's known records, the previous export's assets), not the first run measured."""
     settings = tool_settings(code)
     with FixtureServer(SITE, articles=n) as server:
         served = server.site.synthetic.count
@@ -177,14 +180,16 @@ def bench(n: int, code: Path, work: Path, extra: list[str]) -> dict:
                      "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
         for pair in [*settings, *FAST]:
             bare_args += ["-s", pair]
-        bare = measured("scrapy", bare_args, clean, bare_dir, work / f"bare-{n}.log", server)
-        out = work / f"out-{n}"
+        suffix = f"{n}" if round_no == 1 else f"{n}-round{round_no}"
+        bare = measured("scrapy", bare_args, clean, bare_dir, work / f"bare-{suffix}.log",
+                        server)  # fmt: skip
+        out = work / f"out-{suffix}"
         migrate_args = ["migrate", "--start-url", f"{server.origin}/", "--out", str(out), "-v"]
         for pair in [*FAST, *extra]:
             migrate_args += ["-s", pair]
         env = {**clean, "PYTHONPATH": str(code)}
-        tool = measured("belong_scraper.cli", migrate_args, env, code, work / f"migrate-{n}.log",
-                        server)  # fmt: skip
+        log = work / f"migrate-{suffix}.log"
+        tool = measured("belong_scraper.cli", migrate_args, env, code, log, server)
     exported, status = 0, None
     if (out / "manifest.json").exists():
         status = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("status")
@@ -283,8 +288,8 @@ def main() -> None:
         tmp = args.work or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
         for n in sorted(args.articles):
-            result = median_round([bench(n, code, Path(tmp), args.settings)
-                                   for _ in range(max(1, args.rounds))])  # fmt: skip
+            result = median_round([bench(n, code, Path(tmp), args.settings, k + 1)
+                                   for k in range(max(1, args.rounds))])  # fmt: skip
             base = results[0]["tool_memory_mb"] if results else result["tool_memory_mb"]
             result["tool_memory_growth_mb"] = round(result["tool_memory_mb"] - base, 1)
             results.append(result)
