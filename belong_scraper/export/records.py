@@ -76,8 +76,8 @@ def records_stage(run: ExportRun, handed: HandedOff, spill: RowSpill) -> Records
         spill.add(record_type(record), to_export_dict(record), carried=True)
     # What the state needs of the records, taken now; then the records are let go before
     # the files are written: the writing's own memory (rows read back, the redirect
-    # rules) reuses theirs instead of adding to it (at 4,000 articles the records are
-    # about 10 MB).
+    # rules) reuses theirs instead of adding to it (the records stage's peak at 4,000
+    # articles: 166.6 -> 164.0 MB).
     records = handed.records
     state = StateRows(
         change_hashes=change_hashes,
